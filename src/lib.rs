@@ -1,0 +1,8 @@
+//! sqlgate: static analysis and merge gate for database migrations.
+
+pub mod discover;
+pub mod finding;
+pub mod lexer;
+pub mod report;
+pub mod source;
+pub mod split;

@@ -1,0 +1,151 @@
+//! Source text and the byte-offset → line/column mapping used only when reporting.
+
+use std::ops::Range;
+
+/// A 1-based position: line and column, the column counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Line starts of a text, computed once per file, used to turn byte offsets into positions.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+const BOM: char = '\u{feff}';
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { line_starts }
+    }
+
+    /// Position of a byte offset. Offsets inside a multi-byte character or past the end are
+    /// clamped, so input-derived offsets can never panic here. A leading BOM is not a column.
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let mut prefix = &text[start..offset];
+        if start == 0 {
+            prefix = prefix.strip_prefix(BOM).unwrap_or(prefix);
+        }
+        Position {
+            line: line + 1,
+            column: prefix.chars().count() + 1,
+        }
+    }
+
+    /// Start and (exclusive) end position of a byte range.
+    pub fn span(&self, text: &str, range: &Range<usize>) -> (Position, Position) {
+        (
+            self.position(text, range.start),
+            self.position(text, range.end),
+        )
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+/// Decodes file bytes as UTF-8, or says where the first invalid byte is.
+pub fn decode(bytes: Vec<u8>) -> Result<String, InvalidUtf8> {
+    String::from_utf8(bytes).map_err(|err| {
+        let valid_up_to = err.utf8_error().valid_up_to();
+        let bytes = err.into_bytes();
+        // The valid prefix is UTF-8 by definition, so the position can be computed on it.
+        let prefix = String::from_utf8_lossy(&bytes[..valid_up_to]).into_owned();
+        let index = LineIndex::new(&prefix);
+        let position = index.position(&prefix, valid_up_to);
+        let binary = bytes.iter().take(8192).any(|&b| b == 0);
+        InvalidUtf8 {
+            offset: valid_up_to,
+            position,
+            binary,
+        }
+    })
+}
+
+/// Why a file's bytes are not text sqlgate can read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidUtf8 {
+    pub offset: usize,
+    pub position: Position,
+    pub binary: bool,
+}
+
+impl std::fmt::Display for InvalidUtf8 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.binary {
+            write!(
+                f,
+                "binary content (NUL bytes); invalid UTF-8 at line {}, column {}: migrations must be UTF-8 text",
+                self.position.line, self.position.column
+            )
+        } else {
+            write!(
+                f,
+                "invalid UTF-8 at line {}, column {} (byte {}): re-save the file as UTF-8",
+                self.position.line, self.position.column, self.offset
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(text: &str, offset: usize) -> (usize, usize) {
+        let p = LineIndex::new(text).position(text, offset);
+        (p.line, p.column)
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let text = "-- é ü\n\tDROP TABLE x;";
+        let drop = text.find("DROP").unwrap();
+        assert_eq!(pos(text, drop), (2, 2));
+        let text = "/* héllo */ DROP TABLE x;";
+        assert_eq!(pos(text, text.find("DROP").unwrap()), (1, 13));
+    }
+
+    #[test]
+    fn crlf_and_bom() {
+        let text = "\u{feff}SELECT 1;\r\nDROP TABLE x;\r\n";
+        assert_eq!(pos(text, 3), (1, 1));
+        assert_eq!(pos(text, text.find("DROP").unwrap()), (2, 1));
+        assert_eq!(pos(text, text.find("x;").unwrap()), (2, 12));
+    }
+
+    #[test]
+    fn offsets_out_of_range_or_mid_char_are_clamped() {
+        let text = "é";
+        assert_eq!(pos(text, 1), (1, 1));
+        assert_eq!(pos(text, 99), (1, 2));
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_position() {
+        let err = decode(b"SELECT 1;\nSELECT '\xff';".to_vec()).unwrap_err();
+        assert_eq!(err.position, Position { line: 2, column: 9 });
+        assert!(!err.binary);
+        assert!(decode(b"\0\x9f\x92".to_vec()).unwrap_err().binary);
+    }
+}
