@@ -1,0 +1,324 @@
+//! Per-section pipeline: split → parse (sqlparser) → classify (tokens) → statement model,
+//! including the statements found inside DO blocks, function bodies and EXECUTE strings.
+
+use std::ops::Range;
+
+use crate::classify::{classify, string_contents, Body, BodyKind, Classified};
+use crate::lexer::{tokenize, Dialect, Token, TokenKind};
+use crate::model::{ActionKind, Name, Origin, ParseStatus, Statement, StatementKind};
+use crate::split::{split, RawKind, SplitError};
+
+/// Dynamic SQL nested deeper than this (EXECUTE inside a DO block inside ...) is not scanned.
+const MAX_BODY_DEPTH: usize = 4;
+
+#[derive(Debug, Clone, Default)]
+pub struct AnalyzedSection {
+    pub statements: Vec<Statement>,
+    pub errors: Vec<SplitError>,
+}
+
+/// Analyzes `text[range]` (a whole file or one dbmate/goose section of it).
+pub fn analyze_section(text: &str, range: Range<usize>, dialect: Dialect) -> AnalyzedSection {
+    let Some(section) = text.get(range.clone()) else {
+        return AnalyzedSection::default();
+    };
+    let split = split(section, range.start, dialect);
+    let mut statements = Vec::with_capacity(split.statements.len());
+    for raw in &split.statements {
+        match raw.kind {
+            RawKind::PsqlMeta | RawKind::CopyData => statements.push(Statement {
+                range: raw.range.clone(),
+                kind: if raw.kind == RawKind::PsqlMeta {
+                    StatementKind::PsqlMeta
+                } else {
+                    StatementKind::CopyData
+                },
+                parse: ParseStatus::TokensOnly,
+                origin: Origin::TopLevel,
+                cascade: false,
+                concurrently: false,
+            }),
+            RawKind::Sql => analyze_statement(text, &raw.tokens, &raw.range, dialect, &mut statements),
+        }
+    }
+    AnalyzedSection {
+        statements,
+        errors: split.errors,
+    }
+}
+
+fn analyze_statement(
+    text: &str,
+    tokens: &[Token],
+    range: &Range<usize>,
+    dialect: Dialect,
+    out: &mut Vec<Statement>,
+) {
+    let classified = classify(tokens, text, dialect);
+    let sql = text.get(range.clone()).unwrap_or("");
+    let (kind, parse) = match crate::ast::parse(sql, dialect) {
+        Ok(ast) => (
+            crate::ast::model(&ast, &classified.kind, range, dialect)
+                .unwrap_or_else(|| classified.kind.clone()),
+            ParseStatus::Parsed,
+        ),
+        Err(error) => (classified.kind.clone(), ParseStatus::Fallback { error }),
+    };
+    out.push(Statement {
+        range: range.clone(),
+        kind,
+        parse,
+        origin: Origin::TopLevel,
+        cascade: classified.cascade,
+        concurrently: classified.concurrently,
+    });
+    if let Some(body) = &classified.body {
+        scan_body(text, body, &Origin::TopLevel, dialect, out, 0);
+    }
+}
+
+/// Where body text comes from: the file itself, or a decoded string literal whose inner
+/// positions do not map to file bytes (then every span points at the whole literal).
+struct BodySource<'a> {
+    text: &'a str,
+    base: usize,
+    literal_span: Option<Range<usize>>,
+}
+
+fn scan_body(
+    text: &str,
+    body: &Body,
+    parent: &Origin,
+    dialect: Dialect,
+    out: &mut Vec<Statement>,
+    depth: usize,
+) {
+    if depth >= MAX_BODY_DEPTH {
+        return;
+    }
+    let origin = match (&body.kind, parent) {
+        (BodyKind::DoBlock, _) => Origin::DoBlock { execute: false },
+        (BodyKind::Function { name }, _) => Origin::FunctionBody {
+            function: name.clone(),
+            execute: false,
+        },
+    };
+    match &body.decoded {
+        None => {
+            let Some(inner) = text.get(body.range.clone()) else {
+                return;
+            };
+            let source = BodySource {
+                text,
+                base: body.range.start,
+                literal_span: None,
+            };
+            scan_code(&source, inner, &origin, dialect, out, depth, false);
+        }
+        Some(decoded) => {
+            let source = BodySource {
+                text: decoded,
+                base: 0,
+                literal_span: Some(body.range.start.saturating_sub(1)..body.range.end + 1),
+            };
+            scan_code(&source, decoded, &origin, dialect, out, depth, false);
+        }
+    }
+}
+
+/// Finds statements in procedural code: a statement keyword where a statement can start
+/// (after `;`, THEN, ELSE, LOOP, BEGIN, a label), and the strings given to EXECUTE.
+/// `plain_sql` means every `;`-separated piece is a statement (EXECUTE strings).
+fn scan_code(
+    source: &BodySource,
+    code: &str,
+    origin: &Origin,
+    dialect: Dialect,
+    out: &mut Vec<Statement>,
+    depth: usize,
+    plain_sql: bool,
+) {
+    let tokens: Vec<Token> = tokenize(code, source.base, dialect)
+        .into_iter()
+        .filter(|t| !t.is_trivia())
+        .collect();
+    let word = |i: usize| -> Option<&str> {
+        tokens
+            .get(i)
+            .filter(|t| t.kind == TokenKind::Word)
+            .and_then(|t| source.text.get(t.range.clone()))
+    };
+    let is_punct = |i: usize, p: &str| {
+        tokens.get(i).is_some_and(|t| {
+            matches!(t.kind, TokenKind::Punct | TokenKind::Operator)
+                && source.text.get(t.range.clone()) == Some(p)
+        })
+    };
+    let statement_end = |from: usize| {
+        let mut depth = 0usize;
+        (from..tokens.len())
+            .find(|&i| {
+                if is_punct(i, "(") {
+                    depth += 1;
+                } else if is_punct(i, ")") {
+                    depth = depth.saturating_sub(1);
+                } else if depth == 0 && is_punct(i, ";") {
+                    return true;
+                }
+                false
+            })
+            .unwrap_or(tokens.len())
+    };
+    let mut at_start = true;
+    let mut i = 0;
+    while i < tokens.len() {
+        let keyword = word(i).map(|w| w.to_ascii_uppercase());
+        match keyword.as_deref() {
+            Some("DROP" | "TRUNCATE" | "DELETE" | "UPDATE" | "ALTER" | "CREATE" | "RENAME")
+                if at_start =>
+            {
+                let end = statement_end(i);
+                let statement_tokens = &tokens[i..end];
+                let classified = classify(statement_tokens, source.text, dialect);
+                push_nested(source, statement_tokens, &classified, origin, out);
+                if let Some(body) = &classified.body {
+                    if source.literal_span.is_none() {
+                        scan_body(source.text, body, origin, dialect, out, depth + 1);
+                    }
+                }
+                i = end;
+                at_start = false;
+                continue;
+            }
+            Some("EXECUTE") => {
+                let end = statement_end(i);
+                let literal = tokens[i + 1..end]
+                    .iter()
+                    .find(|t| matches!(t.kind, TokenKind::String | TokenKind::DollarString));
+                if let Some((inner, decoded)) =
+                    literal.and_then(|t| string_contents(source.text, t))
+                {
+                    let literal_range = literal.map(|t| t.range.clone()).unwrap_or_default();
+                    let execute_origin = origin.with_execute();
+                    match (decoded, &source.literal_span) {
+                        (None, None) => {
+                            if let Some(code) = source.text.get(inner.clone()) {
+                                let nested = BodySource {
+                                    text: source.text,
+                                    base: inner.start,
+                                    literal_span: None,
+                                };
+                                scan_code(&nested, code, &execute_origin, dialect, out, depth + 1, true);
+                            }
+                        }
+                        (decoded, outer) => {
+                            let code = decoded.unwrap_or_else(|| {
+                                source.text.get(inner.clone()).unwrap_or("").to_string()
+                            });
+                            let span = outer.clone().unwrap_or(literal_range);
+                            let nested = BodySource {
+                                text: &code,
+                                base: 0,
+                                literal_span: Some(span),
+                            };
+                            scan_code(&nested, &code, &execute_origin, dialect, out, depth + 1, true);
+                        }
+                    }
+                }
+                i = end;
+                at_start = false;
+                continue;
+            }
+            _ => {}
+        }
+        at_start = plain_sql && is_punct(i, ";")
+            || is_punct(i, ";")
+            || is_punct(i, ">>")
+            || matches!(
+                keyword.as_deref(),
+                Some("THEN" | "ELSE" | "LOOP" | "BEGIN" | "DECLARE")
+            );
+        i += 1;
+    }
+}
+
+fn push_nested(
+    source: &BodySource,
+    tokens: &[Token],
+    classified: &Classified,
+    origin: &Origin,
+    out: &mut Vec<Statement>,
+) {
+    let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
+        return;
+    };
+    let mut kind = classified.kind.clone();
+    let range = match &source.literal_span {
+        Some(span) => {
+            respan(&mut kind, span);
+            span.clone()
+        }
+        None => first.range.start..last.range.end,
+    };
+    out.push(Statement {
+        range,
+        kind,
+        parse: ParseStatus::TokensOnly,
+        origin: origin.clone(),
+        cascade: classified.cascade,
+        concurrently: classified.concurrently,
+    });
+}
+
+/// Points every span of a statement model at `span` (for statements read from a decoded
+/// string literal, whose inner offsets are not file offsets).
+fn respan(kind: &mut StatementKind, span: &Range<usize>) {
+    let fix = |name: &mut Name| name.span = span.clone();
+    match kind {
+        StatementKind::CreateTable { table } => fix(table),
+        StatementKind::CreateIndex { name, table, .. } => {
+            name.iter_mut().for_each(fix);
+            fix(table);
+        }
+        StatementKind::Create { name, on, .. } => {
+            name.iter_mut().for_each(fix);
+            on.iter_mut().for_each(fix);
+        }
+        StatementKind::Drop { names, .. } => names.iter_mut().for_each(fix),
+        StatementKind::Truncate { tables, .. } => tables.iter_mut().for_each(fix),
+        StatementKind::Delete { table, .. } | StatementKind::Update { table, .. } => fix(table),
+        StatementKind::Insert { table } => table.iter_mut().for_each(fix),
+        StatementKind::Rename { name, to, .. } => {
+            fix(name);
+            fix(to);
+        }
+        StatementKind::RenameEnumValue { name, .. } => fix(name),
+        StatementKind::RenameTables { pairs } => pairs.iter_mut().for_each(|(a, b)| {
+            fix(a);
+            fix(b);
+        }),
+        StatementKind::AlterTable { table, actions } => {
+            fix(table);
+            for action in actions {
+                action.span = span.clone();
+                match &mut action.kind {
+                    ActionKind::AddColumn { column }
+                    | ActionKind::DropColumn { column, .. }
+                    | ActionKind::AlterColumnType { column }
+                    | ActionKind::DropNotNull { column }
+                    | ActionKind::DropDefault { column }
+                    | ActionKind::SetNotNull { column }
+                    | ActionKind::ClearColumn { column } => fix(column),
+                    ActionKind::DropConstraint { constraint, .. } => fix(constraint),
+                    ActionKind::RenameTable { to } => fix(to),
+                    ActionKind::RenameColumn { column, to } => {
+                        fix(column);
+                        fix(to);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,833 @@
+//! Token-level classifier: builds the statement model from tokens alone. It is the model's
+//! source when sqlparser cannot parse a statement, inside DO blocks and function bodies, and
+//! it supplies the byte spans of names and ALTER TABLE actions for parsed statements too.
+
+use std::ops::Range;
+
+use crate::lexer::{Dialect, Token, TokenKind};
+use crate::model::{ActionKind, AlterAction, Name, ObjectType, StatementKind, TransactionControl};
+
+/// A body of code inside a statement that is scanned for statements of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    /// File-absolute range of the code (inside the quotes).
+    pub range: Range<usize>,
+    /// Set when the body is a quoted string whose text differs from its source bytes
+    /// (escaped quotes): inner spans then point at the whole literal.
+    pub decoded: Option<String>,
+    pub kind: BodyKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyKind {
+    DoBlock,
+    Function { name: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classified {
+    pub kind: StatementKind,
+    /// `CASCADE` used as a drop behaviour (not `ON DELETE CASCADE`).
+    pub cascade: bool,
+    pub concurrently: bool,
+    pub body: Option<Body>,
+}
+
+/// Classifies one statement from its non-comment tokens.
+pub fn classify(tokens: &[Token], text: &str, dialect: Dialect) -> Classified {
+    let c = Cursor {
+        tokens,
+        text,
+        dialect,
+        pos: 0,
+    };
+    let cascade = tokens.iter().enumerate().any(|(i, t)| {
+        c.word_at(i).is_some_and(|w| w.eq_ignore_ascii_case("cascade"))
+            && !(i > 0
+                && c.word_at(i - 1).is_some_and(|w| {
+                    w.eq_ignore_ascii_case("delete") || w.eq_ignore_ascii_case("update")
+                }))
+            && t.kind == TokenKind::Word
+    });
+    let concurrently = (0..tokens.len()).any(|i| c.is_at(i, "concurrently"));
+    let mut body = None;
+    let kind = statement_kind(c, &mut body);
+    Classified {
+        kind,
+        cascade,
+        concurrently,
+        body,
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Cursor<'a> {
+    tokens: &'a [Token],
+    text: &'a str,
+    dialect: Dialect,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn slice(&self, i: usize) -> &'a str {
+        self.tokens
+            .get(i)
+            .and_then(|t| self.text.get(t.range.clone()))
+            .unwrap_or("")
+    }
+
+    fn word_at(&self, i: usize) -> Option<&'a str> {
+        match self.tokens.get(i) {
+            Some(t) if t.kind == TokenKind::Word => Some(self.slice(i)),
+            _ => None,
+        }
+    }
+
+    fn is_at(&self, i: usize, keyword: &str) -> bool {
+        self.word_at(i)
+            .is_some_and(|w| w.eq_ignore_ascii_case(keyword))
+    }
+
+    fn is(&self, keyword: &str) -> bool {
+        self.is_at(self.pos, keyword)
+    }
+
+    fn is_seq(&self, keywords: &[&str]) -> bool {
+        keywords
+            .iter()
+            .enumerate()
+            .all(|(k, kw)| self.is_at(self.pos + k, kw))
+    }
+
+    fn eat(&mut self, keyword: &str) -> bool {
+        let hit = self.is(keyword);
+        if hit {
+            self.pos += 1;
+        }
+        hit
+    }
+
+    fn eat_seq(&mut self, keywords: &[&str]) -> bool {
+        let hit = self.is_seq(keywords);
+        if hit {
+            self.pos += keywords.len();
+        }
+        hit
+    }
+
+    fn punct_at(&self, i: usize, p: &str) -> bool {
+        matches!(self.tokens.get(i), Some(t) if matches!(t.kind, TokenKind::Punct | TokenKind::Operator))
+            && self.slice(i) == p
+    }
+
+    fn eat_punct(&mut self, p: &str) -> bool {
+        let hit = self.punct_at(self.pos, p);
+        if hit {
+            self.pos += 1;
+        }
+        hit
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.tokens.len()
+    }
+
+    fn ident_at(&self, i: usize) -> Option<String> {
+        let t = self.tokens.get(i)?;
+        let raw = self.slice(i);
+        match t.kind {
+            TokenKind::Word => Some(match self.dialect {
+                Dialect::Postgres => raw.to_ascii_lowercase(),
+                Dialect::ClickHouse => raw.to_string(),
+            }),
+            TokenKind::QuotedIdent => Some(unquote(raw)),
+            _ => None,
+        }
+    }
+
+    /// `ident ( . ident )*`, at most three parts; the last is the name, the one before it
+    /// the schema.
+    fn name(&mut self) -> Option<Name> {
+        let start = self.pos;
+        let mut parts = vec![self.ident_at(self.pos)?];
+        self.pos += 1;
+        while parts.len() < 3 && self.punct_at(self.pos, ".") {
+            match self.ident_at(self.pos + 1) {
+                Some(part) => {
+                    parts.push(part);
+                    self.pos += 2;
+                }
+                None => break,
+            }
+        }
+        let span = self.tokens[start].range.start..self.tokens[self.pos - 1].range.end;
+        let name = parts.pop()?;
+        Some(Name {
+            schema: parts.pop(),
+            name,
+            span,
+        })
+    }
+
+    /// Skips a balanced parenthesised group if one starts here.
+    fn skip_parens(&mut self) {
+        if !self.punct_at(self.pos, "(") {
+            return;
+        }
+        let mut depth = 0usize;
+        while !self.at_end() {
+            if self.punct_at(self.pos, "(") {
+                depth += 1;
+            } else if self.punct_at(self.pos, ")") {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    self.pos += 1;
+                    return;
+                }
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// Index of the first word `keyword` at parenthesis depth 0 from the cursor on.
+    fn find_top_level(&self, keyword: &str) -> Option<usize> {
+        let mut depth = 0usize;
+        for i in self.pos..self.tokens.len() {
+            if self.punct_at(i, "(") {
+                depth += 1;
+            } else if self.punct_at(i, ")") {
+                depth = depth.saturating_sub(1);
+            } else if depth == 0 && self.is_at(i, keyword) {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    /// Token index ranges of the comma-separated items from the cursor to the end.
+    fn top_level_items(&self) -> Vec<Range<usize>> {
+        let mut items = Vec::new();
+        let mut depth = 0usize;
+        let mut start = self.pos;
+        for i in self.pos..self.tokens.len() {
+            if self.punct_at(i, "(") || self.punct_at(i, "[") {
+                depth += 1;
+            } else if self.punct_at(i, ")") || self.punct_at(i, "]") {
+                depth = depth.saturating_sub(1);
+            } else if depth == 0 && self.punct_at(i, ",") {
+                items.push(start..i);
+                start = i + 1;
+            }
+        }
+        if start < self.tokens.len() {
+            items.push(start..self.tokens.len());
+        }
+        items
+    }
+
+    fn span_of(&self, items: &Range<usize>) -> Range<usize> {
+        match (self.tokens.get(items.start), self.tokens.get(items.end.wrapping_sub(1))) {
+            (Some(a), Some(b)) if items.end > items.start => a.range.start..b.range.end,
+            _ => self.full_span(),
+        }
+    }
+
+    fn full_span(&self) -> Range<usize> {
+        match (self.tokens.first(), self.tokens.last()) {
+            (Some(a), Some(b)) => a.range.start..b.range.end,
+            _ => 0..0,
+        }
+    }
+
+    fn restricted(&self, items: &Range<usize>) -> Cursor<'a> {
+        Cursor {
+            tokens: &self.tokens[items.start.min(self.tokens.len())..items.end.min(self.tokens.len())],
+            pos: 0,
+            ..*self
+        }
+    }
+
+    fn upper_word(&self, i: usize) -> Option<String> {
+        self.word_at(i).map(|w| w.to_ascii_uppercase())
+    }
+}
+
+/// Removes the quotes of a quoted identifier and collapses doubled quote characters.
+fn unquote(raw: &str) -> String {
+    let mut chars = raw.chars();
+    let Some(quote) = chars.next() else {
+        return String::new();
+    };
+    let inner = chars.as_str();
+    let inner = inner.strip_suffix(quote).unwrap_or(inner);
+    let doubled: String = [quote, quote].iter().collect();
+    inner.replace(&doubled, &quote.to_string())
+}
+
+fn statement_kind(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
+    let Some(first) = c.upper_word(0) else {
+        if c.punct_at(0, "(") {
+            return StatementKind::Select;
+        }
+        return StatementKind::Unknown;
+    };
+    c.pos = 1;
+    match first.as_str() {
+        "DROP" => drop(c),
+        "TRUNCATE" => truncate(c),
+        "DELETE" => delete(c),
+        "UPDATE" => update(c),
+        "ALTER" => alter(c),
+        "CREATE" => create(c, body),
+        "RENAME" => rename_tables(c),
+        "WITH" => with(c, body),
+        "INSERT" => {
+            c.eat("into");
+            StatementKind::Insert { table: c.name() }
+        }
+        "SELECT" | "VALUES" | "TABLE" => StatementKind::Select,
+        "BEGIN" | "START" => StatementKind::Transaction(TransactionControl::Begin),
+        "COMMIT" | "END" => StatementKind::Transaction(TransactionControl::Commit),
+        "ROLLBACK" | "ABORT" => {
+            if c.find_top_level("to").is_some() {
+                StatementKind::Transaction(TransactionControl::Savepoint)
+            } else {
+                StatementKind::Transaction(TransactionControl::Rollback)
+            }
+        }
+        "SAVEPOINT" | "RELEASE" => StatementKind::Transaction(TransactionControl::Savepoint),
+        "DO" => {
+            *body = string_body(&c, c.pos, BodyKind::DoBlock);
+            StatementKind::Do
+        }
+        _ => StatementKind::Other { keyword: first },
+    }
+}
+
+fn object_type(c: &mut Cursor) -> Option<ObjectType> {
+    let object = if c.eat("table") {
+        ObjectType::Table
+    } else if c.eat("view") {
+        ObjectType::View
+    } else if c.eat_seq(&["materialized", "view"]) {
+        ObjectType::MaterializedView
+    } else if c.eat("index") {
+        ObjectType::Index
+    } else if c.eat("sequence") {
+        ObjectType::Sequence
+    } else if c.eat("function") {
+        ObjectType::Function
+    } else if c.eat("procedure") || c.eat("routine") {
+        ObjectType::Procedure
+    } else if c.eat("aggregate") {
+        ObjectType::Aggregate
+    } else if c.eat("type") {
+        ObjectType::Type
+    } else if c.eat("domain") {
+        ObjectType::Domain
+    } else if c.eat("extension") {
+        ObjectType::Extension
+    } else if c.eat("schema") {
+        ObjectType::Schema
+    } else if c.eat("database") {
+        ObjectType::Database
+    } else if c.eat("trigger") {
+        ObjectType::Trigger
+    } else if c.eat("policy") {
+        ObjectType::Policy
+    } else if c.eat("rule") {
+        ObjectType::Rule
+    } else if c.eat("dictionary") {
+        ObjectType::Dictionary
+    } else if c.eat_seq(&["foreign", "table"]) {
+        ObjectType::Table
+    } else {
+        return None;
+    };
+    Some(object)
+}
+
+fn drop(mut c: Cursor) -> StatementKind {
+    // ClickHouse/MySQL `DROP TEMPORARY TABLE`.
+    c.eat("temporary");
+    let Some(object) = object_type(&mut c) else {
+        let keyword = c
+            .upper_word(1)
+            .map_or("DROP".to_string(), |w| format!("DROP {w}"));
+        return StatementKind::Other { keyword };
+    };
+    c.eat("concurrently");
+    let if_exists = c.eat_seq(&["if", "exists"]);
+    let mut names = Vec::new();
+    for item in c.top_level_items() {
+        let mut item_cursor = c.restricted(&item);
+        if let Some(name) = item_cursor.name() {
+            names.push(name);
+        }
+    }
+    let cascade = c
+        .tokens
+        .iter()
+        .enumerate()
+        .skip(c.pos)
+        .any(|(i, _)| c.is_at(i, "cascade"));
+    StatementKind::Drop {
+        object,
+        names,
+        if_exists,
+        cascade,
+    }
+}
+
+fn truncate(mut c: Cursor) -> StatementKind {
+    c.eat("table");
+    c.eat_seq(&["if", "exists"]);
+    let mut tables = Vec::new();
+    for item in c.top_level_items() {
+        let mut item_cursor = c.restricted(&item);
+        item_cursor.eat("only");
+        if let Some(name) = item_cursor.name() {
+            tables.push(name);
+        }
+    }
+    let cascade = (c.pos..c.tokens.len()).any(|i| c.is_at(i, "cascade"));
+    StatementKind::Truncate { tables, cascade }
+}
+
+fn delete(mut c: Cursor) -> StatementKind {
+    c.eat("from");
+    c.eat("only");
+    match c.name() {
+        Some(table) => StatementKind::Delete {
+            has_where: c.find_top_level("where").is_some(),
+            table,
+        },
+        None => StatementKind::Other {
+            keyword: "DELETE".into(),
+        },
+    }
+}
+
+fn update(mut c: Cursor) -> StatementKind {
+    c.eat("only");
+    match c.name() {
+        Some(table) => StatementKind::Update {
+            has_where: c.find_top_level("where").is_some(),
+            table,
+        },
+        None => StatementKind::Other {
+            keyword: "UPDATE".into(),
+        },
+    }
+}
+
+/// `WITH cte AS (...) [, ...] DELETE|UPDATE|INSERT|SELECT ...`: classify the main statement.
+fn with(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
+    c.eat("recursive");
+    loop {
+        if c.name().is_none() {
+            return StatementKind::Select;
+        }
+        c.skip_parens();
+        c.eat("as");
+        c.eat("not");
+        c.eat("materialized");
+        c.skip_parens();
+        if !c.eat_punct(",") {
+            break;
+        }
+    }
+    let rest = Cursor {
+        tokens: &c.tokens[c.pos.min(c.tokens.len())..],
+        pos: 0,
+        ..c
+    };
+    match statement_kind(rest, body) {
+        StatementKind::Unknown => StatementKind::Select,
+        kind => kind,
+    }
+}
+
+fn rename_tables(mut c: Cursor) -> StatementKind {
+    if !(c.eat("table") || c.eat("tables")) {
+        return StatementKind::Other {
+            keyword: "RENAME".into(),
+        };
+    }
+    let mut pairs = Vec::new();
+    for item in c.top_level_items() {
+        let mut item_cursor = c.restricted(&item);
+        if let Some(from) = item_cursor.name() {
+            if item_cursor.eat("to") {
+                if let Some(to) = item_cursor.name() {
+                    pairs.push((from, to));
+                }
+            }
+        }
+    }
+    StatementKind::RenameTables { pairs }
+}
+
+fn alter(mut c: Cursor) -> StatementKind {
+    if c.eat("table") || c.eat_seq(&["foreign", "table"]) {
+        return alter_table(c);
+    }
+    let object = if c.eat("schema") {
+        ObjectType::Schema
+    } else if c.eat("type") {
+        ObjectType::Type
+    } else if c.eat("view") {
+        ObjectType::View
+    } else if c.eat_seq(&["materialized", "view"]) {
+        ObjectType::MaterializedView
+    } else {
+        let keyword = c
+            .upper_word(1)
+            .map_or("ALTER".to_string(), |w| format!("ALTER {w}"));
+        return StatementKind::Other { keyword };
+    };
+    c.eat_seq(&["if", "exists"]);
+    let keyword = format!("ALTER {}", object.as_str().to_ascii_uppercase());
+    let Some(name) = c.name() else {
+        return StatementKind::Other { keyword };
+    };
+    if object == ObjectType::Type && c.eat_seq(&["rename", "value"]) {
+        let value = c.slice(c.pos).trim_matches('\'').to_string();
+        return StatementKind::RenameEnumValue { name, value };
+    }
+    if c.eat_seq(&["rename", "to"]) {
+        if let Some(to) = c.name() {
+            return StatementKind::Rename { object, name, to };
+        }
+    }
+    StatementKind::Other { keyword }
+}
+
+fn alter_table(mut c: Cursor) -> StatementKind {
+    c.eat_seq(&["if", "exists"]);
+    c.eat("only");
+    let Some(table) = c.name() else {
+        return StatementKind::Other {
+            keyword: "ALTER TABLE".into(),
+        };
+    };
+    c.eat_punct("*");
+    if c.eat_seq(&["on", "cluster"]) {
+        c.name();
+    }
+    let actions = c
+        .top_level_items()
+        .iter()
+        .map(|item| AlterAction {
+            kind: alter_action(c.restricted(item)),
+            span: c.span_of(item),
+        })
+        .collect();
+    StatementKind::AlterTable { table, actions }
+}
+
+fn alter_action(mut c: Cursor) -> ActionKind {
+    let clickhouse = c.dialect == Dialect::ClickHouse;
+    let behaviour_cascade = |c: &Cursor| (c.pos..c.tokens.len()).any(|i| c.is_at(i, "cascade"));
+    if c.eat("drop") {
+        if c.eat("constraint") {
+            c.eat_seq(&["if", "exists"]);
+            return match c.name() {
+                Some(constraint) => ActionKind::DropConstraint {
+                    cascade: behaviour_cascade(&c),
+                    constraint,
+                },
+                None => ActionKind::Other,
+            };
+        }
+        if c.is("partition") || c.is("part") {
+            return if clickhouse {
+                ActionKind::DropPartition
+            } else {
+                ActionKind::Other
+            };
+        }
+        if ["index", "projection", "statistics", "primary", "foreign", "key"]
+            .iter()
+            .any(|kw| c.is(kw))
+        {
+            return ActionKind::Other;
+        }
+        c.eat("column");
+        c.eat_seq(&["if", "exists"]);
+        return match c.name() {
+            Some(column) => ActionKind::DropColumn {
+                cascade: behaviour_cascade(&c),
+                column,
+            },
+            None => ActionKind::Other,
+        };
+    }
+    if c.eat("detach") {
+        return if clickhouse && (c.is("partition") || c.is("part")) {
+            ActionKind::DetachPartition
+        } else {
+            ActionKind::Other
+        };
+    }
+    if clickhouse && c.eat("delete") {
+        return ActionKind::MutationDelete;
+    }
+    if clickhouse && c.eat("update") {
+        return ActionKind::MutationUpdate;
+    }
+    if clickhouse && c.eat_seq(&["clear", "column"]) {
+        c.eat_seq(&["if", "exists"]);
+        return match c.name() {
+            Some(column) => ActionKind::ClearColumn { column },
+            None => ActionKind::Other,
+        };
+    }
+    if clickhouse && c.eat_seq(&["modify", "column"]) {
+        c.eat_seq(&["if", "exists"]);
+        // `MODIFY COLUMN c COMMENT/TTL/...` keeps the type; a type name follows otherwise.
+        return match c.name() {
+            Some(column)
+                if !c.at_end()
+                    && !["comment", "ttl", "codec", "remove", "settings", "reset"]
+                        .iter()
+                        .any(|kw| c.is(kw)) =>
+            {
+                ActionKind::AlterColumnType { column }
+            }
+            _ => ActionKind::Other,
+        };
+    }
+    if c.eat("rename") {
+        if c.eat("to") {
+            return match c.name() {
+                Some(to) => ActionKind::RenameTable { to },
+                None => ActionKind::Other,
+            };
+        }
+        if c.is("constraint") {
+            return ActionKind::Other;
+        }
+        c.eat("column");
+        c.eat_seq(&["if", "exists"]);
+        if let Some(column) = c.name() {
+            if c.eat("to") {
+                if let Some(to) = c.name() {
+                    return ActionKind::RenameColumn { column, to };
+                }
+            }
+        }
+        return ActionKind::Other;
+    }
+    if c.eat("add") {
+        if ["constraint", "primary", "unique", "foreign", "check", "exclude"]
+            .iter()
+            .any(|kw| c.is(kw))
+        {
+            return ActionKind::AddConstraint;
+        }
+        if ["index", "projection", "statistics"].iter().any(|kw| c.is(kw)) {
+            return ActionKind::Other;
+        }
+        c.eat("column");
+        c.eat_seq(&["if", "not", "exists"]);
+        return match c.name() {
+            Some(column) => ActionKind::AddColumn { column },
+            None => ActionKind::Other,
+        };
+    }
+    if c.eat("alter") {
+        c.eat("column");
+        let Some(column) = c.name() else {
+            return ActionKind::Other;
+        };
+        if c.is("type") || c.is_seq(&["set", "data", "type"]) {
+            return ActionKind::AlterColumnType { column };
+        }
+        if c.is_seq(&["drop", "not", "null"]) {
+            return ActionKind::DropNotNull { column };
+        }
+        if c.is_seq(&["drop", "default"]) {
+            return ActionKind::DropDefault { column };
+        }
+        if c.is_seq(&["set", "not", "null"]) {
+            return ActionKind::SetNotNull { column };
+        }
+        return ActionKind::Other;
+    }
+    if c.is_seq(&["enable", "row", "level", "security"]) {
+        return ActionKind::EnableRls;
+    }
+    if c.is_seq(&["disable", "row", "level", "security"]) {
+        return ActionKind::DisableRls;
+    }
+    if c.is_seq(&["force", "row", "level", "security"]) {
+        return ActionKind::ForceRls;
+    }
+    if c.is_seq(&["no", "force", "row", "level", "security"]) {
+        return ActionKind::NoForceRls;
+    }
+    ActionKind::Other
+}
+
+fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
+    c.eat_seq(&["or", "replace"]);
+    for modifier in [
+        "temp",
+        "temporary",
+        "unlogged",
+        "global",
+        "local",
+        "trusted",
+        "procedural",
+        "recursive",
+        "constraint",
+        "default",
+    ] {
+        c.eat(modifier);
+    }
+    if c.eat("table") || c.eat_seq(&["foreign", "table"]) {
+        c.eat_seq(&["if", "not", "exists"]);
+        return match c.name() {
+            Some(table) => StatementKind::CreateTable { table },
+            None => StatementKind::Other {
+                keyword: "CREATE TABLE".into(),
+            },
+        };
+    }
+    let unique = c.eat("unique");
+    if c.eat("index") {
+        c.eat("concurrently");
+        c.eat_seq(&["if", "not", "exists"]);
+        let name = if c.is("on") { None } else { c.name() };
+        if c.eat("on") {
+            c.eat("only");
+            if let Some(table) = c.name() {
+                return StatementKind::CreateIndex {
+                    name,
+                    table,
+                    concurrently: false,
+                };
+            }
+        }
+        return StatementKind::Other {
+            keyword: "CREATE INDEX".into(),
+        };
+    }
+    if unique {
+        return StatementKind::Other {
+            keyword: "CREATE UNIQUE".into(),
+        };
+    }
+    let Some(object) = object_type(&mut c) else {
+        let keyword = c
+            .upper_word(c.pos)
+            .map_or("CREATE".to_string(), |w| format!("CREATE {w}"));
+        return StatementKind::Other { keyword };
+    };
+    c.eat_seq(&["if", "not", "exists"]);
+    let name = c.name();
+    let on = match object {
+        ObjectType::Policy | ObjectType::Trigger | ObjectType::Rule => c
+            .find_top_level("on")
+            .and_then(|i| {
+                let mut on = c;
+                on.pos = i + 1;
+                on.name()
+            }),
+        _ => None,
+    };
+    if matches!(object, ObjectType::Function | ObjectType::Procedure) {
+        let function = name.as_ref().map_or_else(String::new, |n| n.to_string());
+        *body = function_body(&c, function);
+    }
+    StatementKind::Create { object, name, on }
+}
+
+/// The body of a CREATE FUNCTION/PROCEDURE in plpgsql or sql: the string after `AS`, or the
+/// tokens after `BEGIN ATOMIC`.
+fn function_body(c: &Cursor, function: String) -> Option<Body> {
+    let language = c
+        .find_top_level("language")
+        .and_then(|i| {
+            let mut lc = *c;
+            lc.pos = i + 1;
+            lc.ident_at(lc.pos)
+        })
+        .unwrap_or_else(|| "sql".into());
+    if !matches!(language.to_ascii_lowercase().as_str(), "plpgsql" | "sql") {
+        return None;
+    }
+    if let Some(atomic) = (c.pos..c.tokens.len())
+        .find(|&i| c.is_at(i, "begin") && c.is_at(i + 1, "atomic"))
+    {
+        let start = c.tokens.get(atomic + 2)?.range.start;
+        let end = c.tokens.last()?.range.end;
+        return Some(Body {
+            range: start..end,
+            decoded: None,
+            kind: BodyKind::Function { name: function },
+        });
+    }
+    let as_at = c.find_top_level("as")?;
+    string_body(c, as_at + 1, BodyKind::Function { name: function })
+}
+
+/// The first string literal at or after token `from`, as a body.
+fn string_body(c: &Cursor, from: usize, kind: BodyKind) -> Option<Body> {
+    let i = (from..c.tokens.len()).find(|&i| {
+        matches!(
+            c.tokens[i].kind,
+            TokenKind::String | TokenKind::DollarString
+        )
+    })?;
+    let (range, decoded) = string_contents(c.text, &c.tokens[i])?;
+    Some(Body {
+        range,
+        decoded,
+        kind,
+    })
+}
+
+/// The contents of a string token: its inner byte range, and the decoded text when it
+/// differs from the bytes (doubled quotes, backslash escapes).
+pub fn string_contents(text: &str, token: &Token) -> Option<(Range<usize>, Option<String>)> {
+    let raw = text.get(token.range.clone())?;
+    match token.kind {
+        TokenKind::DollarString => {
+            let tag_len = raw[1..].find('$')? + 2;
+            let inner_end = if token.terminated {
+                raw.len().checked_sub(tag_len)?
+            } else {
+                raw.len()
+            };
+            if inner_end < tag_len {
+                return None;
+            }
+            let start = token.range.start + tag_len;
+            Some((start..token.range.start + inner_end, None))
+        }
+        TokenKind::String => {
+            let open = raw.find('\'')?;
+            let escaped = raw[..open].eq_ignore_ascii_case("e");
+            let inner_end = if token.terminated && raw.len() > open + 1 {
+                raw.len() - 1
+            } else {
+                raw.len()
+            };
+            let start = token.range.start + open + 1;
+            let inner = raw.get(open + 1..inner_end)?;
+            let decoded = if inner.contains("''") || (escaped && inner.contains('\\')) {
+                let mut s = inner.replace("''", "'");
+                if escaped {
+                    s = s.replace("\\'", "'").replace("\\\\", "\\");
+                }
+                Some(s)
+            } else {
+                None
+            };
+            Some((start..token.range.start + inner_end, decoded))
+        }
+        _ => None,
+    }
+}

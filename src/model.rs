@@ -1,0 +1,301 @@
+//! The statement model every rule reads: what a statement does, to which objects, where.
+//!
+//! Built from sqlparser's AST when a statement parses (`ast.rs`) and from tokens when it does
+//! not (`classify.rs`); names and actions always carry file-absolute byte spans.
+
+use std::fmt;
+use std::ops::Range;
+
+/// A possibly schema-qualified object name, normalized as the server sees it: unquoted
+/// Postgres identifiers folded to lower case, quoted ones kept verbatim.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Name {
+    pub schema: Option<String>,
+    pub name: String,
+    pub span: Range<usize>,
+}
+
+impl Name {
+    /// Identity used by the catalog: an unqualified name is looked up as-is, so `public.t`
+    /// and `t` are the same table when the schema is `public`.
+    pub fn key(&self) -> String {
+        match self.schema.as_deref() {
+            None | Some("public") => self.name.clone(),
+            Some(schema) => format!("{schema}.{}", self.name),
+        }
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.schema {
+            Some(schema) => write!(f, "{schema}.{}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ObjectType {
+    Table,
+    View,
+    MaterializedView,
+    Index,
+    Sequence,
+    Function,
+    Procedure,
+    Aggregate,
+    Type,
+    Domain,
+    Extension,
+    Schema,
+    Database,
+    Trigger,
+    Policy,
+    Rule,
+    Dictionary,
+    Other,
+}
+
+impl ObjectType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectType::Table => "table",
+            ObjectType::View => "view",
+            ObjectType::MaterializedView => "materialized view",
+            ObjectType::Index => "index",
+            ObjectType::Sequence => "sequence",
+            ObjectType::Function => "function",
+            ObjectType::Procedure => "procedure",
+            ObjectType::Aggregate => "aggregate",
+            ObjectType::Type => "type",
+            ObjectType::Domain => "domain",
+            ObjectType::Extension => "extension",
+            ObjectType::Schema => "schema",
+            ObjectType::Database => "database",
+            ObjectType::Trigger => "trigger",
+            ObjectType::Policy => "policy",
+            ObjectType::Rule => "rule",
+            ObjectType::Dictionary => "dictionary",
+            ObjectType::Other => "object",
+        }
+    }
+}
+
+/// One action of an `ALTER TABLE`, with the byte span of the action's own text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlterAction {
+    pub kind: ActionKind,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionKind {
+    AddColumn { column: Name },
+    AddConstraint,
+    DropColumn { column: Name, cascade: bool },
+    DropConstraint { constraint: Name, cascade: bool },
+    RenameTable { to: Name },
+    RenameColumn { column: Name, to: Name },
+    AlterColumnType { column: Name },
+    DropNotNull { column: Name },
+    DropDefault { column: Name },
+    SetNotNull { column: Name },
+    EnableRls,
+    DisableRls,
+    ForceRls,
+    NoForceRls,
+    /// ClickHouse `ALTER TABLE ... DELETE WHERE`.
+    MutationDelete,
+    /// ClickHouse `ALTER TABLE ... UPDATE ... WHERE`.
+    MutationUpdate,
+    /// ClickHouse `DROP PARTITION|PART`.
+    DropPartition,
+    /// ClickHouse `DETACH PARTITION|PART`.
+    DetachPartition,
+    /// ClickHouse `CLEAR COLUMN`.
+    ClearColumn { column: Name },
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransactionControl {
+    Begin,
+    Commit,
+    Rollback,
+    Savepoint,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatementKind {
+    CreateTable {
+        table: Name,
+    },
+    CreateIndex {
+        name: Option<Name>,
+        table: Name,
+        concurrently: bool,
+    },
+    /// CREATE of anything else (view, function, type, schema, policy, ...). `on` is the
+    /// table of a policy or trigger.
+    Create {
+        object: ObjectType,
+        name: Option<Name>,
+        on: Option<Name>,
+    },
+    Drop {
+        object: ObjectType,
+        names: Vec<Name>,
+        if_exists: bool,
+        cascade: bool,
+    },
+    AlterTable {
+        table: Name,
+        actions: Vec<AlterAction>,
+    },
+    /// ALTER SCHEMA/TYPE/VIEW ... RENAME TO.
+    Rename {
+        object: ObjectType,
+        name: Name,
+        to: Name,
+    },
+    /// ALTER TYPE ... RENAME VALUE 'a' TO 'b'.
+    RenameEnumValue {
+        name: Name,
+        value: String,
+    },
+    /// ClickHouse/MySQL `RENAME TABLE a TO b`.
+    RenameTables {
+        pairs: Vec<(Name, Name)>,
+    },
+    Truncate {
+        tables: Vec<Name>,
+        cascade: bool,
+    },
+    Delete {
+        table: Name,
+        has_where: bool,
+    },
+    Update {
+        table: Name,
+        has_where: bool,
+    },
+    Insert {
+        table: Option<Name>,
+    },
+    Select,
+    Transaction(TransactionControl),
+    /// `DO $$ ... $$`; the body's statements are modelled separately with a dynamic origin.
+    Do,
+    /// A statement we understand only by its leading keywords, e.g. `GRANT`, `COMMENT ON`.
+    Other {
+        keyword: String,
+    },
+    /// Not SQL we could classify (does not start with a keyword).
+    Unknown,
+    PsqlMeta,
+    CopyData,
+}
+
+impl StatementKind {
+    /// A short label for statistics and messages, e.g. `drop table`.
+    pub fn label(&self) -> String {
+        match self {
+            StatementKind::CreateTable { .. } => "create table".into(),
+            StatementKind::CreateIndex { .. } => "create index".into(),
+            StatementKind::Create { object, .. } => format!("create {}", object.as_str()),
+            StatementKind::Drop { object, .. } => format!("drop {}", object.as_str()),
+            StatementKind::AlterTable { .. } => "alter table".into(),
+            StatementKind::Rename { object, .. } => format!("rename {}", object.as_str()),
+            StatementKind::RenameEnumValue { .. } => "rename enum value".into(),
+            StatementKind::RenameTables { .. } => "rename table".into(),
+            StatementKind::Truncate { .. } => "truncate".into(),
+            StatementKind::Delete { .. } => "delete".into(),
+            StatementKind::Update { .. } => "update".into(),
+            StatementKind::Insert { .. } => "insert".into(),
+            StatementKind::Select => "select".into(),
+            StatementKind::Transaction(_) => "transaction control".into(),
+            StatementKind::Do => "do block".into(),
+            StatementKind::Other { keyword } => keyword.to_ascii_lowercase(),
+            StatementKind::Unknown => "unknown".into(),
+            StatementKind::PsqlMeta => "psql meta-command".into(),
+            StatementKind::CopyData => "copy data".into(),
+        }
+    }
+}
+
+/// How the statement was understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseStatus {
+    /// sqlparser parsed it; the model comes from the AST.
+    Parsed,
+    /// sqlparser failed (message kept); the model comes from the token classifier.
+    Fallback { error: String },
+    /// Not handed to sqlparser: psql meta lines, COPY data, statements inside DO blocks and
+    /// function bodies (PL/pgSQL), all classified by tokens.
+    TokensOnly,
+}
+
+/// Where a statement comes from. Anything but `TopLevel` is dynamic SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    TopLevel,
+    /// Inside a `DO` block, which runs during the migration; `execute` when inside the
+    /// string argument of `EXECUTE`.
+    DoBlock { execute: bool },
+    /// Inside a function or procedure body, which runs whenever it is called.
+    FunctionBody { function: String, execute: bool },
+}
+
+impl Origin {
+    pub fn is_dynamic(&self) -> bool {
+        !matches!(self, Origin::TopLevel)
+    }
+
+    /// Whether the statement runs as part of the migration (and so changes the catalog).
+    pub fn runs_in_migration(&self) -> bool {
+        matches!(self, Origin::TopLevel | Origin::DoBlock { .. })
+    }
+
+    pub fn with_execute(&self) -> Origin {
+        match self {
+            Origin::TopLevel => Origin::DoBlock { execute: true },
+            Origin::DoBlock { .. } => Origin::DoBlock { execute: true },
+            Origin::FunctionBody { function, .. } => Origin::FunctionBody {
+                function: function.clone(),
+                execute: true,
+            },
+        }
+    }
+
+    /// Appended to finding messages, e.g. `dynamic sql in a do block`.
+    pub fn describe(&self) -> Option<String> {
+        let execute = |yes: bool| if yes { " (execute string)" } else { "" };
+        match self {
+            Origin::TopLevel => None,
+            Origin::DoBlock { execute: e } => {
+                Some(format!("dynamic sql in a do block{}", execute(*e)))
+            }
+            Origin::FunctionBody {
+                function,
+                execute: e,
+            } => Some(format!(
+                "dynamic sql in the body of function {function}{}, runs when it is called",
+                execute(*e)
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// File-absolute byte range, without the terminating `;`.
+    pub range: Range<usize>,
+    pub kind: StatementKind,
+    pub parse: ParseStatus,
+    pub origin: Origin,
+    /// `CASCADE` appears as a keyword (found on tokens).
+    pub cascade: bool,
+    /// `CONCURRENTLY` appears as a keyword (found on tokens).
+    pub concurrently: bool,
+}

@@ -1,0 +1,45 @@
+use super::{Rule, RuleContext, RuleMeta, Violation};
+use crate::finding::{Category, Severity};
+use crate::model::{ObjectType, Statement, StatementKind};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "drop-database",
+        code: "DS004",
+        category: Category::Destructive,
+        default_severity: Severity::Error,
+        summary: "DROP DATABASE",
+        what_it_does: "Flags every `DROP DATABASE`.",
+        why_is_this_bad: "It deletes a whole database. A migration is the wrong place for it: it runs unattended on every environment the migration reaches, production included.",
+        example: "DROP DATABASE analytics;",
+        use_instead: "-- decommission databases by hand, after a verified backup, outside the migration history",
+    },
+    checks_down: false,
+    check,
+};
+
+fn check(statement: &Statement, _ctx: &RuleContext, out: &mut Vec<Violation>) {
+    let StatementKind::Drop {
+        object: ObjectType::Database,
+        names,
+        ..
+    } = &statement.kind
+    else {
+        return;
+    };
+    let help = "remove databases by hand after a verified backup, not in a migration";
+    if names.is_empty() {
+        out.push(Violation::new(
+            statement.range.clone(),
+            "drop of a database whose name is computed at run time",
+            help,
+        ));
+    }
+    for name in names {
+        out.push(Violation::new(
+            statement.range.clone(),
+            format!("drop of database {name}"),
+            help,
+        ));
+    }
+}

@@ -1,0 +1,44 @@
+use super::{Rule, RuleContext, RuleMeta, Violation};
+use crate::finding::{Category, Severity};
+use crate::lexer::Dialect;
+use crate::model::{ObjectType, Statement, StatementKind};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "truncate",
+        code: "DS005",
+        category: Category::Destructive,
+        default_severity: Severity::Error,
+        summary: "TRUNCATE",
+        what_it_does: "Flags `TRUNCATE` of a table that existed before the change set (PostgreSQL; ClickHouse TRUNCATE is `clickhouse-mutation`).",
+        why_is_this_bad: "TRUNCATE removes every row at once, is not MVCC-safe for concurrent readers, and takes an ACCESS EXCLUSIVE lock. In a migration it usually means production data is wiped along with test data.",
+        example: "TRUNCATE sessions;",
+        use_instead: "-- delete only what must go, in batches, after a backup\nDELETE FROM sessions WHERE expires_at < now() - interval '30 days';",
+    },
+    checks_down: false,
+    check,
+};
+
+fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
+    if ctx.dialect != Dialect::Postgres {
+        return;
+    }
+    let StatementKind::Truncate { tables, .. } = &statement.kind else {
+        return;
+    };
+    let help = "back up the table and delete only the rows that must go";
+    if tables.is_empty() {
+        out.push(Violation::new(
+            statement.range.clone(),
+            "truncate of a table whose name is computed at run time",
+            help,
+        ));
+    }
+    for table in tables.iter().filter(|t| !ctx.is_new(ObjectType::Table, t)) {
+        out.push(Violation::new(
+            statement.range.clone(),
+            format!("truncate of table {table}"),
+            help,
+        ));
+    }
+}
