@@ -224,9 +224,7 @@ impl<'a> Lexer<'a> {
             b'`' if !pg => self.quoted(start, start + 1, b'`', true, TokenKind::QuotedIdent),
             b'$' => self.dollar(start),
             b'0'..=b'9' => self.number(start),
-            b'.' if n.is_ascii_digit() && self.prev_ident_end != Some(start) => {
-                self.number(start)
-            }
+            b'.' if n.is_ascii_digit() && self.prev_ident_end != Some(start) => self.number(start),
             b':' if n == b':' => self.tok(TokenKind::Operator, start, start + 2, true),
             _ if pg && matches!(b, b'e' | b'E') && n == b'\'' => {
                 self.quoted(start, start + 2, b'\'', true, TokenKind::String)
@@ -297,7 +295,14 @@ impl<'a> Lexer<'a> {
 
     /// A quoted construct whose body starts at `body`, closed by `quote`; a doubled quote is
     /// an escaped quote, and with `backslash` a backslash escapes the next byte.
-    fn quoted(&self, start: usize, body: usize, quote: u8, backslash: bool, kind: TokenKind) -> Token {
+    fn quoted(
+        &self,
+        start: usize,
+        body: usize,
+        quote: u8,
+        backslash: bool,
+        kind: TokenKind,
+    ) -> Token {
         let len = self.bytes.len();
         let mut i = body;
         while i < len {
@@ -403,5 +408,184 @@ impl Iterator for Lexer<'_> {
 
     fn next(&mut self) -> Option<Token> {
         self.next_token()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use TokenKind::*;
+
+    fn kinds(text: &str, dialect: Dialect) -> Vec<(TokenKind, &str, bool)> {
+        tokenize(text, 0, dialect)
+            .into_iter()
+            .map(|t| (t.kind, &text[t.range], t.terminated))
+            .collect()
+    }
+
+    #[test]
+    fn postgres_tokens() {
+        let text = "SELECT a.b::int, 1.5e3, .5, 1., 0x1F, $1, x$y, E'\\'' , U&\"i\" <> 'q''r' --c\n/* /* */ */ ?|@ -> f(:n) [1]";
+        assert_eq!(
+            kinds(text, Dialect::Postgres),
+            vec![
+                (Word, "SELECT", true),
+                (Word, "a", true),
+                (Punct, ".", true),
+                (Word, "b", true),
+                (Operator, "::", true),
+                (Word, "int", true),
+                (Punct, ",", true),
+                (Number, "1.5e3", true),
+                (Punct, ",", true),
+                (Number, ".5", true),
+                (Punct, ",", true),
+                (Number, "1.", true),
+                (Punct, ",", true),
+                (Number, "0x1F", true),
+                (Punct, ",", true),
+                (Param, "$1", true),
+                (Punct, ",", true),
+                (Word, "x$y", true),
+                (Punct, ",", true),
+                (String, "E'\\''", true),
+                (Punct, ",", true),
+                (QuotedIdent, "U&\"i\"", true),
+                (Operator, "<>", true),
+                (String, "'q''r'", true),
+                (LineComment, "--c", true),
+                (BlockComment, "/* /* */ */", true),
+                (Operator, "?|@", true),
+                (Operator, "->", true),
+                (Word, "f", true),
+                (Punct, "(", true),
+                (Punct, ":", true),
+                (Word, "n", true),
+                (Punct, ")", true),
+                (Punct, "[", true),
+                (Number, "1", true),
+                (Punct, "]", true),
+            ]
+        );
+    }
+
+    #[test]
+    fn operators_stop_before_comments() {
+        assert_eq!(
+            kinds("a=--x\nb*/*y*/c", Dialect::Postgres),
+            vec![
+                (Word, "a", true),
+                (Operator, "=", true),
+                (LineComment, "--x", true),
+                (Word, "b", true),
+                (Operator, "*", true),
+                (BlockComment, "/*y*/", true),
+                (Word, "c", true),
+            ]
+        );
+    }
+
+    #[test]
+    fn dollar_quotes_and_params() {
+        assert_eq!(
+            kinds("$a$ $b$ $a$ $$x$$ $1 $ $ab", Dialect::Postgres),
+            vec![
+                (DollarString, "$a$ $b$ $a$", true),
+                (DollarString, "$$x$$", true),
+                (Param, "$1", true),
+                (Punct, "$", true),
+                (Punct, "$", true),
+                (Word, "ab", true),
+            ]
+        );
+        assert_eq!(
+            kinds("$fn$ x", Dialect::Postgres),
+            vec![(DollarString, "$fn$ x", false)]
+        );
+    }
+
+    #[test]
+    fn clickhouse_tokens() {
+        assert_eq!(
+            kinds(
+                "SELECT `a``b`, \"c\\\"d\", 'e\\'f''g', t.1 # c\n#!x\n-- y\n/* /* */ a#b",
+                Dialect::ClickHouse
+            ),
+            vec![
+                (Word, "SELECT", true),
+                (QuotedIdent, "`a``b`", true),
+                (Punct, ",", true),
+                (QuotedIdent, "\"c\\\"d\"", true),
+                (Punct, ",", true),
+                (String, "'e\\'f''g'", true),
+                (Punct, ",", true),
+                (Word, "t", true),
+                (Punct, ".", true),
+                (Number, "1", true),
+                (LineComment, "# c", true),
+                (LineComment, "#!x", true),
+                (LineComment, "-- y", true),
+                (BlockComment, "/* /* */", true),
+                (Word, "a", true),
+                (Operator, "#", true),
+                (Word, "b", true),
+            ]
+        );
+    }
+
+    #[test]
+    fn base_bom_and_crlf() {
+        let toks = tokenize("\u{feff}a -- c\r\nb", 10, Dialect::Postgres);
+        let ranges: Vec<_> = toks.iter().map(|t| t.range.clone()).collect();
+        assert_eq!(ranges, vec![13..14, 15..19, 21..22]);
+    }
+
+    #[test]
+    fn restart_at_offset() {
+        let text = "abc 'x' def";
+        let mut lx = Lexer::new(text, 5, Dialect::Postgres);
+        lx.set_pos(4);
+        assert_eq!(lx.next_token().map(|t| t.range), Some(9..12));
+        assert_eq!(lx.pos(), 7);
+        lx.set_pos(100);
+        assert_eq!(lx.next_token(), None);
+    }
+
+    #[test]
+    fn never_panics_on_garbage() {
+        // Deterministic pseudo-random inputs built from tricky fragments.
+        let frags = [
+            "'", "\"", "`", "$", "$a", "$$", "E'", "e", "\\", "--", "/*", "*/", "#", "# ", "#!",
+            "é", "日", "\u{feff}", ";", "(", ")", "::", ".", "1", "e", "\r\n", "\n", " ", "U&",
+            "''", "x", "0x", "1.", "?",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            let mut s = std::string::String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let n = (seed >> 59) as usize + 1;
+            for _ in 0..n {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                s.push_str(frags[(seed >> 33) as usize % frags.len()]);
+            }
+            for dialect in [Dialect::Postgres, Dialect::ClickHouse] {
+                let mut prev = 0;
+                for t in tokenize(&s, 0, dialect) {
+                    assert!(
+                        t.range.start >= prev && t.range.start < t.range.end,
+                        "{s:?}"
+                    );
+                    assert!(s.is_char_boundary(t.range.start), "{s:?}");
+                    assert!(s.is_char_boundary(t.range.end), "{s:?}");
+                    prev = t.range.end;
+                }
+                assert!(prev <= s.len());
+                let _ = crate::split::split(&s, 3, dialect);
+            }
+        }
     }
 }

@@ -99,7 +99,10 @@ struct Stmt {
 
 /// Index of the `\n` ending the line containing `from`, or `bytes.len()`.
 fn line_end(bytes: &[u8], from: usize) -> usize {
-    match bytes.get(from..).and_then(|r| r.iter().position(|&c| c == b'\n')) {
+    match bytes
+        .get(from..)
+        .and_then(|r| r.iter().position(|&c| c == b'\n'))
+    {
         Some(p) => from + p,
         None => bytes.len(),
     }

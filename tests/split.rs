@@ -62,7 +62,10 @@ fn check_invariants(text: &str, s: &Split, dialect: Dialect) {
                 assert_eq!(st.tokens[0].range.start, r.start);
                 assert_eq!(st.tokens[st.tokens.len() - 1].range.end, r.end);
                 assert!(st.tokens.iter().all(|t| !t.is_trivia()));
-                assert!(st.tokens.windows(2).all(|w| w[0].range.end <= w[1].range.start));
+                assert!(st
+                    .tokens
+                    .windows(2)
+                    .all(|w| w[0].range.end <= w[1].range.start));
             }
             PsqlMeta => {
                 assert_eq!(st.tokens.len(), 1);
@@ -75,7 +78,10 @@ fn check_invariants(text: &str, s: &Split, dialect: Dialect) {
     }
     for t in tokenize(&text[prev_end..], prev_end, dialect) {
         let t_text = &text[t.range.clone()];
-        assert!(t.is_trivia() || t_text == ";", "trailing {t_text:?} lost in {text:?}");
+        assert!(
+            t.is_trivia() || t_text == ";",
+            "trailing {t_text:?} lost in {text:?}"
+        );
     }
 }
 
@@ -105,7 +111,11 @@ fn escape_strings() {
     assert_eq!(
         pg("SELECT B'01', X'ff;', N'n;', U&'d\\0061;t' UESCAPE '!'; SELECT 1"),
         vec![
-            (Sql, "SELECT B'01', X'ff;', N'n;', U&'d\\0061;t' UESCAPE '!'", true),
+            (
+                Sql,
+                "SELECT B'01', X'ff;', N'n;', U&'d\\0061;t' UESCAPE '!'",
+                true
+            ),
             (Sql, "SELECT 1", false)
         ]
     );
@@ -191,7 +201,10 @@ fn empty_statements_produce_nothing() {
     assert_eq!(pg(";; ;\n-- c\n/* d */;"), vec![]);
     assert_eq!(pg(""), vec![]);
     assert_eq!(pg("  \n\t"), vec![]);
-    assert_eq!(pg("SELECT 1;;SELECT 2"), vec![(Sql, "SELECT 1", true), (Sql, "SELECT 2", false)]);
+    assert_eq!(
+        pg("SELECT 1;;SELECT 2"),
+        vec![(Sql, "SELECT 1", true), (Sql, "SELECT 2", false)]
+    );
 }
 
 #[test]
@@ -392,7 +405,10 @@ fn unterminated_quote() {
     let text = "SELECT 1; SELECT 'abc; SELECT 2;";
     assert_eq!(
         pg(text),
-        vec![(Sql, "SELECT 1", true), (Sql, "SELECT 'abc; SELECT 2;", false)]
+        vec![
+            (Sql, "SELECT 1", true),
+            (Sql, "SELECT 'abc; SELECT 2;", false)
+        ]
     );
     assert_eq!(
         errors(text, Dialect::Postgres),
@@ -597,4 +613,52 @@ fn every_byte_in_exactly_one_statement() {
             (Sql, "SELECT 3", true),
         ]
     );
+}
+
+#[test]
+fn coverage_invariants_on_pseudo_random_inputs() {
+    let frags = [
+        "'",
+        "\"",
+        "`",
+        "$",
+        "$a$",
+        "$$",
+        "E'",
+        "\\",
+        "\\.",
+        "--",
+        "/*",
+        "*/",
+        "# ",
+        ";",
+        "(",
+        ")",
+        "é",
+        "\u{feff}",
+        "\r\n",
+        "\n",
+        " ",
+        "COPY t FROM stdin",
+        "CREATE FUNCTION",
+        "BEGIN",
+        "ATOMIC",
+        "CASE",
+        "END",
+        "x",
+        "1",
+    ];
+    let mut seed: u64 = 42;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    for _ in 0..3000 {
+        let n = next() % 24 + 1;
+        let s: String = (0..n).map(|_| frags[next() % frags.len()]).collect();
+        pg(&s);
+        ch(&s);
+    }
 }
