@@ -1,1 +1,269 @@
-//! being written
+//! Human output: miette source snippets grouped by file, then a summary line.
+//!
+//! This is the only module in the crate that imports miette.
+
+use std::fmt;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use crate::finding::{docs_url, Finding, RunReport, Severity};
+
+use super::{files_with_findings, group_by_file, plural, HumanOptions, SourceLookup};
+
+const BOM: &str = "\u{feff}";
+
+/// Renders every unsuppressed finding with a snippet of its source, grouped under a
+/// heading per file, then the files that could not be read, then one summary line.
+///
+/// Colour (ANSI escapes) only when `options.color`; never terminal hyperlinks. Byte
+/// ranges that are empty, past the end or inside a character are clamped; when the source
+/// text is missing or cannot be rendered, the finding is shown without a snippet.
+pub fn render(report: &RunReport, sources: &dyn SourceLookup, options: &HumanOptions) -> String {
+    let style = Style {
+        color: options.color,
+    };
+    let width = options.width.max(40);
+    let mut out = String::new();
+
+    for (file, findings) in group_by_file(report.findings.iter().filter(|f| !f.suppressed)) {
+        out.push_str(&style.heading(file));
+        out.push('\n');
+        for f in findings {
+            out.push_str(&render_finding(
+                f,
+                sources.text(f.file_id),
+                options.color,
+                width,
+            ));
+            out.push_str(&format!("  docs: {}\n", style.link(&docs_url(f.rule))));
+            out.push('\n');
+        }
+    }
+
+    for e in &report.errors {
+        out.push_str(&format!(
+            "{}: {}: {}\n",
+            style.error("error"),
+            e.file,
+            e.message
+        ));
+    }
+    if !report.errors.is_empty() {
+        out.push('\n');
+    }
+
+    if report.gate.required {
+        let mut line = format!("Merge gate: {}", report.gate.status);
+        if !report.gate.missing.is_empty() {
+            line.push_str(&format!(" (missing: {})", report.gate.missing.join(", ")));
+        }
+        line.push('.');
+        out.push_str(&style.bold(&line));
+        out.push('\n');
+    }
+    out.push_str(&style.bold(&summary(report)));
+    out.push('\n');
+    out
+}
+
+/// `Found 2 errors and 1 warning in 2 files (12 files checked, 140 statements, 1 suppressed).`
+/// or `No findings (12 files checked, 140 statements).`
+pub fn summary(report: &RunReport) -> String {
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let suppressed = report.suppressed();
+    let mut details = vec![
+        plural(report.files_checked, "file checked", "files checked"),
+        plural(report.statements, "statement", "statements"),
+    ];
+    if suppressed > 0 {
+        details.push(format!("{suppressed} suppressed"));
+    }
+    if !report.errors.is_empty() {
+        details.push(plural(
+            report.errors.len(),
+            "file not read",
+            "files not read",
+        ));
+    }
+    let details = details.join(", ");
+    let found = match (errors, warnings) {
+        (0, 0) => return format!("No findings ({details})."),
+        (e, 0) => plural(e, "error", "errors"),
+        (0, w) => plural(w, "warning", "warnings"),
+        (e, w) => format!(
+            "{} and {}",
+            plural(e, "error", "errors"),
+            plural(w, "warning", "warnings")
+        ),
+    };
+    format!(
+        "Found {found} in {} ({details}).",
+        plural(files_with_findings(report), "file", "files")
+    )
+}
+
+fn render_finding(f: &Finding, text: Option<&str>, color: bool, width: usize) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(width)
+        .with_break_words(false)
+        .without_cause_chain()
+        .without_primary_span_start()
+        .without_syntax_highlighting();
+
+    let mut diagnostic = FindingDiagnostic {
+        header: format!("{} {}: {}", f.code, f.rule, f.message),
+        severity: match f.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        },
+        help: (!f.help.is_empty()).then_some(f.help.as_str()),
+        snippet: text.map(|text| Snippet::new(f, text)),
+    };
+    let mut out = String::new();
+    if handler.render_report(&mut out, &diagnostic).is_ok() {
+        return out;
+    }
+    // The snippet could not be rendered (a span miette rejects): show the finding without it.
+    diagnostic.snippet = None;
+    out.clear();
+    if handler.render_report(&mut out, &diagnostic).is_ok() {
+        return out;
+    }
+    format!("  {}\n  help: {}\n", diagnostic.header, f.help)
+}
+
+struct FindingDiagnostic<'a> {
+    header: String,
+    severity: miette::Severity,
+    help: Option<&'a str>,
+    snippet: Option<Snippet<'a>>,
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.header)
+    }
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.header)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.snippet.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let snippet = self.snippet.as_ref()?;
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, snippet.span),
+        )))
+    }
+}
+
+/// A file's text (without a leading BOM) with the finding's span clamped into it, named
+/// `path:line:column` with our character-based position (miette counts bytes).
+struct Snippet<'a> {
+    text: &'a str,
+    name: String,
+    span: SourceSpan,
+}
+
+impl<'a> Snippet<'a> {
+    fn new(f: &Finding, text: &'a str) -> Self {
+        let (text, shift) = match text.strip_prefix(BOM) {
+            Some(rest) => (rest, BOM.len()),
+            None => (text, 0),
+        };
+        let start = floor_char_boundary(text, f.range.start.saturating_sub(shift));
+        let end = floor_char_boundary(text, f.range.end.saturating_sub(shift)).max(start);
+        Snippet {
+            text,
+            name: format!("{}:{}:{}", f.file, f.start.line, f.start.column),
+            span: SourceSpan::new(start.into(), end - start),
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+impl SourceCode for Snippet<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// ANSI styling for the parts of the output miette does not draw.
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, codes: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{codes}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn heading(&self, s: &str) -> String {
+        self.paint("1;4", s)
+    }
+
+    fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+
+    fn error(&self, s: &str) -> String {
+        self.paint("1;31", s)
+    }
+
+    fn link(&self, s: &str) -> String {
+        self.paint("36", s)
+    }
+}
