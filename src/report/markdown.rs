@@ -30,7 +30,13 @@ pub fn escape_cell(s: &str) -> String {
     out
 }
 
-/// A file path as inline code, safe for headings and cells.
+/// A file path as inline code for a table cell (`|` escaped, which GFM tables allow inside
+/// code spans).
+fn code_cell(s: &str) -> String {
+    code_span(s).replace('|', "\\|")
+}
+
+/// A file path as inline code.
 fn code_span(s: &str) -> String {
     let s = s.replace(['\r', '\n'], " ");
     // A backtick run longer than any inside the text delimits it.
@@ -41,7 +47,7 @@ fn code_span(s: &str) -> String {
     } else {
         ""
     };
-    format!("{fence}{pad}{}{pad}{fence}", s.replace('|', "\\|"))
+    format!("{fence}{pad}{s}{pad}{fence}")
 }
 
 /// The whole report. Deterministic: the output depends only on `report`.
@@ -88,7 +94,7 @@ pub fn render(report: &RunReport) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} |",
-                code_span(&f.file),
+                code_cell(&f.file),
                 f.start.line,
                 escape_cell(f.code),
                 rule_link(f),
@@ -122,7 +128,7 @@ pub fn render(report: &RunReport) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} |",
-                code_span(&e.file),
+                code_cell(&e.file),
                 escape_cell(&e.message)
             );
         }
