@@ -634,3 +634,24 @@ fn render_dispatches_on_format() {
         report::human::render(&r, &s, &NO_COLOR)
     );
 }
+
+#[test]
+fn human_strips_escape_sequences_from_content() {
+    let text = "-- \x1b[31mred\x1b[0m \u{9b}2J\nDROP TABLE \"\x1b]8;;x\x07t\";\n";
+    let mut f = finding(&DROP_TABLE, 0, "evil\x1b[2J.sql", text, 0..text.len());
+    f.message = "drop of table \x1b]8;;x\x07t".to_string();
+    f.help = "really\x1b[0m".to_string();
+    let report = RunReport {
+        findings: vec![f],
+        errors: vec![RunError {
+            file: "x\x1b.sql".to_string(),
+            message: "bad\x1b".to_string(),
+        }],
+        ..clean()
+    };
+    let out = report::human::render(&report, &Sources(vec![text]), &NO_COLOR);
+    assert!(!out.contains('\x1b'), "{out:?}");
+    assert!(!out.contains('\u{9b}'), "{out:?}");
+    assert!(!out.contains('\x07'), "{out:?}");
+    assert!(out.contains("-- ?[31mred?[0m ??2J"), "{out}");
+}

@@ -2,6 +2,7 @@
 //!
 //! This is the only module in the crate that imports miette.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use miette::{
@@ -29,7 +30,7 @@ pub fn render(report: &RunReport, sources: &dyn SourceLookup, options: &HumanOpt
     let mut out = String::new();
 
     for (file, findings) in group_by_file(report.findings.iter().filter(|f| !f.suppressed)) {
-        out.push_str(&style.heading(file));
+        out.push_str(&style.heading(&sanitize(file)));
         out.push('\n');
         for f in findings {
             out.push_str(&render_finding(
@@ -47,8 +48,8 @@ pub fn render(report: &RunReport, sources: &dyn SourceLookup, options: &HumanOpt
         out.push_str(&format!(
             "{}: {}: {}\n",
             style.error("error"),
-            e.file,
-            e.message
+            sanitize(&e.file),
+            sanitize(&e.message)
         ));
     }
     if !report.errors.is_empty() {
@@ -121,12 +122,12 @@ fn render_finding(f: &Finding, text: Option<&str>, color: bool, width: usize) ->
         .without_syntax_highlighting();
 
     let mut diagnostic = FindingDiagnostic {
-        header: format!("{} {}: {}", f.code, f.rule, f.message),
+        header: sanitize(&format!("{} {}: {}", f.code, f.rule, f.message)).into_owned(),
         severity: match f.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
         },
-        help: (!f.help.is_empty()).then_some(f.help.as_str()),
+        help: (!f.help.is_empty()).then(|| sanitize(&f.help)),
         snippet: text.map(|text| Snippet::new(f, text)),
     };
     let mut out = String::new();
@@ -139,13 +140,17 @@ fn render_finding(f: &Finding, text: Option<&str>, color: bool, width: usize) ->
     if handler.render_report(&mut out, &diagnostic).is_ok() {
         return out;
     }
-    format!("  {}\n  help: {}\n", diagnostic.header, f.help)
+    format!(
+        "  {}\n  help: {}\n",
+        diagnostic.header,
+        diagnostic.help.as_deref().unwrap_or("")
+    )
 }
 
 struct FindingDiagnostic<'a> {
     header: String,
     severity: miette::Severity,
-    help: Option<&'a str>,
+    help: Option<Cow<'a, str>>,
     snippet: Option<Snippet<'a>>,
 }
 
@@ -169,7 +174,9 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
+        self.help
+            .as_deref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -187,7 +194,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
 /// A file's text (without a leading BOM) with the finding's span clamped into it, named
 /// `path:line:column` with our character-based position (miette counts bytes).
 struct Snippet<'a> {
-    text: &'a str,
+    text: Cow<'a, str>,
     name: String,
     span: SourceSpan,
 }
@@ -201,11 +208,33 @@ impl<'a> Snippet<'a> {
         let start = floor_char_boundary(text, f.range.start.saturating_sub(shift));
         let end = floor_char_boundary(text, f.range.end.saturating_sub(shift)).max(start);
         Snippet {
-            text,
-            name: format!("{}:{}:{}", f.file, f.start.line, f.start.column),
+            // Same byte length, so the span stays valid.
+            text: sanitize(text),
+            name: sanitize(&format!("{}:{}:{}", f.file, f.start.line, f.start.column)).into_owned(),
             span: SourceSpan::new(start.into(), end - start),
         }
     }
+}
+
+/// Replaces control characters other than tab, LF and CR, so that neither file content
+/// nor names can send escape sequences to the terminal. Byte lengths are kept: a C0
+/// control or DEL becomes `?`, a C1 control (two bytes) becomes `??`.
+fn sanitize(s: &str) -> Cow<'_, str> {
+    let is_bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if !s.chars().any(is_bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_bad(c) {
+            for _ in 0..c.len_utf8() {
+                out.push('?');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn floor_char_boundary(text: &str, offset: usize) -> usize {
@@ -223,9 +252,10 @@ impl SourceCode for Snippet<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let inner =
+            self.text
+                .as_ref()
+                .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
