@@ -655,3 +655,25 @@ fn human_strips_escape_sequences_from_content() {
     assert!(!out.contains('\x07'), "{out:?}");
     assert!(out.contains("-- ?[31mred?[0m ??2J"), "{out}");
 }
+
+#[test]
+fn human_long_spans_show_their_first_line_with_absolute_line_numbers() {
+    let text: String = (1..=20).map(|n| format!("SELECT {n};\r\n")).collect();
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    let start = find(text, "SELECT 15;", 0).start;
+    let end = find(text, "SELECT 18;", 0).end;
+    let f = finding(
+        &DROP_TABLE,
+        0,
+        "long.sql",
+        text,
+        find(text, "SELECT 5;", 0).start..end,
+    );
+    let short = finding(&DROP_TABLE, 0, "long.sql", text, start..end);
+    let report = RunReport {
+        findings: vec![f, short],
+        ..clean()
+    };
+    let out = report::human::render(&report, &Sources(vec![text]), &NO_COLOR);
+    insta::assert_snapshot!(out);
+}

@@ -32,13 +32,14 @@ pub fn render(report: &RunReport, sources: &dyn SourceLookup, options: &HumanOpt
     for (file, findings) in group_by_file(report.findings.iter().filter(|f| !f.suppressed)) {
         out.push_str(&style.heading(&sanitize(file)));
         out.push('\n');
+        // Findings of one file usually share a file id; index each text once.
+        let mut text: Option<(usize, Option<FileText>)> = None;
         for f in findings {
-            out.push_str(&render_finding(
-                f,
-                sources.text(f.file_id),
-                options.color,
-                width,
-            ));
+            if text.as_ref().map(|(id, _)| *id) != Some(f.file_id) {
+                text = Some((f.file_id, sources.text(f.file_id).map(FileText::new)));
+            }
+            let file_text = text.as_ref().and_then(|(_, t)| t.as_ref());
+            out.push_str(&render_finding(f, file_text, options.color, width));
             out.push_str(&format!("  docs: {}\n", style.link(&docs_url(f.rule))));
             out.push('\n');
         }
@@ -107,7 +108,7 @@ pub fn summary(report: &RunReport) -> String {
     )
 }
 
-fn render_finding(f: &Finding, text: Option<&str>, color: bool, width: usize) -> String {
+fn render_finding(f: &Finding, text: Option<&FileText>, color: bool, width: usize) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -128,7 +129,7 @@ fn render_finding(f: &Finding, text: Option<&str>, color: bool, width: usize) ->
             Severity::Warning => miette::Severity::Warning,
         },
         help: (!f.help.is_empty()).then(|| sanitize(&f.help)),
-        snippet: text.map(|text| Snippet::new(f, text)),
+        snippet: text.map(|text| text.snippet(f)),
     };
     let mut out = String::new();
     if handler.render_report(&mut out, &diagnostic).is_ok() {
@@ -191,29 +192,97 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
-/// A file's text (without a leading BOM) with the finding's span clamped into it, named
-/// `path:line:column` with our character-based position (miette counts bytes).
-struct Snippet<'a> {
-    text: Cow<'a, str>,
-    name: String,
-    span: SourceSpan,
+/// Spans covering more lines than this are shown by their first line only.
+const MAX_SPAN_LINES: usize = 8;
+
+/// A file's text without a leading BOM, with the offsets of its line feeds.
+struct FileText<'a> {
+    text: &'a str,
+    /// Bytes removed from the front (the BOM): file offsets are this much larger.
+    shift: usize,
+    newlines: Vec<usize>,
 }
 
-impl<'a> Snippet<'a> {
-    fn new(f: &Finding, text: &'a str) -> Self {
+impl<'a> FileText<'a> {
+    fn new(text: &'a str) -> Self {
         let (text, shift) = match text.strip_prefix(BOM) {
             Some(rest) => (rest, BOM.len()),
             None => (text, 0),
         };
-        let start = floor_char_boundary(text, f.range.start.saturating_sub(shift));
-        let end = floor_char_boundary(text, f.range.end.saturating_sub(shift)).max(start);
-        Snippet {
-            // Same byte length, so the span stays valid.
-            text: sanitize(text),
-            name: sanitize(&format!("{}:{}:{}", f.file, f.start.line, f.start.column)).into_owned(),
-            span: SourceSpan::new(start.into(), end - start),
+        let newlines = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        FileText {
+            text,
+            shift,
+            newlines,
         }
     }
+
+    /// 0-based line of a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&n| n < offset)
+    }
+
+    /// Byte offset where 0-based `line` starts.
+    fn line_start(&self, line: usize) -> usize {
+        match line {
+            0 => 0,
+            _ => self
+                .newlines
+                .get(line - 1)
+                .map_or(self.text.len(), |n| n + 1),
+        }
+    }
+
+    /// Byte offset just past 0-based `line`, including its line feed.
+    fn line_end(&self, line: usize) -> usize {
+        self.newlines.get(line).map_or(self.text.len(), |n| n + 1)
+    }
+
+    /// The finding's span clamped into the text, and only the lines miette shows around
+    /// it (one before, one after), so rendering costs the same anywhere in a large file.
+    fn snippet(&self, f: &Finding) -> Snippet<'a> {
+        let text = self.text;
+        let start = floor_char_boundary(text, f.range.start.saturating_sub(self.shift));
+        let mut end = floor_char_boundary(text, f.range.end.saturating_sub(self.shift)).max(start);
+        let first = self.line_of(start);
+        let mut last = self.line_of(end.saturating_sub(1).max(start));
+        if last - first >= MAX_SPAN_LINES {
+            last = first;
+            // Up to, not including, the line feed (or CR LF) ending the first line.
+            let line_end = self.newlines.get(first).copied().unwrap_or(text.len());
+            let line_end = if text[..line_end].ends_with('\r') {
+                line_end - 1
+            } else {
+                line_end
+            };
+            end = line_end.max(start);
+        }
+        let window_first = first.saturating_sub(1);
+        let window_start = self.line_start(window_first);
+        let window_end = self.line_end(last + 1).max(end);
+        Snippet {
+            // `sanitize` keeps byte lengths, so the span stays valid.
+            text: sanitize(&text[window_start..window_end]),
+            line_offset: window_first,
+            name: sanitize(&format!("{}:{}:{}", f.file, f.start.line, f.start.column)).into_owned(),
+            span: SourceSpan::new((start - window_start).into(), end - start),
+        }
+    }
+}
+
+/// The lines around a finding, its span relative to them, and the name shown in the
+/// snippet header: `path:line:column` with our character-based position (miette counts
+/// bytes). Line numbers are made file-absolute with `line_offset`.
+struct Snippet<'a> {
+    text: Cow<'a, str>,
+    line_offset: usize,
+    name: String,
+    span: SourceSpan,
 }
 
 /// Replaces control characters other than tab, LF and CR, so that neither file content
@@ -260,7 +329,7 @@ impl SourceCode for Snippet<'_> {
             self.name.clone(),
             inner.data(),
             *inner.span(),
-            inner.line(),
+            inner.line() + self.line_offset,
             inner.column(),
             inner.line_count(),
         )))
