@@ -1,1 +1,202 @@
-//! being written
+//! GitHub-flavoured Markdown report, for `$GITHUB_STEP_SUMMARY` and the PR comment.
+
+use std::fmt::Write as _;
+
+use crate::finding::{docs_url, Finding, RunReport, Severity};
+
+use super::{files_with_findings, group_by_file, plural};
+
+/// Escapes text for a table cell: `|`, line breaks, and HTML angle brackets/ampersands
+/// (GitHub would otherwise swallow `<tag>`-like text).
+pub fn escape_cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push_str("<br>");
+            }
+            '\n' => out.push_str("<br>"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A file path as inline code for a table cell (`|` escaped, which GFM tables allow inside
+/// code spans).
+fn code_cell(s: &str) -> String {
+    code_span(s).replace('|', "\\|")
+}
+
+/// A file path as inline code.
+fn code_span(s: &str) -> String {
+    let s = s.replace(['\r', '\n'], " ");
+    // A backtick run longer than any inside the text delimits it.
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
+/// The whole report. Deterministic: the output depends only on `report`.
+pub fn render(report: &RunReport) -> String {
+    let mut out = String::new();
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let suppressed = report.suppressed();
+
+    out.push_str("## sqlgate\n\n");
+    out.push_str(&verdict(report, errors, warnings));
+    out.push_str("\n\n");
+
+    // Summary table.
+    out.push_str("| | Count |\n|---|---:|\n");
+    let _ = writeln!(out, "| Errors | {errors} |");
+    let _ = writeln!(out, "| Warnings | {warnings} |");
+    let _ = writeln!(out, "| Suppressed | {suppressed} |");
+    let _ = writeln!(out, "| Files checked | {} |", report.files_checked);
+    let _ = writeln!(
+        out,
+        "| Statements | {} ({} parsed) |",
+        report.statements, report.parsed
+    );
+    if !report.errors.is_empty() {
+        let _ = writeln!(out, "| Files not read | {} |", report.errors.len());
+    }
+
+    // Findings, one table per file, in the caller's order.
+    for (file, findings) in group_by_file(report.findings.iter().filter(|f| !f.suppressed)) {
+        let _ = write!(out, "\n### {}\n\n", code_span(file));
+        findings_table(&mut out, &findings);
+    }
+
+    if suppressed > 0 {
+        let _ = write!(
+            out,
+            "\n<details><summary>{}</summary>\n\n",
+            plural(suppressed, "suppressed finding", "suppressed findings")
+        );
+        out.push_str("| File | Line | Code | Rule | Severity | Message |\n");
+        out.push_str("|---|---:|---|---|---|---|\n");
+        for f in report.findings.iter().filter(|f| f.suppressed) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                code_cell(&f.file),
+                f.start.line,
+                escape_cell(f.code),
+                rule_link(f),
+                f.severity.as_str(),
+                escape_cell(&f.message),
+            );
+        }
+        out.push_str("\n</details>\n");
+    }
+
+    // Gate.
+    out.push_str("\n### Merge gate\n\n");
+    let _ = writeln!(
+        out,
+        "- Required: {}",
+        if report.gate.required { "yes" } else { "no" }
+    );
+    let status = match report.gate.status {
+        "blocked" => "**blocked**".to_string(),
+        other => escape_cell(other),
+    };
+    let _ = writeln!(out, "- Status: {status}");
+    if !report.gate.missing.is_empty() {
+        let _ = writeln!(out, "- Missing: {}", report.gate.missing.join(", "));
+    }
+
+    // Files that could not be checked.
+    if !report.errors.is_empty() {
+        out.push_str("\n### Files not checked\n\n| File | Error |\n|---|---|\n");
+        for e in &report.errors {
+            let _ = writeln!(
+                out,
+                "| {} | {} |",
+                code_cell(&e.file),
+                escape_cell(&e.message)
+            );
+        }
+    }
+    out
+}
+
+fn verdict(report: &RunReport, errors: usize, warnings: usize) -> String {
+    let files = files_with_findings(report);
+    let found = match (errors, warnings) {
+        (0, 0) => String::new(),
+        (e, 0) => plural(e, "error", "errors"),
+        (0, w) => plural(w, "warning", "warnings"),
+        (e, w) => format!(
+            "{} and {}",
+            plural(e, "error", "errors"),
+            plural(w, "warning", "warnings")
+        ),
+    };
+    let checked = plural(report.files_checked, "file", "files");
+    let mut line = if report.gate.required && report.gate.status == "blocked" {
+        let missing = if report.gate.missing.is_empty() {
+            String::new()
+        } else {
+            format!(" (missing: {})", report.gate.missing.join(", "))
+        };
+        format!("🚫 **Blocked** by the merge gate{missing}.")
+    } else if errors > 0 {
+        format!("❌ **Failed**: {found}.")
+    } else if warnings > 0 {
+        format!("⚠️ **Passed with warnings**: {found}.")
+    } else {
+        format!("✅ **Passed**: no findings in {checked} checked.")
+    };
+    if !found.is_empty() {
+        let _ = write!(
+            line,
+            " Found {found} in {} ({checked} checked).",
+            plural(files, "file", "files")
+        );
+    }
+    if !report.errors.is_empty() {
+        let _ = write!(
+            line,
+            " {} could not be read.",
+            plural(report.errors.len(), "file", "files")
+        );
+    }
+    line
+}
+
+fn rule_link(f: &Finding) -> String {
+    format!("[{}]({})", escape_cell(f.rule), docs_url(f.rule))
+}
+
+fn findings_table(out: &mut String, findings: &[&Finding]) {
+    out.push_str("| Line | Code | Rule | Severity | Message | Help |\n");
+    out.push_str("|---:|---|---|---|---|---|\n");
+    for f in findings {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            f.start.line,
+            escape_cell(f.code),
+            rule_link(f),
+            f.severity.as_str(),
+            escape_cell(&f.message),
+            escape_cell(&f.help),
+        );
+    }
+}

@@ -1,4 +1,7 @@
 //! Renderers. `human` is the only module that imports miette.
+//!
+//! Every renderer is a pure function of the [`RunReport`] (and, for `human`, the source
+//! text): no environment reads, no I/O. The caller decides where the output goes.
 
 pub mod github;
 pub mod human;
@@ -18,6 +21,21 @@ impl SourceLookup for [crate::discover::LoadedFile] {
     }
 }
 
+impl SourceLookup for Vec<crate::discover::LoadedFile> {
+    fn text(&self, file_id: usize) -> Option<&str> {
+        self.as_slice().text(file_id)
+    }
+}
+
+/// No source text at all: `human` renders findings without snippets.
+pub struct NoSources;
+
+impl SourceLookup for NoSources {
+    fn text(&self, _file_id: usize) -> Option<&str> {
+        None
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Human,
@@ -26,10 +44,77 @@ pub enum Format {
     Markdown,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HumanOptions {
     pub color: bool,
     /// Terminal width for wrapping; 100 when not a terminal.
     pub width: usize,
 }
 
-pub fn _unused(_: &RunReport) {}
+impl Default for HumanOptions {
+    fn default() -> Self {
+        HumanOptions {
+            color: false,
+            width: 100,
+        }
+    }
+}
+
+/// Renders `report` in `format`. For [`Format::Github`] this is the workflow commands
+/// (annotations); the step summary is [`markdown::render`] and the step outputs are
+/// [`github::outputs`].
+pub fn render(
+    format: Format,
+    report: &RunReport,
+    sources: &dyn SourceLookup,
+    human: &HumanOptions,
+) -> String {
+    match format {
+        Format::Human => human::render(report, sources, human),
+        Format::Json => json::render(report),
+        Format::Github => {
+            let mut out = String::new();
+            github::render(report, &mut out);
+            out
+        }
+        Format::Markdown => markdown::render(report),
+    }
+}
+
+/// `n` followed by `singular` or `plural`: `1 error`, `2 errors`.
+pub(crate) fn plural(n: usize, singular: &str, plural: &str) -> String {
+    if n == 1 {
+        format!("{n} {singular}")
+    } else {
+        format!("{n} {plural}")
+    }
+}
+
+/// Number of distinct files with at least one unsuppressed finding.
+pub(crate) fn files_with_findings(report: &RunReport) -> usize {
+    let mut files: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| !f.suppressed)
+        .map(|f| f.file.as_str())
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    files.len()
+}
+
+/// Groups findings by file: files in order of first appearance, findings in order.
+pub(crate) fn group_by_file<'a>(
+    findings: impl Iterator<Item = &'a crate::finding::Finding>,
+) -> Vec<(&'a str, Vec<&'a crate::finding::Finding>)> {
+    let mut index = std::collections::HashMap::new();
+    let mut groups: Vec<(&'a str, Vec<&'a crate::finding::Finding>)> = Vec::new();
+    for f in findings {
+        let i = *index.entry(f.file.as_str()).or_insert_with(|| {
+            groups.push((f.file.as_str(), Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(f);
+    }
+    groups
+}
