@@ -38,7 +38,9 @@ pub fn analyze_section(text: &str, range: Range<usize>, dialect: Dialect) -> Ana
                 cascade: false,
                 concurrently: false,
             }),
-            RawKind::Sql => analyze_statement(text, &raw.tokens, &raw.range, dialect, &mut statements),
+            RawKind::Sql => {
+                analyze_statement(text, &raw.tokens, &raw.range, dialect, &mut statements)
+            }
         }
     }
     AnalyzedSection {
@@ -56,13 +58,10 @@ fn analyze_statement(
 ) {
     let classified = classify(tokens, text, dialect);
     let sql = text.get(range.clone()).unwrap_or("");
-    let (kind, parse) = match crate::ast::parse(sql, dialect) {
-        Ok(ast) => (
-            crate::ast::model(&ast, &classified.kind, range, dialect)
-                .unwrap_or_else(|| classified.kind.clone()),
-            ParseStatus::Parsed,
-        ),
-        Err(error) => (classified.kind.clone(), ParseStatus::Fallback { error }),
+    // sqlparser has no DO statement; its PL/pgSQL body is scanned from tokens below.
+    let (kind, parse) = match classified.kind {
+        StatementKind::Do => (StatementKind::Do, ParseStatus::TokensOnly),
+        _ => parse_and_model(sql, &classified, range, dialect),
     };
     out.push(Statement {
         range: range.clone(),
@@ -74,6 +73,22 @@ fn analyze_statement(
     });
     if let Some(body) = &classified.body {
         scan_body(text, body, &Origin::TopLevel, dialect, out, 0);
+    }
+}
+
+fn parse_and_model(
+    sql: &str,
+    classified: &Classified,
+    range: &Range<usize>,
+    dialect: Dialect,
+) -> (StatementKind, ParseStatus) {
+    match crate::ast::parse(sql, dialect) {
+        Ok(ast) => (
+            crate::ast::model(&ast, &classified.kind, range, dialect)
+                .unwrap_or_else(|| classified.kind.clone()),
+            ParseStatus::Parsed,
+        ),
+        Err(error) => (classified.kind.clone(), ParseStatus::Fallback { error }),
     }
 }
 
@@ -113,7 +128,7 @@ fn scan_body(
                 base: body.range.start,
                 literal_span: None,
             };
-            scan_code(&source, inner, &origin, dialect, out, depth, false);
+            scan_code(&source, inner, &origin, dialect, out, depth);
         }
         Some(decoded) => {
             let source = BodySource {
@@ -121,14 +136,13 @@ fn scan_body(
                 base: 0,
                 literal_span: Some(body.range.start.saturating_sub(1)..body.range.end + 1),
             };
-            scan_code(&source, decoded, &origin, dialect, out, depth, false);
+            scan_code(&source, decoded, &origin, dialect, out, depth);
         }
     }
 }
 
 /// Finds statements in procedural code: a statement keyword where a statement can start
 /// (after `;`, THEN, ELSE, LOOP, BEGIN, a label), and the strings given to EXECUTE.
-/// `plain_sql` means every `;`-separated piece is a statement (EXECUTE strings).
 fn scan_code(
     source: &BodySource,
     code: &str,
@@ -136,7 +150,6 @@ fn scan_code(
     dialect: Dialect,
     out: &mut Vec<Statement>,
     depth: usize,
-    plain_sql: bool,
 ) {
     let tokens: Vec<Token> = tokenize(code, source.base, dialect)
         .into_iter()
@@ -208,7 +221,7 @@ fn scan_code(
                                     base: inner.start,
                                     literal_span: None,
                                 };
-                                scan_code(&nested, code, &execute_origin, dialect, out, depth + 1, true);
+                                scan_code(&nested, code, &execute_origin, dialect, out, depth + 1);
                             }
                         }
                         (decoded, outer) => {
@@ -221,7 +234,7 @@ fn scan_code(
                                 base: 0,
                                 literal_span: Some(span),
                             };
-                            scan_code(&nested, &code, &execute_origin, dialect, out, depth + 1, true);
+                            scan_code(&nested, &code, &execute_origin, dialect, out, depth + 1);
                         }
                     }
                 }
@@ -231,8 +244,7 @@ fn scan_code(
             }
             _ => {}
         }
-        at_start = plain_sql && is_punct(i, ";")
-            || is_punct(i, ";")
+        at_start = is_punct(i, ";")
             || is_punct(i, ">>")
             || matches!(
                 keyword.as_deref(),

@@ -144,7 +144,11 @@ pub fn model(
         },
         ast::Statement::DropFunction(drop) => StatementKind::Drop {
             object: ObjectType::Function,
-            names: drop.func_desc.iter().map(|f| namer.object(&f.name)).collect(),
+            names: drop
+                .func_desc
+                .iter()
+                .map(|f| namer.object(&f.name))
+                .collect(),
             if_exists: drop.if_exists,
             cascade: cascade_behaviour(&drop.drop_behavior),
         },
@@ -194,7 +198,9 @@ pub fn model(
             let tables = match &delete.from {
                 FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t,
             };
-            let table = tables.first().and_then(|t| table_factor_name(&t.relation))?;
+            let table = tables
+                .first()
+                .and_then(|t| table_factor_name(&t.relation))?;
             StatementKind::Delete {
                 table: namer.object(table),
                 has_where: delete.selection.is_some(),

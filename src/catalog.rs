@@ -60,7 +60,8 @@ impl Catalog {
             }
         }
         if let Some(created) = self.objects.remove(&(namespace(object), from_key.clone())) {
-            self.objects.insert((namespace(object), to_key.clone()), created);
+            self.objects
+                .insert((namespace(object), to_key.clone()), created);
         }
         if namespace(object) == ObjectType::Table {
             let moved: Vec<_> = self

@@ -42,7 +42,8 @@ pub fn classify(tokens: &[Token], text: &str, dialect: Dialect) -> Classified {
         pos: 0,
     };
     let cascade = tokens.iter().enumerate().any(|(i, t)| {
-        c.word_at(i).is_some_and(|w| w.eq_ignore_ascii_case("cascade"))
+        c.word_at(i)
+            .is_some_and(|w| w.eq_ignore_ascii_case("cascade"))
             && !(i > 0
                 && c.word_at(i - 1).is_some_and(|w| {
                     w.eq_ignore_ascii_case("delete") || w.eq_ignore_ascii_case("update")
@@ -226,7 +227,10 @@ impl<'a> Cursor<'a> {
     }
 
     fn span_of(&self, items: &Range<usize>) -> Range<usize> {
-        match (self.tokens.get(items.start), self.tokens.get(items.end.wrapping_sub(1))) {
+        match (
+            self.tokens.get(items.start),
+            self.tokens.get(items.end.wrapping_sub(1)),
+        ) {
             (Some(a), Some(b)) if items.end > items.start => a.range.start..b.range.end,
             _ => self.full_span(),
         }
@@ -241,7 +245,8 @@ impl<'a> Cursor<'a> {
 
     fn restricted(&self, items: &Range<usize>) -> Cursor<'a> {
         Cursor {
-            tokens: &self.tokens[items.start.min(self.tokens.len())..items.end.min(self.tokens.len())],
+            tokens: &self.tokens
+                [items.start.min(self.tokens.len())..items.end.min(self.tokens.len())],
             pos: 0,
             ..*self
         }
@@ -547,9 +552,16 @@ fn alter_action(mut c: Cursor) -> ActionKind {
                 ActionKind::Other
             };
         }
-        if ["index", "projection", "statistics", "primary", "foreign", "key"]
-            .iter()
-            .any(|kw| c.is(kw))
+        if [
+            "index",
+            "projection",
+            "statistics",
+            "primary",
+            "foreign",
+            "key",
+        ]
+        .iter()
+        .any(|kw| c.is(kw))
         {
             return ActionKind::Other;
         }
@@ -620,13 +632,23 @@ fn alter_action(mut c: Cursor) -> ActionKind {
         return ActionKind::Other;
     }
     if c.eat("add") {
-        if ["constraint", "primary", "unique", "foreign", "check", "exclude"]
-            .iter()
-            .any(|kw| c.is(kw))
+        if [
+            "constraint",
+            "primary",
+            "unique",
+            "foreign",
+            "check",
+            "exclude",
+        ]
+        .iter()
+        .any(|kw| c.is(kw))
         {
             return ActionKind::AddConstraint;
         }
-        if ["index", "projection", "statistics"].iter().any(|kw| c.is(kw)) {
+        if ["index", "projection", "statistics"]
+            .iter()
+            .any(|kw| c.is(kw))
+        {
             return ActionKind::Other;
         }
         c.eat("column");
@@ -728,13 +750,13 @@ fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
     c.eat_seq(&["if", "not", "exists"]);
     let name = c.name();
     let on = match object {
-        ObjectType::Policy | ObjectType::Trigger | ObjectType::Rule => c
-            .find_top_level("on")
-            .and_then(|i| {
+        ObjectType::Policy | ObjectType::Trigger | ObjectType::Rule => {
+            c.find_top_level("on").and_then(|i| {
                 let mut on = c;
                 on.pos = i + 1;
                 on.name()
-            }),
+            })
+        }
         _ => None,
     };
     if matches!(object, ObjectType::Function | ObjectType::Procedure) {
@@ -758,8 +780,8 @@ fn function_body(c: &Cursor, function: String) -> Option<Body> {
     if !matches!(language.to_ascii_lowercase().as_str(), "plpgsql" | "sql") {
         return None;
     }
-    if let Some(atomic) = (c.pos..c.tokens.len())
-        .find(|&i| c.is_at(i, "begin") && c.is_at(i + 1, "atomic"))
+    if let Some(atomic) =
+        (c.pos..c.tokens.len()).find(|&i| c.is_at(i, "begin") && c.is_at(i + 1, "atomic"))
     {
         let start = c.tokens.get(atomic + 2)?.range.start;
         let end = c.tokens.last()?.range.end;

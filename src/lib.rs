@@ -1,14 +1,20 @@
 //! sqlgate: static analysis and merge gate for database migrations.
 
+pub mod analyze;
+pub mod ast;
+pub mod catalog;
+pub mod classify;
+pub mod cli;
+pub mod config;
 pub mod discover;
+pub mod docs;
+pub mod engine;
 pub mod finding;
+pub mod git;
 pub mod lexer;
+pub mod model;
 pub mod report;
+pub mod rules;
+pub mod selection;
 pub mod source;
 pub mod split;
-pub mod ast;
-pub mod classify;
-pub mod model;
-pub mod analyze;
-pub mod catalog;
-pub mod rules;

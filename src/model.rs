@@ -91,16 +91,37 @@ pub struct AlterAction {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActionKind {
-    AddColumn { column: Name },
+    AddColumn {
+        column: Name,
+    },
     AddConstraint,
-    DropColumn { column: Name, cascade: bool },
-    DropConstraint { constraint: Name, cascade: bool },
-    RenameTable { to: Name },
-    RenameColumn { column: Name, to: Name },
-    AlterColumnType { column: Name },
-    DropNotNull { column: Name },
-    DropDefault { column: Name },
-    SetNotNull { column: Name },
+    DropColumn {
+        column: Name,
+        cascade: bool,
+    },
+    DropConstraint {
+        constraint: Name,
+        cascade: bool,
+    },
+    RenameTable {
+        to: Name,
+    },
+    RenameColumn {
+        column: Name,
+        to: Name,
+    },
+    AlterColumnType {
+        column: Name,
+    },
+    DropNotNull {
+        column: Name,
+    },
+    DropDefault {
+        column: Name,
+    },
+    SetNotNull {
+        column: Name,
+    },
     EnableRls,
     DisableRls,
     ForceRls,
@@ -114,7 +135,9 @@ pub enum ActionKind {
     /// ClickHouse `DETACH PARTITION|PART`.
     DetachPartition,
     /// ClickHouse `CLEAR COLUMN`.
-    ClearColumn { column: Name },
+    ClearColumn {
+        column: Name,
+    },
     Other,
 }
 
@@ -242,9 +265,14 @@ pub enum Origin {
     TopLevel,
     /// Inside a `DO` block, which runs during the migration; `execute` when inside the
     /// string argument of `EXECUTE`.
-    DoBlock { execute: bool },
+    DoBlock {
+        execute: bool,
+    },
     /// Inside a function or procedure body, which runs whenever it is called.
-    FunctionBody { function: String, execute: bool },
+    FunctionBody {
+        function: String,
+        execute: bool,
+    },
 }
 
 impl Origin {
@@ -270,18 +298,15 @@ impl Origin {
 
     /// Appended to finding messages, e.g. `dynamic sql in a do block`.
     pub fn describe(&self) -> Option<String> {
-        let execute = |yes: bool| if yes { " (execute string)" } else { "" };
+        let place = |execute: bool| if execute { "an execute string in " } else { "" };
         match self {
             Origin::TopLevel => None,
-            Origin::DoBlock { execute: e } => {
-                Some(format!("dynamic sql in a do block{}", execute(*e)))
+            Origin::DoBlock { execute } => {
+                Some(format!("dynamic sql in {}a do block", place(*execute)))
             }
-            Origin::FunctionBody {
-                function,
-                execute: e,
-            } => Some(format!(
-                "dynamic sql in the body of function {function}{}, runs when it is called",
-                execute(*e)
+            Origin::FunctionBody { function, execute } => Some(format!(
+                "dynamic sql in {}the body of function {function}, runs when it is called",
+                place(*execute)
             )),
         }
     }

@@ -40,17 +40,19 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
                 ));
             }
         }
-        StatementKind::Truncate { tables, cascade } if *cascade || statement.cascade => {
-            if tables.is_empty() || tables.iter().any(|t| !ctx.is_new(ObjectType::Table, t)) {
-                out.push(Violation::new(
-                    statement.range.clone(),
-                    format!(
-                        "truncate {} cascade also empties every referencing table",
-                        list(tables)
-                    ),
-                    help,
-                ));
-            }
+        StatementKind::Truncate { tables, cascade }
+            if (*cascade || statement.cascade)
+                && (tables.is_empty()
+                    || tables.iter().any(|t| !ctx.is_new(ObjectType::Table, t))) =>
+        {
+            out.push(Violation::new(
+                statement.range.clone(),
+                format!(
+                    "truncate {} cascade also empties every referencing table",
+                    list(tables)
+                ),
+                help,
+            ));
         }
         StatementKind::AlterTable { table, actions } => {
             for action in actions {
@@ -58,7 +60,9 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
                     ActionKind::DropColumn {
                         column,
                         cascade: true,
-                    } if !ctx.is_new_column(table, column) => format!("column {table}.{}", column.name),
+                    } if !ctx.is_new_column(table, column) => {
+                        format!("column {table}.{}", column.name)
+                    }
                     ActionKind::DropConstraint {
                         constraint,
                         cascade: true,

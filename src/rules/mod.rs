@@ -131,6 +131,14 @@ impl RuleContext<'_> {
     }
 }
 
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule")
+            .field("code", &self.meta.code)
+            .finish()
+    }
+}
+
 /// Looks a rule up by name or code (case-insensitive).
 pub fn find(name_or_code: &str) -> Option<&'static Rule> {
     REGISTRY.iter().copied().find(|r| {

@@ -18,7 +18,8 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-const HELP: &str = "add the new name alongside the old one, migrate the code, then remove the old name";
+const HELP: &str =
+    "add the new name alongside the old one, migrate the code, then remove the old name";
 
 fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
     match &statement.kind {
@@ -28,7 +29,9 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
                     ActionKind::RenameTable { to } if !ctx.is_new(ObjectType::Table, table) => {
                         format!("rename of table {table} to {}", to.name)
                     }
-                    ActionKind::RenameColumn { column, to } if !ctx.is_new_column(table, column) => {
+                    ActionKind::RenameColumn { column, to }
+                        if !ctx.is_new_column(table, column) =>
+                    {
                         format!("rename of column {table}.{} to {}", column.name, to.name)
                     }
                     _ => continue,

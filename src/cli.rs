@@ -1,0 +1,329 @@
+//! Command line: turns arguments into a run and every error into a message and exit code 2.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::discover::{discover, DiscoverOptions};
+use crate::engine::{self, ChangeFilter, CheckOutput};
+use crate::finding::Severity;
+use crate::report::{self, Format, HumanOptions};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "sqlgate",
+    version,
+    about = "Stops dangerous database migrations before they merge"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Lint migrations (default: discover them from the repository root)
+    Check(CheckArgs),
+    /// List every rule with its code, category and default severity
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+        /// Write the generated rule docs into this directory (e.g. `docs`) instead
+        #[arg(long, value_name = "DIR")]
+        write_docs: Option<PathBuf>,
+    },
+    /// Print a rule's documentation
+    Rule {
+        /// Rule name (drop-table) or code (DS001)
+        name: String,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// Directories or files to check
+    paths: Vec<PathBuf>,
+    /// Output format (default: github when GITHUB_ACTIONS=true, else human)
+    #[arg(long, value_enum)]
+    format: Option<OutputFormat>,
+    /// Lint only migrations added or changed since REF; older ones still feed the catalog
+    #[arg(long, value_name = "REF")]
+    changed_since: Option<String>,
+    /// Config file (default: sqlgate.toml or .sqlgate.toml found walking up)
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Rules to run: names, codes, code prefixes or categories (default: all)
+    #[arg(long, value_delimiter = ',', num_args = 1..)]
+    select: Vec<String>,
+    /// Rules to skip: names, codes, code prefixes or categories
+    #[arg(long, value_delimiter = ',', num_args = 1..)]
+    ignore: Vec<String>,
+    /// Lowest severity that makes the exit code 1
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Also print skipped files with the reason and parse statistics (to stderr)
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum OutputFormat {
+    Human,
+    Json,
+    Github,
+    Markdown,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum FailOn {
+    Error,
+    Warning,
+    Never,
+}
+
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+
+/// An error for the user: what went wrong and what to do.
+struct Failure(String);
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { EXIT_ERROR } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Rules { format, write_docs } => run_rules(format, write_docs.as_deref()),
+        Command::Rule { name } => run_rule(&name),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn write_stdout(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`sqlgate rules | head`) is not an error worth reporting.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure(format!("cannot write to stdout: {e}"))),
+    }
+}
+
+fn run_rules(format: ListFormat, write_docs: Option<&Path>) -> Result<u8, Failure> {
+    if let Some(dir) = write_docs {
+        for (relative, contents) in crate::docs::generated_docs() {
+            let path = dir.join(relative);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Failure(format!("cannot create {}: {e}", parent.display())))?;
+            }
+            std::fs::write(&path, contents)
+                .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
+        }
+        return Ok(0);
+    }
+    write_stdout(&match format {
+        ListFormat::Human => crate::docs::rules_table(),
+        ListFormat::Json => crate::docs::rules_json(),
+    })?;
+    Ok(0)
+}
+
+fn run_rule(name: &str) -> Result<u8, Failure> {
+    match crate::rules::find(name) {
+        Some(rule) => {
+            write_stdout(&crate::docs::rule_markdown(rule))?;
+            Ok(0)
+        }
+        None => {
+            let hint = crate::selection::suggest(name)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            Err(Failure(format!(
+                "no rule named `{name}`{hint} (`sqlgate rules` lists them all)"
+            )))
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> Result<u8, Failure> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
+    let start = args.paths.first().cloned().unwrap_or_else(|| cwd.clone());
+    let config_file = match &args.config {
+        Some(file) if !file.is_file() => {
+            return Err(Failure(format!(
+                "config file {} not found: check the --config path",
+                file.display()
+            )))
+        }
+        Some(file) => Some(file.clone()),
+        None => crate::config::find(&start),
+    };
+    let config = match &config_file {
+        Some(file) => crate::config::load(file).map_err(|e| Failure(e.to_string()))?,
+        None => crate::config::Config::default(),
+    };
+
+    // CLI selection replaces the config's; SQLGATE_SELECT/SQLGATE_IGNORE sit in between.
+    let from_env = |name: &str| -> Option<Vec<String>> {
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| v.split(',').map(|s| s.trim().to_string()).collect())
+    };
+    let select = pick(&args.select, from_env("SQLGATE_SELECT"), &config.select);
+    let ignore = pick(&args.ignore, from_env("SQLGATE_IGNORE"), &config.ignore);
+    let rules =
+        crate::selection::select_rules(&select, &ignore).map_err(|e| Failure(e.to_string()))?;
+
+    let paths = if !args.paths.is_empty() {
+        args.paths.clone()
+    } else if !config.paths.is_empty() {
+        config.paths.clone()
+    } else {
+        vec![crate::git::repo_root(&cwd).unwrap_or_else(|| PathBuf::from("."))]
+    };
+    let filter = match &args.changed_since {
+        None => ChangeFilter::All,
+        Some(base) => {
+            let dir = if start.is_dir() {
+                start.clone()
+            } else {
+                start
+                    .parent()
+                    .map_or_else(|| cwd.clone(), Path::to_path_buf)
+            };
+            let dir = if dir.as_os_str().is_empty() {
+                cwd.clone()
+            } else {
+                dir
+            };
+            ChangeFilter::Files(
+                crate::git::changed_since(&dir, base).map_err(|e| Failure(e.to_string()))?,
+            )
+        }
+    };
+
+    let discovery = discover(
+        &paths,
+        &DiscoverOptions {
+            framework: config.framework,
+            dialect: config.dialect,
+        },
+    );
+    let output = engine::check(discovery, &filter, &rules);
+    if args.verbose {
+        print_verbose(&output);
+    }
+
+    let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    let format = match args.format {
+        Some(OutputFormat::Human) => Format::Human,
+        Some(OutputFormat::Json) => Format::Json,
+        Some(OutputFormat::Github) => Format::Github,
+        Some(OutputFormat::Markdown) => Format::Markdown,
+        None if in_actions => Format::Github,
+        None => Format::Human,
+    };
+    let human = HumanOptions {
+        color: std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        width: 100,
+    };
+    write_stdout(&report::render(
+        format,
+        &output.report,
+        &output.files,
+        &human,
+    ))?;
+    if format == Format::Github {
+        write_github_files(&output)?;
+    }
+
+    let fail_on = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Never => None,
+    };
+    if !output.report.errors.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
+    Ok(if engine::fails(&output.report, fail_on) {
+        EXIT_FINDINGS
+    } else {
+        0
+    })
+}
+
+fn pick(cli: &[String], env: Option<Vec<String>>, config: &[String]) -> Vec<String> {
+    if !cli.is_empty() {
+        cli.to_vec()
+    } else {
+        env.unwrap_or_else(|| config.to_vec())
+    }
+}
+
+/// Appends the Markdown report to `$GITHUB_STEP_SUMMARY` and the counts to `$GITHUB_OUTPUT`.
+fn write_github_files(output: &CheckOutput) -> Result<(), Failure> {
+    let append = |var: &str, text: String| -> Result<(), Failure> {
+        let Some(path) = std::env::var_os(var).filter(|p| !p.is_empty()) else {
+            return Ok(());
+        };
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .map_err(|e| {
+                Failure(format!(
+                    "cannot write ${var} ({}): {e}",
+                    Path::new(&path).display()
+                ))
+            })
+    };
+    append(
+        "GITHUB_STEP_SUMMARY",
+        report::markdown::render(&output.report),
+    )?;
+    append("GITHUB_OUTPUT", report::github::outputs(&output.report))
+}
+
+fn print_verbose(output: &CheckOutput) {
+    let mut err = std::io::stderr().lock();
+    for skipped in &output.skipped {
+        let _ = writeln!(err, "skipped {}: {}", skipped.display, skipped.reason);
+    }
+    let s = &output.stats;
+    let _ = writeln!(
+        err,
+        "statements: {} total, {} parsed by sqlparser, {} classified from tokens, {} unknown, {} psql meta/COPY data; {} found in DO blocks, function bodies and EXECUTE strings",
+        s.statements, s.parsed, s.classified, s.unknown, s.non_sql, s.dynamic
+    );
+    let _ = writeln!(
+        err,
+        "files: {} checked, {} skipped, {} not read",
+        output.report.files_checked,
+        output.skipped.len(),
+        output.report.errors.len()
+    );
+}

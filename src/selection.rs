@@ -1,0 +1,150 @@
+//! `--select` / `--ignore`: rules chosen by name, code, code prefix or category.
+
+use crate::rules::{Rule, REGISTRY};
+
+/// Code families and category names from DESIGN.md, accepted even where no rule exists yet.
+const FAMILIES: &[(&str, &str)] = &[
+    ("DS", "destructive"),
+    ("RV", "reversibility"),
+    ("SC", "security"),
+    ("LK", "locking"),
+    ("TX", "transaction"),
+    ("IN", "integrity"),
+    ("MT", "meta"),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownSelector {
+    pub selector: String,
+    pub suggestion: Option<String>,
+}
+
+impl std::fmt::Display for UnknownSelector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown rule or category `{}`", self.selector)?;
+        match &self.suggestion {
+            Some(s) => write!(f, "; did you mean `{s}`? (`sqlgate rules` lists them all)"),
+            None => write!(f, "; `sqlgate rules` lists every rule, code and category"),
+        }
+    }
+}
+
+fn matches(selector: &str, rule: &Rule) -> bool {
+    let meta = &rule.meta;
+    selector.eq_ignore_ascii_case("all")
+        || selector.eq_ignore_ascii_case(meta.name)
+        || selector.eq_ignore_ascii_case(meta.category.as_str())
+        || (selector.len() >= 2
+            && meta.code.len() >= selector.len()
+            && meta.code[..selector.len()].eq_ignore_ascii_case(selector))
+}
+
+fn is_known(selector: &str) -> bool {
+    REGISTRY.iter().any(|r| matches(selector, r))
+        || FAMILIES.iter().any(|(code, category)| {
+            selector.eq_ignore_ascii_case(category)
+                || (selector.len() >= 2
+                    && selector.len() <= 5
+                    && selector[..2].eq_ignore_ascii_case(code)
+                    && selector[2..].chars().all(|c| c.is_ascii_digit()))
+        })
+}
+
+fn validate(selectors: &[String]) -> Result<(), UnknownSelector> {
+    match selectors.iter().find(|s| !is_known(s)) {
+        None => Ok(()),
+        Some(selector) => Err(UnknownSelector {
+            selector: selector.clone(),
+            suggestion: suggest(selector),
+        }),
+    }
+}
+
+/// The nearest rule name, code or category within a small edit distance.
+pub fn suggest(input: &str) -> Option<String> {
+    let input = input.to_ascii_lowercase();
+    let candidates = REGISTRY
+        .iter()
+        .flat_map(|r| [r.meta.name.to_string(), r.meta.code.to_ascii_lowercase()])
+        .chain(FAMILIES.iter().map(|(_, c)| c.to_string()));
+    candidates
+        .map(|c| (edit_distance(&input, &c), c))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(1))
+        .min()
+        .map(|(_, c)| {
+            if c.len() == 5 && c.chars().skip(2).all(|ch| ch.is_ascii_digit()) {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            }
+        })
+}
+
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// The rules enabled by `select` (default: all) minus `ignore`.
+pub fn select_rules(
+    select: &[String],
+    ignore: &[String],
+) -> Result<Vec<&'static Rule>, UnknownSelector> {
+    validate(select)?;
+    validate(ignore)?;
+    Ok(REGISTRY
+        .iter()
+        .copied()
+        .filter(|r| select.is_empty() || select.iter().any(|s| matches(s, r)))
+        .filter(|r| !ignore.iter().any(|s| matches(s, r)))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(select: &[&str], ignore: &[&str]) -> Vec<&'static str> {
+        let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        select_rules(&own(select), &own(ignore))
+            .unwrap()
+            .iter()
+            .map(|r| r.meta.code)
+            .collect()
+    }
+
+    #[test]
+    fn selects_by_name_code_prefix_and_category() {
+        assert_eq!(codes(&["drop-table"], &[]), ["DS001"]);
+        assert_eq!(codes(&["ds005"], &[]), ["DS005"]);
+        assert_eq!(codes(&["MT"], &[]), ["MT001"]);
+        assert_eq!(codes(&["DS01"], &[]), ["DS010", "DS011", "DS012", "DS013"]);
+        assert_eq!(codes(&["meta"], &[]), ["MT001"]);
+        assert_eq!(codes(&[], &["destructive"]), ["MT001"]);
+        assert_eq!(codes(&["all"], &["DS", "parse-error"]), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn unknown_selectors_suggest_the_nearest() {
+        let err = select_rules(&["drop-tabel".into()], &[]).unwrap_err();
+        assert_eq!(err.suggestion.as_deref(), Some("drop-table"));
+        let err = select_rules(&[], &["DS0O1".into()]).unwrap_err();
+        assert_eq!(err.suggestion.as_deref(), Some("DS001"));
+        assert!(select_rules(&["nonsense-rule-name".into()], &[]).is_err());
+        // Families without rules yet are still valid selectors.
+        assert!(select_rules(&["SC".into(), "security".into()], &[]).is_ok());
+    }
+}
