@@ -6,6 +6,8 @@
 //! - `fixtures/positions/`: exact DS001 spans with CRLF, BOM, tabs and multi-byte text.
 //!   `expected.tsv` lists `file, line, column, end_line, end_column, code`.
 //!
+//! - `fixtures/demo/`: the README's example; `expected.tsv` like check-tree's.
+//!
 //! The `*_fixture_is_consistent` tests check the fixtures themselves and need no engine.
 
 use std::collections::BTreeMap;
@@ -16,6 +18,7 @@ use serde_json::Value;
 
 const CHECK_TREE: &str = "fixtures/check-tree";
 const POSITIONS: &str = "fixtures/positions";
+const DEMO: &str = "fixtures/demo";
 
 /// Keys every finding carries (DESIGN.md §6).
 const FINDING_KEYS: &[&str] = &[
@@ -35,7 +38,14 @@ const FINDING_KEYS: &[&str] = &[
 ];
 
 /// Top-level keys of the JSON report (DESIGN.md §6).
-const REPORT_KEYS: &[&str] = &["version", "findings", "files_checked", "statements", "parsed", "gate"];
+const REPORT_KEYS: &[&str] = &[
+    "version",
+    "findings",
+    "files_checked",
+    "statements",
+    "parsed",
+    "gate",
+];
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -98,7 +108,12 @@ fn read_tsv(path: &Path, header: &[&str]) -> Vec<Vec<String>> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let cols: Vec<String> = l.split('\t').map(str::to_string).collect();
-            assert_eq!(cols.len(), header.len(), "{}: bad row {l:?}", path.display());
+            assert_eq!(
+                cols.len(),
+                header.len(),
+                "{}: bad row {l:?}",
+                path.display()
+            );
             cols
         })
         .collect()
@@ -133,7 +148,9 @@ fn multiset<K: Ord, I: IntoIterator<Item = K>>(items: I) -> Multiset<K> {
 }
 
 fn expand<K: Clone>(m: &Multiset<K>) -> Vec<K> {
-    m.iter().flat_map(|(k, n)| std::iter::repeat(k.clone()).take(*n)).collect()
+    m.iter()
+        .flat_map(|(k, n)| std::iter::repeat(k.clone()).take(*n))
+        .collect()
 }
 
 /// `expected - actual` as a sorted list (with multiplicity).
@@ -156,7 +173,12 @@ fn assert_same<K: Ord + Clone + std::fmt::Debug>(
     if expected == actual {
         return;
     }
-    let fmt = |v: Vec<K>| v.iter().map(|k| format!("  {k:?}")).collect::<Vec<_>>().join("\n");
+    let fmt = |v: Vec<K>| {
+        v.iter()
+            .map(|k| format!("  {k:?}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     let missing = difference(expected, actual);
     let unexpected = difference(actual, expected);
     panic!(
@@ -177,7 +199,10 @@ fn assert_same<K: Ord + Clone + std::fmt::Debug>(
 
 fn assert_report_shape(json: &Value) {
     for key in REPORT_KEYS {
-        assert!(json.get(*key).is_some(), "report lacks top-level key `{key}`: {json}");
+        assert!(
+            json.get(*key).is_some(),
+            "report lacks top-level key `{key}`: {json}"
+        );
     }
     assert_eq!(json["version"], 1, "report version");
     let gate = &json["gate"];
@@ -188,7 +213,9 @@ fn assert_report_shape(json: &Value) {
         for key in FINDING_KEYS {
             assert!(f.get(*key).is_some(), "finding lacks key `{key}`: {f}");
         }
-        for key in ["rule", "code", "category", "severity", "file", "message", "help"] {
+        for key in [
+            "rule", "code", "category", "severity", "file", "message", "help",
+        ] {
             as_str(f, key);
         }
         for key in ["line", "column", "end_line", "end_column"] {
@@ -211,13 +238,25 @@ fn assert_sorted(json: &Value) {
     let mut seen_files: Vec<&str> = Vec::new();
     let mut prev: Option<(&str, u64, u64, &str)> = None;
     for f in findings(json) {
-        let key = (as_str(f, "file"), as_u64(f, "line", f), as_u64(f, "column", f), as_str(f, "code"));
+        let key = (
+            as_str(f, "file"),
+            as_u64(f, "line", f),
+            as_u64(f, "column", f),
+            as_str(f, "code"),
+        );
         match prev {
             Some(p) if p.0 == key.0 => {
-                assert!((p.1, p.2, p.3) <= (key.1, key.2, key.3), "findings out of order: {p:?} before {key:?}")
+                assert!(
+                    (p.1, p.2, p.3) <= (key.1, key.2, key.3),
+                    "findings out of order: {p:?} before {key:?}"
+                )
             }
             _ => {
-                assert!(!seen_files.contains(&key.0), "findings of {} are not contiguous", key.0);
+                assert!(
+                    !seen_files.contains(&key.0),
+                    "findings of {} are not contiguous",
+                    key.0
+                );
                 seen_files.push(key.0);
             }
         }
@@ -226,12 +265,19 @@ fn assert_sorted(json: &Value) {
 }
 
 fn assert_counts(json: &Value) {
-    let files_checked = json["files_checked"].as_u64().expect("files_checked is an integer");
-    let statements = json["statements"].as_u64().expect("statements is an integer");
+    let files_checked = json["files_checked"]
+        .as_u64()
+        .expect("files_checked is an integer");
+    let statements = json["statements"]
+        .as_u64()
+        .expect("statements is an integer");
     let parsed = json["parsed"].as_u64().expect("parsed is an integer");
     assert!(files_checked > 0, "files_checked = 0");
     assert!(statements > 0, "statements = 0");
-    assert!(statements >= parsed, "statements ({statements}) < parsed ({parsed})");
+    assert!(
+        statements >= parsed,
+        "statements ({statements}) < parsed ({parsed})"
+    );
 }
 
 fn is_ds(code: &str) -> bool {
@@ -242,10 +288,39 @@ fn is_ds(code: &str) -> bool {
 // check-tree
 
 fn expected_check_tree() -> Multiset<(String, u64, String)> {
-    let path = manifest_dir().join(CHECK_TREE).join("expected.tsv");
-    multiset(read_tsv(&path, &["file", "line", "code"]).into_iter().map(|r| {
-        (r[0].clone(), r[1].parse::<u64>().expect("line is a number"), r[2].clone())
-    }))
+    expected_ds(CHECK_TREE)
+}
+
+/// `<root>/expected.tsv` with columns `file, line, code`.
+fn expected_ds(root: &str) -> Multiset<(String, u64, String)> {
+    let path = manifest_dir().join(root).join("expected.tsv");
+    multiset(
+        read_tsv(&path, &["file", "line", "code"])
+            .into_iter()
+            .map(|r| {
+                (
+                    r[0].clone(),
+                    r[1].parse::<u64>().expect("line is a number"),
+                    r[2].clone(),
+                )
+            }),
+    )
+}
+
+/// The unsuppressed DS findings of a run as `(file relative to root, line, code)`.
+fn actual_ds(run: &Run, root: &str) -> Multiset<(String, u64, String)> {
+    multiset(
+        findings(&run.json)
+            .iter()
+            .filter(|f| is_ds(as_str(f, "code")) && f["suppressed"] == false)
+            .map(|f| {
+                (
+                    relative_to(as_str(f, "file"), root),
+                    as_u64(f, "line", f),
+                    as_str(f, "code").to_string(),
+                )
+            }),
+    )
 }
 
 #[test]
@@ -253,17 +328,16 @@ fn check_tree_reports_exactly_the_expected_destructive_findings() {
     let run = run_check(CHECK_TREE);
     // 38 migration files in the tree (an up/down pair is two files, a dbmate/goose file
     // with both sections is one); seed.sql, schema.sql and the goose .go file are not.
-    let actual = multiset(
-        findings(&run.json)
-            .iter()
-            .filter(|f| is_ds(as_str(f, "code")) && f["suppressed"] == false)
-            .map(|f| (relative_to(as_str(f, "file"), CHECK_TREE), as_u64(f, "line", f), as_str(f, "code").to_string())),
-    );
+    let actual = actual_ds(&run, CHECK_TREE);
     assert_same(CHECK_TREE, &expected_check_tree(), &actual, &run.stderr);
     assert_report_shape(&run.json);
     assert_sorted(&run.json);
     assert_counts(&run.json);
-    assert_eq!(run.code, 1, "exit code with error findings (stderr: {})", run.stderr);
+    assert_eq!(
+        run.code, 1,
+        "exit code with error findings (stderr: {})",
+        run.stderr
+    );
 }
 
 #[test]
@@ -272,7 +346,10 @@ fn check_tree_never_reports_skipped_files() {
     for f in findings(&run.json) {
         let file = relative_to(as_str(f, "file"), CHECK_TREE);
         assert!(
-            !matches!(file.as_str(), "supabase/seed.sql" | "db/schema.sql" | "goose/migrations/00002_backfill_jobs.go"),
+            !matches!(
+                file.as_str(),
+                "supabase/seed.sql" | "db/schema.sql" | "goose/migrations/00002_backfill_jobs.go"
+            ),
             "finding in a file that is not a migration: {f}"
         );
     }
@@ -280,20 +357,54 @@ fn check_tree_never_reports_skipped_files() {
 
 #[test]
 fn check_tree_fixture_is_consistent() {
-    let root = manifest_dir().join(CHECK_TREE);
-    for ((file, line, code), _) in expected_check_tree() {
+    assert_ds_fixture_is_consistent(CHECK_TREE);
+}
+
+#[test]
+fn demo_fixture_is_consistent() {
+    assert_ds_fixture_is_consistent(DEMO);
+}
+
+fn assert_ds_fixture_is_consistent(root_name: &str) {
+    let root = manifest_dir().join(root_name);
+    for ((file, line, code), _) in expected_ds(root_name) {
         assert!(
-            code.len() == 5 && is_ds(&code) && (1..=13).contains(&code[2..].parse::<u32>().unwrap_or(0)),
+            code.len() == 5
+                && is_ds(&code)
+                && (1..=13).contains(&code[2..].parse::<u32>().unwrap_or(0)),
             "bad code {code}"
         );
         let text = fs::read_to_string(root.join(&file)).unwrap_or_else(|e| panic!("{file}: {e}"));
-        let l = text.lines().nth(line as usize - 1).unwrap_or_else(|| panic!("{file} has no line {line}"));
+        let l = text
+            .lines()
+            .nth(line as usize - 1)
+            .unwrap_or_else(|| panic!("{file} has no line {line}"));
         let t = l.trim_start().to_ascii_uppercase();
         assert!(
-            ["DROP", "ALTER", "TRUNCATE", "DELETE", "UPDATE", "DO ", "EXECUTE"].iter().any(|k| t.starts_with(k)),
+            ["DROP", "ALTER", "TRUNCATE", "DELETE", "UPDATE", "DO ", "EXECUTE"]
+                .iter()
+                .any(|k| t.starts_with(k)),
             "{file}:{line} does not start a destructive statement: {l:?}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// demo (the README example)
+
+#[test]
+fn demo_shows_the_readme_findings() {
+    let run = run_check(DEMO);
+    let actual = actual_ds(&run, DEMO);
+    assert_same(DEMO, &expected_ds(DEMO), &actual, &run.stderr);
+    assert_report_shape(&run.json);
+    assert_sorted(&run.json);
+    assert_counts(&run.json);
+    assert_eq!(
+        run.code, 1,
+        "exit code with error findings (stderr: {})",
+        run.stderr
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -305,7 +416,10 @@ fn expected_positions() -> Multiset<Span> {
     let path = manifest_dir().join(POSITIONS).join("expected.tsv");
     let header = ["file", "line", "column", "end_line", "end_column", "code"];
     multiset(read_tsv(&path, &header).into_iter().map(|r| {
-        let n = |i: usize| r[i].parse::<u64>().unwrap_or_else(|_| panic!("not a number: {r:?}"));
+        let n = |i: usize| {
+            r[i].parse::<u64>()
+                .unwrap_or_else(|_| panic!("not a number: {r:?}"))
+        };
         (r[0].clone(), n(1), n(2), n(3), n(4), r[5].clone())
     }))
 }
@@ -313,20 +427,29 @@ fn expected_positions() -> Multiset<Span> {
 #[test]
 fn positions_are_exact() {
     let run = run_check(POSITIONS);
-    let actual = multiset(findings(&run.json).iter().filter(|f| as_str(f, "code") == "DS001").map(|f| {
-        (
-            relative_to(as_str(f, "file"), POSITIONS),
-            as_u64(f, "line", f),
-            as_u64(f, "column", f),
-            as_u64(f, "end_line", f),
-            as_u64(f, "end_column", f),
-            "DS001".to_string(),
-        )
-    }));
+    let actual = multiset(
+        findings(&run.json)
+            .iter()
+            .filter(|f| as_str(f, "code") == "DS001")
+            .map(|f| {
+                (
+                    relative_to(as_str(f, "file"), POSITIONS),
+                    as_u64(f, "line", f),
+                    as_u64(f, "column", f),
+                    as_u64(f, "end_line", f),
+                    as_u64(f, "end_column", f),
+                    "DS001".to_string(),
+                )
+            }),
+    );
     assert_same(POSITIONS, &expected_positions(), &actual, &run.stderr);
     assert_report_shape(&run.json);
     assert_counts(&run.json);
-    assert_eq!(run.code, 1, "exit code with error findings (stderr: {})", run.stderr);
+    assert_eq!(
+        run.code, 1,
+        "exit code with error findings (stderr: {})",
+        run.stderr
+    );
 }
 
 /// Independent check of `positions/expected.tsv`: the span, read in characters after
@@ -339,9 +462,16 @@ fn positions_fixture_is_consistent() {
         let bytes = fs::read(root.join(&file)).unwrap();
         let text = String::from_utf8(bytes).expect("fixture is UTF-8");
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let lines: Vec<Vec<char>> =
-            text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l).chars().collect()).collect();
-        let (l0, c0, l1, c1) = (line as usize - 1, col as usize - 1, end_line as usize - 1, end_col as usize - 1);
+        let lines: Vec<Vec<char>> = text
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l).chars().collect())
+            .collect();
+        let (l0, c0, l1, c1) = (
+            line as usize - 1,
+            col as usize - 1,
+            end_line as usize - 1,
+            end_col as usize - 1,
+        );
         let mut span = String::new();
         for (i, l) in lines.iter().enumerate().take(l1 + 1).skip(l0) {
             let from = if i == l0 { c0 } else { 0 };
@@ -351,7 +481,14 @@ fn positions_fixture_is_consistent() {
                 span.push('\n');
             }
         }
-        assert!(span.starts_with("DROP ") && span.contains("TABLE"), "{file}: span {span:?}");
-        assert_eq!(lines[l1].get(c1), Some(&';'), "{file}: span {span:?} is not followed by `;`");
+        assert!(
+            span.starts_with("DROP ") && span.contains("TABLE"),
+            "{file}: span {span:?}"
+        );
+        assert_eq!(
+            lines[l1].get(c1),
+            Some(&';'),
+            "{file}: span {span:?} is not followed by `;`"
+        );
     }
 }
