@@ -2,7 +2,12 @@
 //! pairs ups with downs, orders by version and records each framework's transaction mode.
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+mod build;
+mod layout;
+mod sections;
+mod walk;
 
 pub use crate::lexer::Dialect;
 
@@ -117,6 +122,20 @@ impl Version {
             text: text.to_string(),
         }
     }
+
+    /// The version of a Flyway repeatable migration (`R__name.sql`): text `R`, ordered after
+    /// every versioned migration.
+    pub fn repeatable() -> Version {
+        Version {
+            key: vec![(usize::MAX, String::new())],
+            text: "R".to_string(),
+        }
+    }
+
+    /// Same position in the order (`1_1` and `1.1`, `001` and `1`), whatever the text.
+    pub fn same_order(&self, other: &Version) -> bool {
+        self.key == other.key
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,6 +197,6 @@ pub struct DiscoverOptions {
 /// Discovers migrations under each path (a directory, a file). Never panics; unreadable files
 /// become `errors`, non-migrations become `skipped`.
 pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovery {
-    let _ = (paths, options, Path::new(""));
-    unimplemented!("discovery: being written")
+    let walked = walk::walk(paths);
+    build::build(walked, options)
 }

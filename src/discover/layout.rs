@@ -1,0 +1,250 @@
+//! File and directory names of each layout, and what a path says about the database engine.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::walk::fs_path;
+use super::Version;
+
+/// The patterns are constants (not input), covered by the tests.
+fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("constant regex compiles"))
+}
+
+/// `(version, name)` of a name matching `pattern` (group 1 the version, group 2 the name).
+fn captures(pattern: &Regex, file: &str) -> Option<(Version, String)> {
+    let caps = pattern.captures(file)?;
+    let version = caps.get(1)?.as_str();
+    let name = caps.get(2).map(|m| m.as_str()).unwrap_or("");
+    Some((Version::parse(version), name.to_string()))
+}
+
+/// `001_name.sql`, `0001-name.sql`, `1.sql`, `1.2_name.sql`, `20240101120000_name.sql`.
+pub(super) fn plain(file: &str) -> Option<(Version, String)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = regex(&RE, r"(?i)^(\d+(?:\.\d+)*)[-_. ]*(.*)\.sql$");
+    captures(re, file)
+}
+
+/// `<digits>_name.sql` (Supabase CLI, sqlx simple, goose, dbmate, Atlas also take `<digits>.sql`).
+pub(super) fn digits_underscore(file: &str) -> Option<(Version, String)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = regex(&RE, r"(?i)^(\d+)_(.*)\.sql$");
+    captures(re, file)
+}
+
+/// `<digits>.sql` or `<digits>_name.sql`.
+pub(super) fn digits_optional_name(file: &str) -> Option<(Version, String)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = regex(&RE, r"(?i)^(\d+)(?:_(.*))?\.sql$");
+    captures(re, file)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Direction {
+    Up,
+    Down,
+}
+
+/// `<digits>_name.up.sql` / `.down.sql`: (version, name, direction, stem).
+pub(super) fn up_down(file: &str) -> Option<(Version, String, Direction, String)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = regex(&RE, r"(?i)^((\d+)(?:[_-](.*?))?)\.(up|down)\.sql$");
+    let caps = re.captures(file)?;
+    let stem = caps.get(1)?.as_str().to_string();
+    let version = Version::parse(caps.get(2)?.as_str());
+    let name = caps.get(3).map(|m| m.as_str()).unwrap_or("").to_string();
+    let direction = if caps.get(4)?.as_str().eq_ignore_ascii_case("up") {
+        Direction::Up
+    } else {
+        Direction::Down
+    };
+    Some((version, name, direction, stem))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FlywayKind {
+    Versioned,
+    Undo,
+    Repeatable,
+}
+
+/// `V1__name.sql`, `U1.1__name.sql`, `R__name.sql`, and the prefix-less `1_1__name.sql`.
+pub(super) fn flyway(file: &str) -> Option<(FlywayKind, Version, String)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = regex(&RE, r"^([VvUu]?)(\d+(?:[._]\d+)*)__(.+)\.sql$");
+    static REPEATABLE: OnceLock<Regex> = OnceLock::new();
+    let repeatable = regex(&REPEATABLE, r"^[Rr]__(.+)\.sql$");
+    if let Some(caps) = repeatable.captures(file) {
+        let name = caps.get(1)?.as_str().to_string();
+        return Some((FlywayKind::Repeatable, Version::repeatable(), name));
+    }
+    let caps = re.captures(file)?;
+    let kind = match caps.get(1)?.as_str() {
+        "U" | "u" => FlywayKind::Undo,
+        _ => FlywayKind::Versioned,
+    };
+    let version = Version::parse(caps.get(2)?.as_str());
+    Some((kind, version, caps.get(3)?.as_str().to_string()))
+}
+
+/// Is the name one of Flyway's own (with a `V`/`U`/`R` prefix)? A prefix-less `1__x.sql`
+/// alone does not make a directory Flyway.
+pub(super) fn flyway_prefixed(file: &str) -> bool {
+    matches!(file.as_bytes().first(), Some(b'V' | b'U' | b'R' | b'v' | b'u' | b'r'))
+        && flyway(file).is_some()
+}
+
+/// Per-migration directory name: `2014-11-13-225413_name`, `00000000000000_name`, `1648_name`,
+/// `1648`, `01_init`.
+pub(super) fn migration_dir(name: &str) -> Option<(Version, String)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = regex(&RE, r"^(\d[\d-]*)(?:_(.*))?$");
+    let caps = re.captures(name)?;
+    let version = caps.get(1)?.as_str().trim_end_matches('-');
+    let name = caps.get(2).map(|m| m.as_str()).unwrap_or("");
+    Some((Version::parse(version), name.to_string()))
+}
+
+/// `*.sql.tmpl`, `*.tmpl`, `*.tpl`, `*.j2`...: templates rendered into SQL by some tool.
+pub(super) fn is_template_name(file: &str) -> bool {
+    let lower = file.to_ascii_lowercase();
+    [
+        ".tmpl", ".tpl", ".gotmpl", ".j2", ".jinja", ".jinja2", ".mustache", ".hbs", ".erb",
+    ]
+    .iter()
+    .any(|ext| lower.ends_with(ext))
+}
+
+pub(super) fn is_sql(file: &str) -> bool {
+    file.len() > 4 && file.to_ascii_lowercase().ends_with(".sql")
+}
+
+pub(super) fn is_seed(file: &str) -> bool {
+    file.to_ascii_lowercase().starts_with("seed")
+}
+
+/// Go template placeholders such as `{{ index .Options "Namespace" }}` or `{{.Schema}}`
+/// (not PostgreSQL array literals such as `'{{1,2},{3,4}}'`).
+pub(super) fn has_go_template(text: &str) -> bool {
+    if !text.contains("{{") {
+        return false;
+    }
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = regex(
+        &RE,
+        r"\{\{-?\s*(?:\.|\$|(?:index|if|else|end|range|with|template|define|block|printf|print|env)\b)[^{}]*\}\}",
+    );
+    re.is_match(text)
+}
+
+/// Does a path component say ClickHouse? `clickhouse`, `clickhouse-migrations`, `ch_clickhouse`.
+pub(super) fn is_clickhouse_path(path: &Path) -> bool {
+    path.components().any(|c| {
+        let part = c.as_os_str().to_string_lossy().to_ascii_lowercase();
+        part.split(['-', '_']).any(|word| word == "clickhouse")
+    })
+}
+
+const ENGINES: [(&str, &str); 10] = [
+    ("mysql", "MySQL"),
+    ("mariadb", "MariaDB"),
+    ("sqlite", "SQLite"),
+    ("sqlite3", "SQLite"),
+    ("h2", "H2"),
+    ("mssql", "SQL Server"),
+    ("sqlserver", "SQL Server"),
+    ("oracle", "Oracle"),
+    ("cockroach", "CockroachDB"),
+    ("cockroachdb", "CockroachDB"),
+];
+
+fn engine_word(word: &str) -> Option<&'static str> {
+    let word = word.to_ascii_lowercase();
+    ENGINES
+        .iter()
+        .find(|(key, _)| *key == word)
+        .map(|(_, name)| *name)
+}
+
+/// Another engine named by a directory component (words split on `-`, `_`, `.`:
+/// `jdbc-mysql`, `mysql-persistence`, `migration_sqlite`).
+pub(super) fn engine_of_dir(path: &Path) -> Option<&'static str> {
+    path.components().find_map(|c| {
+        let part = c.as_os_str().to_string_lossy();
+        part.split(['-', '_', '.']).find_map(engine_word)
+    })
+}
+
+/// Another engine named by a file or migration-directory name, as a `.` part only
+/// (`x.sqlite3.up.sql`, `x.mysql.sql`): `add_mysql_compat.sql` is not a MySQL migration.
+pub(super) fn engine_of_name(name: &str) -> Option<&'static str> {
+    name.split('.').find_map(engine_word)
+}
+
+pub(super) fn engine_message(engine: &str) -> String {
+    format!(
+        "{engine} migrations are not checked: sqlgate reads PostgreSQL and ClickHouse (set migrations.dialect to override)"
+    )
+}
+
+/// A `Cargo.toml` in the directory or an ancestor, up to the bound (the path given), plus the
+/// migration directory's parent even above the bound (`sqlgate check migrations` in a crate).
+pub(super) fn cargo_toml_above(dir: &Path, bound: Option<&Path>) -> bool {
+    let has = |p: &Path| fs_path(p).join("Cargo.toml").is_file();
+    if let Some(parent) = dir.parent() {
+        if has(parent) {
+            return true;
+        }
+    }
+    for ancestor in dir.ancestors() {
+        if ancestor.as_os_str().is_empty() && !dir.as_os_str().is_empty() {
+            // The current directory is only checked when it is the path given.
+            if bound.is_some_and(|b| b.as_os_str().is_empty()) && has(ancestor) {
+                return true;
+            }
+            break;
+        }
+        if has(ancestor) {
+            return true;
+        }
+        if bound.is_some_and(|b| b == ancestor) {
+            break;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(plain("001_init.sql").map(|v| v.1), Some("init".into()));
+        assert_eq!(plain("1.sql").map(|v| v.0.text), Some("1".into()));
+        assert_eq!(plain("0001-a-b.sql").map(|v| v.1), Some("a-b".into()));
+        assert!(plain("schema.sql").is_none());
+        let (_, name, dir, stem) = up_down("20240813_flags..up.sql").unwrap();
+        assert_eq!((name.as_str(), dir, stem.as_str()), ("flags.", Direction::Up, "20240813_flags."));
+        assert_eq!(flyway("V1_1__a.sql").map(|v| v.1.text), Some("1_1".into()));
+        assert_eq!(flyway("R__views.sql").map(|v| v.0), Some(FlywayKind::Repeatable));
+        assert!(flyway_prefixed("U2__x.sql"));
+        assert!(!flyway_prefixed("2__x.sql"));
+        assert_eq!(
+            migration_dir("2026-07-30-140000-0000_add_index").map(|v| v.0.text),
+            Some("2026-07-30-140000-0000".into())
+        );
+        assert!(has_go_template("x {{ index .Options \"Namespace\" }}.users"));
+        assert!(has_go_template("{{.Schema}}"));
+        assert!(!has_go_template("select '{{1,2},{3,4}}'::int[]"));
+        assert_eq!(engine_of_dir(Path::new("a/jdbc-h2/x")), Some("H2"));
+        assert_eq!(engine_of_dir(Path::new("a/postgres-persistence/x")), None);
+        assert_eq!(engine_of_name("1_a.sqlite3.up.sql"), Some("SQLite"));
+        assert_eq!(engine_of_name("1_add_mysql_compat.sql"), None);
+        assert!(is_clickhouse_path(Path::new("db/clickhouse/migrations")));
+        assert!(is_clickhouse_path(Path::new("db/my_clickhouse-x")));
+    }
+}

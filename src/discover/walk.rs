@@ -1,0 +1,177 @@
+//! Walking the given paths: which files exist in which directory, which of them were asked for.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use super::FileError;
+
+/// Directory names never entered (hidden directories are skipped too).
+const SKIP_DIRS: [&str; 4] = [".git", "node_modules", "target", "vendor"];
+
+/// One directory as seen by the walk.
+#[derive(Debug, Default)]
+pub(super) struct DirFiles {
+    /// The directory as walked, without a leading `./` (empty for the current directory).
+    pub path: PathBuf,
+    /// Every file name present in the directory (for partners: downs, `atlas.sum`, `.conf`...).
+    pub names: BTreeSet<String>,
+    /// The file names to consider: every file of a walked directory, or the single files given.
+    pub selected: BTreeSet<String>,
+    /// Highest directory checked for a `Cargo.toml` (the path given, or for a single file its
+    /// directory); `None` means no bound beyond the path as written.
+    pub bound: Option<PathBuf>,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Walked {
+    pub dirs: BTreeMap<PathBuf, DirFiles>,
+    pub errors: Vec<FileError>,
+}
+
+/// The path without `.` components (so `./a/./b` is `a/b`); `.` alone becomes empty.
+pub(super) fn clean(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect()
+}
+
+/// A path to hand to the filesystem: the empty path is the current directory.
+pub(super) fn fs_path(path: &Path) -> &Path {
+    if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    }
+}
+
+pub(super) fn display(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let mut text: &str = &text;
+    while let Some(rest) = text.strip_prefix("./") {
+        text = rest;
+    }
+    if text.is_empty() {
+        ".".to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+fn skip_dir(entry: &walkdir::DirEntry) -> bool {
+    if entry.depth() == 0 || !entry.file_type().is_dir() {
+        return false;
+    }
+    let name = entry.file_name().to_string_lossy();
+    name.starts_with('.') || SKIP_DIRS.contains(&name.as_ref())
+}
+
+pub(super) fn walk(paths: &[PathBuf]) -> Walked {
+    let mut walked = Walked::default();
+    // Canonical paths of files already selected: a file reached twice is considered once.
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    for arg in paths {
+        let metadata = match fs::metadata(arg) {
+            Ok(metadata) => metadata,
+            Err(err) => {
+                let message = if err.kind() == std::io::ErrorKind::NotFound {
+                    "no such file or directory: check the path".to_string()
+                } else {
+                    err.to_string()
+                };
+                walked.errors.push(FileError {
+                    display: display(arg),
+                    message,
+                });
+                continue;
+            }
+        };
+        if metadata.is_dir() {
+            walk_dir(arg, &mut walked, &mut seen);
+        } else {
+            add_single_file(arg, &mut walked, &mut seen);
+        }
+    }
+    walked
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn walk_dir(arg: &Path, walked: &mut Walked, seen: &mut HashSet<PathBuf>) {
+    let bound = clean(arg);
+    let walker = walkdir::WalkDir::new(arg)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| !skip_dir(entry));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                // A symlink loop is not an error: the directory was walked already.
+                if err.loop_ancestor().is_none() {
+                    let path = err.path().map(display).unwrap_or_else(|| display(arg));
+                    walked.errors.push(FileError {
+                        display: path,
+                        message: err
+                            .io_error()
+                            .map(|io| io.to_string())
+                            .unwrap_or_else(|| err.to_string()),
+                    });
+                }
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(parent) = entry.path().parent() else {
+            continue;
+        };
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let dir_key = clean(parent);
+        let dir = walked
+            .dirs
+            .entry(dir_key.clone())
+            .or_insert_with(|| DirFiles {
+                path: dir_key,
+                bound: Some(bound.clone()),
+                ..DirFiles::default()
+            });
+        dir.names.insert(name.clone());
+        if seen.insert(canonical(entry.path())) {
+            dir.selected.insert(name);
+        }
+    }
+}
+
+fn add_single_file(arg: &Path, walked: &mut Walked, seen: &mut HashSet<PathBuf>) {
+    let Some(name) = arg.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let dir_key = clean(arg.parent().unwrap_or(Path::new("")));
+    let dir = walked
+        .dirs
+        .entry(dir_key.clone())
+        .or_insert_with(|| DirFiles {
+            path: dir_key.clone(),
+            bound: Some(dir_key.clone()),
+            ..DirFiles::default()
+        });
+    if dir.names.is_empty() {
+        if let Ok(entries) = fs::read_dir(fs_path(&dir_key)) {
+            for entry in entries.flatten() {
+                if entry.path().is_file() {
+                    dir.names
+                        .insert(entry.file_name().to_string_lossy().into_owned());
+                }
+            }
+        }
+    }
+    dir.names.insert(name.clone());
+    if seen.insert(canonical(arg)) {
+        dir.selected.insert(name);
+    }
+}
