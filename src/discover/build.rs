@@ -182,8 +182,8 @@ impl Builder<'_> {
             Some(framework) => is_per_migration_framework(framework),
             None => true,
         } && PER_MIGRATION_FILES
-                .iter()
-                .any(|f| dir.selected.contains(*f));
+            .iter()
+            .any(|f| dir.selected.contains(*f));
         let set_dir = if per_migration {
             dir.path.parent().unwrap_or(Path::new("")).to_path_buf()
         } else {
@@ -208,14 +208,12 @@ impl Builder<'_> {
             let shown = display(&path);
             if !layout::is_sql(name) {
                 if name.to_ascii_lowercase().ends_with(".go") {
-                    self.pending
-                        .push((dir.path.clone(), skip(shown, GO_FILE)));
+                    self.pending.push((dir.path.clone(), skip(shown, GO_FILE)));
                 } else if layout::is_template_name(name) {
                     if name.to_ascii_lowercase().contains(".sql.") {
                         self.skipped.push(skip(shown, TEMPLATE));
                     } else {
-                        self.pending
-                            .push((dir.path.clone(), skip(shown, TEMPLATE)));
+                        self.pending.push((dir.path.clone(), skip(shown, TEMPLATE)));
                     }
                 }
                 continue;
@@ -232,7 +230,8 @@ impl Builder<'_> {
                 }
             });
             if let Some(engine) = engine {
-                self.skipped.push(skip(shown, layout::engine_message(engine)));
+                self.skipped
+                    .push(skip(shown, layout::engine_message(engine)));
                 continue;
             }
             let Some(id) = self.load(&path) else {
@@ -313,7 +312,8 @@ impl Builder<'_> {
                             "up.sql"
                         }
                     );
-                    self.skipped.push(skip(display(&dir.path.join(name)), reason));
+                    self.skipped
+                        .push(skip(display(&dir.path.join(name)), reason));
                 }
             }
             _ => {
@@ -448,7 +448,9 @@ impl Builder<'_> {
                     || ups
                         .iter()
                         .enumerate()
-                        .filter(|(o, other)| pair[*o].is_none() && other.version.same_order(&up.version))
+                        .filter(|(o, other)| {
+                            pair[*o].is_none() && other.version.same_order(&up.version)
+                        })
                         .count()
                         == 1;
                 if matching.len() == 1 && unique_up {
@@ -459,8 +461,8 @@ impl Builder<'_> {
         }
         for (u, up) in ups.iter().enumerate() {
             let down = pair[u].map(|d| &downs[d]);
-            let selected = cands.contains_key(&up.file)
-                || down.is_some_and(|d| cands.contains_key(&d.file));
+            let selected =
+                cands.contains_key(&up.file) || down.is_some_and(|d| cands.contains_key(&d.file));
             if !selected {
                 continue;
             }
@@ -567,8 +569,9 @@ impl Builder<'_> {
                     if !cands.contains_key(file) {
                         // Selected with its undo script, or not selected at all.
                         let undo_selected = *kind == FlywayKind::Versioned
-                            && find(FlywayKind::Undo, version)
-                                .is_some_and(|u| cands.contains_key(&u) && !dir.selected.contains(file));
+                            && find(FlywayKind::Undo, version).is_some_and(|u| {
+                                cands.contains_key(&u) && !dir.selected.contains(file)
+                            });
                         if !undo_selected {
                             continue;
                         }
@@ -628,7 +631,13 @@ impl Builder<'_> {
     }
 
     /// diesel, sourcegraph, Prisma: `<set>/<version>_name/{up,down,migration}.sql`.
-    fn per_migration(&mut self, dir: &DirFiles, dir_name: &str, set_dir: &Path, cands: &Candidates) {
+    fn per_migration(
+        &mut self,
+        dir: &DirFiles,
+        dir_name: &str,
+        set_dir: &Path,
+        cands: &Candidates,
+    ) {
         let Some((version, name)) = layout::migration_dir(dir_name) else {
             for file in cands.keys() {
                 self.skipped.push(skip(
@@ -663,7 +672,8 @@ impl Builder<'_> {
                     expected.join(" or "),
                     framework.name()
                 );
-                self.skipped.push(skip(display(&dir.path.join(file)), reason));
+                self.skipped
+                    .push(skip(display(&dir.path.join(file)), reason));
             }
         }
         let selected = expected.iter().any(|f| cands.contains_key(*f));

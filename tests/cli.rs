@@ -1,0 +1,374 @@
+//! CLI behaviour: exit codes, selection, fail-on, errors that name the file, GitHub files,
+//! and `--changed-since` against a real git repository.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn sqlgate(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("sqlgate").unwrap();
+    cmd.current_dir(dir)
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("GITHUB_OUTPUT")
+        .env_remove("SQLGATE_SELECT")
+        .env_remove("SQLGATE_IGNORE")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+fn write(dir: &Path, relative: &str, contents: &[u8]) {
+    let path = dir.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, contents).unwrap();
+}
+
+fn json(output: &[u8]) -> Value {
+    serde_json::from_slice(output).expect("valid json")
+}
+
+fn codes(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}",
+                f["file"].as_str().unwrap(),
+                f["code"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn plain_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "sql/001_init.sql",
+        b"CREATE TABLE users (id int, email text);\n",
+    );
+    write(
+        dir.path(),
+        "sql/002_drop.sql",
+        b"DROP TABLE users;\nALTER TABLE orders RENAME COLUMN a TO b;\n",
+    );
+    dir
+}
+
+#[test]
+fn exit_code_1_on_errors_0_when_only_warnings_are_below_fail_on() {
+    let repo = plain_repo();
+    sqlgate(repo.path()).args(["check", "sql"]).assert().code(1);
+    sqlgate(repo.path())
+        .args(["check", "sql", "--ignore", "drop-table"])
+        .assert()
+        .code(0);
+    sqlgate(repo.path())
+        .args([
+            "check",
+            "sql",
+            "--ignore",
+            "drop-table",
+            "--fail-on",
+            "warning",
+        ])
+        .assert()
+        .code(1);
+    sqlgate(repo.path())
+        .args(["check", "sql", "--fail-on", "never"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn select_and_ignore_by_name_code_prefix_and_category() {
+    let repo = plain_repo();
+    let run = |args: &[&str]| {
+        let out = sqlgate(repo.path())
+            .args(["check", "sql", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        codes(&json(&out.stdout))
+    };
+    assert_eq!(
+        run(&[]),
+        ["sql/002_drop.sql:DS001", "sql/002_drop.sql:DS010"]
+    );
+    assert_eq!(run(&["--select", "DS001"]), ["sql/002_drop.sql:DS001"]);
+    assert_eq!(run(&["--select", "rename"]), ["sql/002_drop.sql:DS010"]);
+    assert_eq!(run(&["--ignore", "destructive"]), Vec::<String>::new());
+    assert_eq!(
+        run(&["--select", "DS0", "--ignore", "DS010"]),
+        ["sql/002_drop.sql:DS001"]
+    );
+    let out = sqlgate(repo.path())
+        .env("SQLGATE_IGNORE", "DS001")
+        .args(["check", "sql", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(codes(&json(&out.stdout)), ["sql/002_drop.sql:DS010"]);
+}
+
+#[test]
+fn unknown_rule_is_a_usage_error_with_a_suggestion() {
+    let repo = plain_repo();
+    let out = sqlgate(repo.path())
+        .args(["check", "sql", "--select", "drop-tabel"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unknown rule or category `drop-tabel`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `drop-table`"), "{stderr}");
+}
+
+#[test]
+fn bad_files_are_reported_by_name_and_the_run_continues() {
+    let repo = plain_repo();
+    write(
+        repo.path(),
+        "sql/003_binary.sql",
+        b"DROP TABLE x;\n\xff\xfe\x00garbage",
+    );
+    write(
+        repo.path(),
+        "sql/004_unterminated.sql",
+        b"DROP TABLE y;\nSELECT 'never closed;\n",
+    );
+    let out = sqlgate(repo.path())
+        .args(["check", "sql", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "unreadable input makes the run an error"
+    );
+    let report = json(&out.stdout);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["file"], "sql/003_binary.sql");
+    assert!(errors[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("line 2, column 1"));
+    // The other files were still checked.
+    let found = codes(&report);
+    assert!(
+        found.contains(&"sql/002_drop.sql:DS001".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"sql/004_unterminated.sql:DS001".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"sql/004_unterminated.sql:MT001".to_string()),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn missing_path_is_an_error_naming_it() {
+    let repo = plain_repo();
+    let out = sqlgate(repo.path())
+        .args(["check", "nope/missing"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nope/missing"));
+}
+
+#[test]
+fn human_output_has_no_colour_when_not_a_tty_and_ends_with_a_summary() {
+    let repo = plain_repo();
+    let out = sqlgate(repo.path())
+        .env_remove("NO_COLOR")
+        .args(["check", "sql"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !stdout.contains('\u{1b}'),
+        "no ANSI escapes when stdout is not a terminal"
+    );
+    assert!(
+        stdout.contains("DS001 drop-table: drop of table users"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("sql/002_drop.sql:1:1"), "{stdout}");
+    assert!(
+        stdout
+            .trim_end()
+            .ends_with("(2 files checked, 3 statements)."),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn github_format_annotates_and_writes_summary_and_outputs() {
+    let repo = plain_repo();
+    let summary = repo.path().join("summary.md");
+    let outputs = repo.path().join("outputs.txt");
+    let out = sqlgate(repo.path())
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_OUTPUT", &outputs)
+        .args(["check", "sql"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("::error file=sql/002_drop.sql,line=1,endLine=1,col=1,endColumn=17,title=DS001 drop-table::drop of table users"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("::warning file=sql/002_drop.sql,line=2,"),
+        "{stdout}"
+    );
+    let summary = std::fs::read_to_string(summary).unwrap();
+    assert!(summary.starts_with("## sqlgate"), "{summary}");
+    assert!(summary.contains("drop of table users"), "{summary}");
+    let outputs = std::fs::read_to_string(outputs).unwrap();
+    assert!(outputs.contains("errors=1\n"), "{outputs}");
+    assert!(outputs.contains("gate-status=blocked\n"), "{outputs}");
+}
+
+#[test]
+fn rules_and_rule_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sqlgate(dir.path())
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rules = json(&out.stdout);
+    let rules = rules.as_array().unwrap();
+    assert_eq!(rules.len(), sqlgate::rules::REGISTRY.len());
+    assert_eq!(rules[0]["name"], "drop-table");
+    assert_eq!(rules[0]["code"], "DS001");
+    assert_eq!(rules[0]["severity"], "error");
+    for name in ["drop-table", "DS001", "ds001"] {
+        let out = sqlgate(dir.path()).args(["rule", name]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.starts_with("# drop-table (DS001)"), "{text}");
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Use instead",
+        ] {
+            assert!(text.contains(section), "{section} missing");
+        }
+    }
+    let out = sqlgate(dir.path())
+        .args(["rule", "drop-tabel"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `drop-table`"));
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = StdCommand::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+#[test]
+fn changed_since_checks_only_new_migrations_but_replays_old_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let root: PathBuf = dir.path().to_path_buf();
+    write(
+        &root,
+        "db/migrations/000001_init.up.sql",
+        b"CREATE TABLE accounts (id int);\nDROP TABLE legacy;\n",
+    );
+    write(
+        &root,
+        "db/migrations/000001_init.down.sql",
+        b"DROP TABLE accounts;\n",
+    );
+    git(&root, &["init", "-q", "-b", "main"]);
+    git(&root, &["add", "."]);
+    git(&root, &["commit", "-q", "-m", "base"]);
+    // Two new migrations: one creates a table, the next drops it (same change set: fine),
+    // and drops a table from the base history (reported).
+    write(
+        &root,
+        "db/migrations/000002_tmp.up.sql",
+        b"CREATE TABLE scratch (id int);\n",
+    );
+    write(
+        &root,
+        "db/migrations/000002_tmp.down.sql",
+        b"DROP TABLE scratch;\n",
+    );
+    write(
+        &root,
+        "db/migrations/000003_drop.up.sql",
+        b"DROP TABLE scratch;\nDROP TABLE accounts;\n",
+    );
+    write(
+        &root,
+        "db/migrations/000003_drop.down.sql",
+        b"CREATE TABLE accounts (id int);\n",
+    );
+    let out = sqlgate(&root)
+        .args(["check", "db", "--changed-since", "main", "--format", "json"])
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    assert_eq!(
+        codes(&report),
+        ["db/migrations/000003_drop.up.sql:DS001"],
+        "{report:#}"
+    );
+    assert_eq!(report["findings"][0]["line"], 2);
+    assert_eq!(report["files_checked"], 4);
+    // Without --changed-since every migration is its own change set: the base migration's
+    // DROP TABLE legacy and 000003's drop of scratch (created in 000002) are reported too.
+    let out = sqlgate(&root)
+        .args(["check", "db", "--format", "json"])
+        .output()
+        .unwrap();
+    let all = codes(&json(&out.stdout));
+    assert_eq!(
+        all,
+        [
+            "db/migrations/000001_init.up.sql:DS001",
+            "db/migrations/000003_drop.up.sql:DS001",
+            "db/migrations/000003_drop.up.sql:DS001"
+        ]
+    );
+    let out = sqlgate(&root)
+        .args(["check", "db", "--changed-since", "no-such-ref"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("git cannot resolve `no-such-ref`"));
+}
