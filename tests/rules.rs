@@ -87,7 +87,10 @@ fn expectations(path: &Path) -> Vec<(usize, String)> {
     let mut expected: Vec<(usize, String)> = text
         .lines()
         .enumerate()
-        .filter_map(|(i, line)| line.rfind(MARKER).map(|at| (i + 1, &line[at + MARKER.len()..])))
+        .filter_map(|(i, line)| {
+            line.rfind(MARKER)
+                .map(|at| (i + 1, &line[at + MARKER.len()..]))
+        })
         .flat_map(|(line, codes)| {
             codes
                 .split_whitespace()
@@ -122,7 +125,11 @@ fn every_rule_has_pass_and_fail_fixtures() {
             }
         }
     }
-    assert!(missing.is_empty(), "missing fixtures:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "missing fixtures:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
