@@ -1,0 +1,193 @@
+//! Per-rule fixtures: `fixtures/rules/<rule-name>/fail*.sql` and `pass*.sql`.
+//!
+//! Every rule in `REGISTRY` must have at least one fail and one pass file. Each file is one
+//! migration, checked with that rule alone; files whose name contains `.clickhouse.` are read
+//! as ClickHouse, the others as PostgreSQL.
+//!
+//! - `fail*.sql`: every finding is marked by `-- expect: CODE [CODE...]` at the end of the
+//!   line where it starts; the findings (line, code) must match the markers exactly, and
+//!   there must be at least one.
+//! - `pass*.sql`: no finding of the rule at all.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use sqlgate::engine::check_text;
+use sqlgate::lexer::Dialect;
+use sqlgate::rules::{Rule, REGISTRY};
+
+const FIXTURES: &str = "fixtures/rules";
+const MARKER: &str = "-- expect:";
+
+fn fixture_dir(rule: &Rule) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(FIXTURES)
+        .join(rule.meta.name)
+}
+
+/// The `.sql` files of a rule's fixture directory whose names start with `prefix`, sorted.
+fn fixture_files(rule: &Rule, prefix: &str) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(fixture_dir(rule)) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(".sql"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn dialect_of(path: &Path) -> Dialect {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.contains(".clickhouse.") {
+        Dialect::ClickHouse
+    } else {
+        Dialect::Postgres
+    }
+}
+
+fn display(path: &Path) -> String {
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// (line, code) of every finding of `rule` in the file, sorted.
+fn findings(rule: &'static Rule, path: &Path) -> Vec<(usize, String)> {
+    let text = fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read fixture {}: {e}", display(path)));
+    let output = check_text(&display(path), &text, dialect_of(path), &[rule]);
+    assert!(
+        output.report.errors.is_empty(),
+        "{}: run errors: {:?}",
+        display(path),
+        output.report.errors
+    );
+    let mut found: Vec<(usize, String)> = output
+        .report
+        .findings
+        .iter()
+        .map(|f| (f.start.line, f.code.to_string()))
+        .collect();
+    found.sort();
+    found
+}
+
+/// (line, code) of every `-- expect: CODE...` marker in the file, sorted.
+fn expectations(path: &Path) -> Vec<(usize, String)> {
+    let text = fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read fixture {}: {e}", display(path)));
+    let mut expected: Vec<(usize, String)> = text
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            line.rfind(MARKER)
+                .map(|at| (i + 1, &line[at + MARKER.len()..]))
+        })
+        .flat_map(|(line, codes)| {
+            codes
+                .split_whitespace()
+                .map(move |code| (line, code.to_string()))
+        })
+        .collect();
+    expected.sort();
+    expected
+}
+
+fn show(list: &[(usize, String)]) -> String {
+    if list.is_empty() {
+        return "  (none)\n".to_string();
+    }
+    list.iter()
+        .map(|(line, code)| format!("  line {line}: {code}\n"))
+        .collect()
+}
+
+#[test]
+fn every_rule_has_pass_and_fail_fixtures() {
+    let mut missing = Vec::new();
+    for rule in REGISTRY {
+        for prefix in ["fail", "pass"] {
+            if fixture_files(rule, prefix).is_empty() {
+                missing.push(format!(
+                    "rule {} ({}) has no {}/{prefix}*.sql",
+                    rule.meta.name,
+                    rule.meta.code,
+                    display(&fixture_dir(rule))
+                ));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "missing fixtures:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn fail_fixtures_report_exactly_the_expected_findings() {
+    let mut failures = Vec::new();
+    for &rule in REGISTRY {
+        for path in fixture_files(rule, "fail") {
+            let expected = expectations(&path);
+            let found = findings(rule, &path);
+            if expected.is_empty() {
+                failures.push(format!(
+                    "{}: a fail fixture needs at least one `{MARKER} {}` marker",
+                    display(&path),
+                    rule.meta.code
+                ));
+            }
+            if found.is_empty() {
+                failures.push(format!(
+                    "{}: rule {} reported nothing on a fail fixture",
+                    display(&path),
+                    rule.meta.name
+                ));
+            }
+            if found != expected {
+                failures.push(format!(
+                    "{} (rule {}):\nexpected:\n{}found:\n{}",
+                    display(&path),
+                    rule.meta.name,
+                    show(&expected),
+                    show(&found)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn pass_fixtures_report_nothing() {
+    let mut failures = Vec::new();
+    for &rule in REGISTRY {
+        for path in fixture_files(rule, "pass") {
+            let found = findings(rule, &path);
+            if !found.is_empty() {
+                failures.push(format!(
+                    "{} (rule {}): expected no findings, found:\n{}",
+                    display(&path),
+                    rule.meta.name,
+                    show(&found)
+                ));
+            }
+            if !expectations(&path).is_empty() {
+                failures.push(format!(
+                    "{}: a pass fixture must not carry `{MARKER}` markers",
+                    display(&path)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
