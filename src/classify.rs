@@ -601,9 +601,20 @@ fn alter_action(mut c: Cursor) -> ActionKind {
         return match c.name() {
             Some(column)
                 if !c.at_end()
-                    && !["comment", "ttl", "codec", "remove", "settings", "reset"]
-                        .iter()
-                        .any(|kw| c.is(kw)) =>
+                    && ![
+                        "comment",
+                        "ttl",
+                        "codec",
+                        "remove",
+                        "settings",
+                        "reset",
+                        "default",
+                        "materialized",
+                        "alias",
+                        "ephemeral",
+                    ]
+                    .iter()
+                    .any(|kw| c.is(kw)) =>
             {
                 ActionKind::AlterColumnType { column }
             }

@@ -61,6 +61,10 @@ struct Job {
     dialect: Dialect,
 }
 
+/// sqlparser recurses per nesting level, with large frames in unoptimized builds: the workers
+/// get room for its recursion limit on any input (the memory is only reserved, not touched).
+const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
+
 /// Analyzes every section of every migration, spreading files over the available cores.
 fn analyze_all(files: &[LoadedFile], jobs: &[Job]) -> Vec<AnalyzedSection> {
     let workers = std::thread::available_parallelism()
@@ -71,7 +75,8 @@ fn analyze_all(files: &[LoadedFile], jobs: &[Job]) -> Vec<AnalyzedSection> {
     let results = Mutex::new(Vec::with_capacity(jobs.len()));
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| {
+            let worker = std::thread::Builder::new().stack_size(WORKER_STACK_BYTES);
+            let spawned = worker.spawn_scoped(scope, || {
                 let mut local = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -83,11 +88,24 @@ fn analyze_all(files: &[LoadedFile], jobs: &[Job]) -> Vec<AnalyzedSection> {
                     results.extend(local);
                 }
             });
+            // A worker that cannot start leaves its share to the others (or to the loop below).
+            drop(spawned);
         }
     });
-    let mut results = results.into_inner().unwrap_or_default();
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
+    let mut done: Vec<Option<AnalyzedSection>> = (0..jobs.len()).map(|_| None).collect();
+    for (i, analysis) in results.into_inner().unwrap_or_default() {
+        done[i] = Some(analysis);
+    }
+    // Whatever no worker analyzed (none could be started) is analyzed here: never skipped.
+    done.into_iter()
+        .zip(jobs)
+        .map(|(analysis, job)| {
+            analysis.unwrap_or_else(|| {
+                let text = files.get(job.file).map_or("", |f| f.text.as_str());
+                analyze_section(text, job.range.clone(), job.dialect)
+            })
+        })
+        .collect()
 }
 
 struct Raw {

@@ -149,7 +149,7 @@ fn multiset<K: Ord, I: IntoIterator<Item = K>>(items: I) -> Multiset<K> {
 
 fn expand<K: Clone>(m: &Multiset<K>) -> Vec<K> {
     m.iter()
-        .flat_map(|(k, n)| std::iter::repeat(k.clone()).take(*n))
+        .flat_map(|(k, n)| std::iter::repeat_n(k.clone(), *n))
         .collect()
 }
 
@@ -158,7 +158,7 @@ fn difference<K: Ord + Clone>(a: &Multiset<K>, b: &Multiset<K>) -> Vec<K> {
     let mut out = Vec::new();
     for (k, n) in a {
         let m = b.get(k).copied().unwrap_or(0);
-        out.extend(std::iter::repeat(k.clone()).take(n.saturating_sub(m)));
+        out.extend(std::iter::repeat_n(k.clone(), n.saturating_sub(m)));
     }
     out
 }

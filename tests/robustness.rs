@@ -17,7 +17,11 @@ fn codes(text: &str, dialect: Dialect) -> Vec<&'static str> {
 
 #[test]
 fn ten_thousand_nested_parentheses() {
-    let nested = format!("SELECT {}1{};\nDROP TABLE t;\n", "(".repeat(10_000), ")".repeat(10_000));
+    let nested = format!(
+        "SELECT {}1{};\nDROP TABLE t;\n",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
     for dialect in [Dialect::Postgres, Dialect::ClickHouse] {
         let found = codes(&nested, dialect);
         assert!(found.contains(&"DS001"), "{found:?}");
@@ -34,7 +38,11 @@ fn fifty_megabyte_file_finishes() {
     let start = Instant::now();
     let found = codes(&text, Dialect::Postgres);
     assert_eq!(found, ["DS001"]);
-    assert!(start.elapsed() < Duration::from_secs(120), "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(120),
+        "took {:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -75,7 +83,9 @@ fn arbitrary_bytes_never_panic() {
         let len = (seed % 200) as usize;
         let mut text = String::new();
         for _ in 0..len {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             text.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
         }
         codes(&text, Dialect::Postgres);

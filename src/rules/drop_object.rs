@@ -33,8 +33,8 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
         out.push(Violation::new(
             statement.range.clone(),
             format!(
-                "drop of a {} whose name is computed at run time",
-                object.as_str()
+                "drop of {} whose name is computed at run time",
+                with_article(object.as_str())
             ),
             help,
         ));
@@ -46,4 +46,13 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
             help,
         ));
     }
+}
+
+fn with_article(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {noun}")
 }

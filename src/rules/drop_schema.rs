@@ -27,11 +27,19 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
     else {
         return;
     };
+    let help = "back up the schema and drop its objects one by one in reviewed migrations";
+    if names.is_empty() {
+        out.push(Violation::new(
+            statement.range.clone(),
+            "drop of a schema whose name is computed at run time",
+            help,
+        ));
+    }
     for name in names.iter().filter(|n| !ctx.is_new(ObjectType::Schema, n)) {
         out.push(Violation::new(
             statement.range.clone(),
             format!("drop of schema {name}"),
-            "back up the schema and drop its objects one by one in reviewed migrations",
+            help,
         ));
     }
 }
