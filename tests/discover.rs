@@ -1,0 +1,551 @@
+//! Discovery over small fixture trees (one per layout) and over the real-world corpus.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use sqlgate::discover::{
+    discover, Dialect, DiscoverOptions, Discovery, Down, Framework, MigrationSet, Section, TxMode,
+};
+
+const ROOT: &str = "fixtures/layouts";
+
+fn run(paths: &[&str]) -> Discovery {
+    let paths: Vec<PathBuf> = paths.iter().map(|p| Path::new(ROOT).join(p)).collect();
+    discover(&paths, &DiscoverOptions::default())
+}
+
+fn set<'a>(d: &'a Discovery, dir: &str) -> &'a MigrationSet {
+    let dir = Path::new(ROOT).join(dir);
+    d.sets
+        .iter()
+        .find(|s| s.dir == dir)
+        .unwrap_or_else(|| panic!("no set {}: {:#?}", dir.display(), d.sets))
+}
+
+fn text<'a>(d: &'a Discovery, section: &Section) -> &'a str {
+    &d.files[section.file].text[section.range.clone()]
+}
+
+fn file<'a>(d: &'a Discovery, section: &Section) -> &'a str {
+    &d.files[section.file].display
+}
+
+fn versions(set: &MigrationSet) -> Vec<&str> {
+    set.migrations
+        .iter()
+        .map(|m| m.version.text.as_str())
+        .collect()
+}
+
+fn down<'a>(d: &'a Discovery, down: &Down) -> Option<(&'a str, TxMode)> {
+    match down {
+        Down::Section(s) => Some((file(d, s), s.tx)),
+        _ => None,
+    }
+}
+
+fn skipped<'a>(d: &'a Discovery, path: &str) -> &'a str {
+    let display = format!("{ROOT}/{path}");
+    d.skipped
+        .iter()
+        .find(|s| s.display == display)
+        .map(|s| s.reason.as_str())
+        .unwrap_or_else(|| panic!("{display} not skipped: {:#?}", d.skipped))
+}
+
+fn assert_clean(d: &Discovery) {
+    assert!(d.errors.is_empty(), "{:#?}", d.errors);
+}
+
+#[test]
+fn supabase() {
+    let d = run(&["supabase"]);
+    assert_clean(&d);
+    assert_eq!(d.sets.len(), 1);
+    let s = set(&d, "supabase/supabase/migrations");
+    assert_eq!(s.framework, Framework::Supabase);
+    assert_eq!(s.dialect, Dialect::Postgres);
+    assert_eq!(versions(s), ["20240101000000", "20240102000000"]);
+    assert_eq!(s.migrations[0].name, "init");
+    for m in &s.migrations {
+        assert_eq!(m.down, Down::NotSupported);
+        assert_eq!(m.up.tx, TxMode::Wrapped);
+    }
+    assert_eq!(skipped(&d, "supabase/supabase/seed.sql"), "seed data");
+    assert!(skipped(&d, "supabase/supabase/migrations/notes.sql").contains("Supabase CLI"));
+    // Only files used by a migration are loaded into `files`.
+    assert_eq!(d.files.len(), 2);
+    assert_eq!(
+        d.files[0].display,
+        "fixtures/layouts/supabase/supabase/migrations/20240101000000_init.sql"
+    );
+}
+
+#[test]
+fn golang_migrate() {
+    let d = run(&["golang-migrate/migrations"]);
+    assert_clean(&d);
+    let s = set(&d, "golang-migrate/migrations");
+    assert_eq!(s.framework, Framework::GolangMigrate);
+    assert_eq!(versions(s), ["1", "2", "10"]);
+    let [init, email, index] = &s.migrations[..] else {
+        panic!("{s:#?}")
+    };
+    assert_eq!(init.up.tx, TxMode::SingleQuery);
+    assert!(file(&d, &init.up).ends_with("1_init.up.sql"));
+    assert_eq!(text(&d, &init.up), "CREATE TABLE accounts (id serial PRIMARY KEY);\n");
+    let (down_file, down_tx) = down(&d, &init.down).unwrap();
+    assert!(down_file.ends_with("1_init.down.sql"));
+    assert_eq!(down_tx, TxMode::SingleQuery);
+    assert_eq!(
+        email.down,
+        Down::Missing("no 2_email.down.sql next to 2_email.up.sql".into())
+    );
+    assert!(down(&d, &index.down).unwrap().0.ends_with("10_index.down.sql"));
+    assert!(skipped(&d, "golang-migrate/migrations/3_orphan.down.sql").contains("without 3_orphan.up.sql"));
+    assert_eq!(
+        skipped(&d, "golang-migrate/migrations/queries.sql"),
+        "no version in the file name: not a migration"
+    );
+    assert_eq!(
+        skipped(&d, "golang-migrate/migrations/embed.go"),
+        "Go migration: not SQL"
+    );
+}
+
+#[test]
+fn dialect_in_the_file_name() {
+    let d = run(&["golang-migrate/by-suffix"]);
+    assert_clean(&d);
+    let s = set(&d, "golang-migrate/by-suffix");
+    assert_eq!(s.migrations.len(), 1);
+    assert_eq!(s.migrations[0].name, "users.postgres");
+    assert!(down(&d, &s.migrations[0].down).is_some());
+    let reason = skipped(&d, "golang-migrate/by-suffix/1_users.sqlite3.up.sql");
+    assert!(reason.starts_with("SQLite migrations are not checked"), "{reason}");
+}
+
+#[test]
+fn sqlx() {
+    let d = run(&["sqlx"]);
+    assert_clean(&d);
+    let s = set(&d, "sqlx/app/migrations");
+    assert_eq!(s.framework, Framework::Sqlx);
+    assert_eq!(versions(s), ["20240101000000", "20240102000000", "20240103000000"]);
+    let [users, index, posts] = &s.migrations[..] else {
+        panic!("{s:#?}")
+    };
+    assert_eq!(users.up.tx, TxMode::Wrapped);
+    assert_eq!(users.down, Down::NotSupported);
+    assert_eq!(index.up.tx, TxMode::None, "-- no-transaction");
+    assert_eq!(posts.up.tx, TxMode::Wrapped);
+    let (down_file, down_tx) = down(&d, &posts.down).unwrap();
+    assert!(down_file.ends_with("20240103000000_posts.down.sql"));
+    assert_eq!(down_tx, TxMode::Wrapped);
+    // No Cargo.toml, but sqlx-cli's template comment.
+    let t = set(&d, "sqlx/template-comment/migrations");
+    assert_eq!(t.framework, Framework::Sqlx);
+}
+
+#[test]
+fn diesel() {
+    let d = run(&["diesel"]);
+    assert_clean(&d);
+    assert_eq!(d.sets.len(), 1);
+    let s = set(&d, "diesel/migrations");
+    assert_eq!(s.framework, Framework::Diesel);
+    assert_eq!(
+        versions(s),
+        [
+            "00000000000000",
+            "2014-11-13-225413",
+            "2015-02-01-000000",
+            "2016-01-01-000000"
+        ]
+    );
+    let [setup, posts, index, no_down] = &s.migrations[..] else {
+        panic!("{s:#?}")
+    };
+    assert_eq!(setup.name, "diesel_initial_setup");
+    assert_eq!(posts.up.tx, TxMode::Wrapped);
+    assert!(file(&d, &posts.up).ends_with("2014-11-13-225413_create_posts/up.sql"));
+    assert!(down(&d, &posts.down).unwrap().0.ends_with("2014-11-13-225413_create_posts/down.sql"));
+    assert_eq!(index.up.tx, TxMode::None, "metadata.toml run_in_transaction = false");
+    assert_eq!(down(&d, &index.down).unwrap().1, TxMode::None);
+    assert!(matches!(&no_down.down, Down::Missing(m) if m.contains("no down.sql")));
+}
+
+#[test]
+fn sourcegraph() {
+    let d = run(&["sourcegraph"]);
+    assert_clean(&d);
+    let s = set(&d, "sourcegraph/migrations");
+    assert_eq!(s.framework, Framework::Sourcegraph);
+    assert_eq!(versions(s), ["1000000000", "1000000001"]);
+    assert!(s.migrations.iter().all(|m| m.up.tx == TxMode::Wrapped));
+    assert!(s.migrations.iter().all(|m| down(&d, &m.down).is_some()));
+}
+
+#[test]
+fn dbmate_sections() {
+    let d = run(&["dbmate"]);
+    assert_clean(&d);
+    let s = set(&d, "dbmate/db/migrations");
+    assert_eq!(s.framework, Framework::Dbmate);
+    assert_eq!(versions(s), ["20240101000000", "20240102000000"]);
+    let [users, index] = &s.migrations[..] else {
+        panic!("{s:#?}")
+    };
+    assert_eq!(text(&d, &users.up), "create table users (id serial primary key);\n\n");
+    assert_eq!(users.up.tx, TxMode::Wrapped);
+    let Down::Section(users_down) = &users.down else {
+        panic!("{users:#?}")
+    };
+    assert_eq!(users_down.file, users.up.file);
+    assert_eq!(text(&d, users_down), "drop table users;\n");
+    // Ranges are file-absolute.
+    let whole = &d.files[users.up.file].text;
+    assert_eq!(users.up.range.start, whole.find("create table").unwrap());
+    assert_eq!(index.up.tx, TxMode::None, "transaction:false");
+    assert_eq!(
+        text(&d, &index.up),
+        "create index concurrently users_id on users (id);\n"
+    );
+    assert_eq!(index.down, Down::Missing("no -- migrate:down section".into()));
+}
+
+#[test]
+fn goose_sections() {
+    let d = run(&["goose"]);
+    assert_clean(&d);
+    let s = set(&d, "goose/migrations");
+    assert_eq!(s.framework, Framework::Goose);
+    assert_eq!(versions(s), ["00001", "00002"]);
+    let [items, index] = &s.migrations[..] else {
+        panic!("{s:#?}")
+    };
+    assert_eq!(
+        text(&d, &items.up),
+        "-- +goose StatementBegin\nCREATE TABLE items (id int);\n-- +goose StatementEnd\n\n"
+    );
+    assert_eq!(items.up.tx, TxMode::Wrapped);
+    let Down::Section(items_down) = &items.down else {
+        panic!("{items:#?}")
+    };
+    assert_eq!(text(&d, items_down), "DROP TABLE items;\n");
+    assert_eq!(items_down.tx, TxMode::Wrapped);
+    assert_eq!(index.up.tx, TxMode::None, "NO TRANSACTION");
+    assert_eq!(
+        text(&d, &index.up),
+        "CREATE INDEX CONCURRENTLY items_id ON items (id);\n"
+    );
+    assert!(matches!(&index.down, Down::Missing(_)));
+    assert_eq!(
+        skipped(&d, "goose/migrations/00003_seed_items.go"),
+        "Go migration: not SQL"
+    );
+}
+
+#[test]
+fn flyway() {
+    let d = run(&["flyway"]);
+    assert_clean(&d);
+    let s = set(&d, "flyway/undo");
+    assert_eq!(s.framework, Framework::Flyway);
+    // 1.1 (written 1_1) < 1.2 < 1.10 < 2, repeatable last.
+    assert_eq!(versions(s), ["1", "1_1", "1.2", "1.10", "2", "R"]);
+    let init = &s.migrations[0];
+    assert_eq!(init.name, "init");
+    assert!(down(&d, &init.down).unwrap().0.ends_with("U1__init.sql"));
+    assert!(matches!(&s.migrations[1].down, Down::Missing(m) if m.contains("U1_1__a.sql")));
+    let index = &s.migrations[4];
+    assert_eq!(index.up.tx, TxMode::None, ".conf executeInTransaction=false");
+    assert_eq!(s.migrations[0].up.tx, TxMode::Wrapped);
+    let views = &s.migrations[5];
+    assert_eq!(views.name, "views");
+    assert_eq!(views.down, Down::NotSupported);
+
+    let n = set(&d, "flyway/no-undo");
+    assert_eq!(versions(n), ["1", "2024.01.02.1"]);
+    assert!(n.migrations.iter().all(|m| m.down == Down::NotSupported));
+}
+
+#[test]
+fn prisma() {
+    let d = run(&["prisma"]);
+    assert_clean(&d);
+    let s = set(&d, "prisma/prisma/migrations");
+    assert_eq!(s.framework, Framework::Prisma);
+    assert_eq!(versions(s), ["20240101000000", "20240102000000"]);
+    assert_eq!(s.migrations[1].name, "add_email");
+    assert!(s.migrations.iter().all(|m| m.up.tx == TxMode::SingleQuery));
+    assert!(s.migrations.iter().all(|m| m.down == Down::NotSupported));
+}
+
+#[test]
+fn atlas() {
+    let d = run(&["atlas"]);
+    assert_clean(&d);
+    let s = set(&d, "atlas/migrations");
+    assert_eq!(s.framework, Framework::Atlas);
+    assert_eq!(versions(s), ["20240101000000", "20240102000000"]);
+    assert_eq!(s.migrations[0].up.tx, TxMode::Wrapped);
+    assert_eq!(s.migrations[1].up.tx, TxMode::None, "-- atlas:txmode none");
+    assert_eq!(s.migrations[1].name, "");
+    // A Supabase directory with atlas.sum is Atlas.
+    assert_eq!(set(&d, "atlas/supabase/migrations").framework, Framework::Atlas);
+}
+
+#[test]
+fn plain_numbered() {
+    let d = run(&["plain"]);
+    assert_clean(&d);
+    assert_eq!(d.sets.len(), 1, "node_modules, target and hidden dirs are skipped");
+    let s = set(&d, "plain/migrations");
+    assert_eq!(s.framework, Framework::Plain);
+    // 1.2 < 1.10 < 2 < 3 < 10.
+    assert_eq!(versions(s), ["001", "1.2", "1.10", "2", "0003", "10"]);
+    assert!(s.migrations.iter().all(|m| m.up.tx == TxMode::None));
+    assert!(s.migrations.iter().all(|m| m.down == Down::NotSupported));
+    assert_eq!(s.migrations[4].name, "d");
+    assert_eq!(
+        skipped(&d, "plain/migrations/schema.sql"),
+        "no version in the file name: not a migration"
+    );
+    assert_eq!(skipped(&d, "plain/migrations/seed_users.sql"), "seed data");
+    assert_eq!(skipped(&d, "plain/migrations/004_tenant.sql.tmpl"), "template");
+}
+
+#[test]
+fn clickhouse_directory() {
+    let d = run(&["clickhouse"]);
+    assert_clean(&d);
+    let s = set(&d, "clickhouse/db/clickhouse/migrations");
+    assert_eq!(s.dialect, Dialect::ClickHouse);
+    assert_eq!(s.framework, Framework::Plain);
+}
+
+#[test]
+fn other_engines_are_skipped_unless_the_dialect_is_forced() {
+    let d = run(&["other-engines"]);
+    assert_clean(&d);
+    assert!(d.sets.is_empty(), "{:#?}", d.sets);
+    assert_eq!(
+        skipped(&d, "other-engines/jdbc-mysql/migrations/V1__init.sql"),
+        "MySQL migrations are not checked: sqlgate reads PostgreSQL and ClickHouse (set migrations.dialect to override)"
+    );
+    assert!(skipped(&d, "other-engines/migration_sqlite/001_init.sql").starts_with("SQLite"));
+
+    let options = DiscoverOptions {
+        dialect: Some(Dialect::Postgres),
+        ..DiscoverOptions::default()
+    };
+    let d = discover(&[Path::new(ROOT).join("other-engines")], &options);
+    assert_eq!(d.sets.len(), 2);
+    assert_eq!(set(&d, "other-engines/jdbc-mysql/migrations").framework, Framework::Flyway);
+}
+
+#[test]
+fn forced_framework() {
+    let options = DiscoverOptions {
+        framework: Some(Framework::Plain),
+        ..DiscoverOptions::default()
+    };
+    let d = discover(&[Path::new(ROOT).join("goose")], &options);
+    let s = set(&d, "goose/migrations");
+    assert_eq!(s.framework, Framework::Plain);
+    assert_eq!(s.migrations[0].up.range, 0..d.files[s.migrations[0].up.file].text.len());
+}
+
+#[test]
+fn go_template_placeholders() {
+    let d = run(&["template"]);
+    assert_clean(&d);
+    assert_eq!(
+        skipped(&d, "template/migrations/20240101000000_schema.up.sql"),
+        "Go template placeholders: not plain SQL"
+    );
+    // A PostgreSQL array literal is not a template.
+    assert_eq!(set(&d, "template/migrations").migrations.len(), 1);
+}
+
+#[test]
+fn missing_path() {
+    let d = run(&["does-not-exist"]);
+    assert_eq!(d.errors.len(), 1);
+    assert_eq!(d.errors[0].display, "fixtures/layouts/does-not-exist");
+    assert_eq!(d.errors[0].message, "no such file or directory: check the path");
+}
+
+#[test]
+fn invalid_utf8() {
+    let d = run(&["invalid-utf8"]);
+    assert!(d.sets.is_empty());
+    assert!(d.files.is_empty());
+    assert_eq!(d.errors.len(), 1);
+    assert_eq!(
+        d.errors[0].display,
+        "fixtures/layouts/invalid-utf8/migrations/001_bad.sql"
+    );
+    assert_eq!(
+        d.errors[0].message,
+        "invalid UTF-8 at line 2, column 9 (byte 18): re-save the file as UTF-8"
+    );
+}
+
+#[test]
+fn single_file_is_paired_with_its_down_on_disk() {
+    let d = run(&["golang-migrate/migrations/1_init.up.sql"]);
+    assert_clean(&d);
+    assert_eq!(d.sets.len(), 1);
+    let s = set(&d, "golang-migrate/migrations");
+    assert_eq!(s.framework, Framework::GolangMigrate);
+    assert_eq!(versions(s), ["1"]);
+    assert!(down(&d, &s.migrations[0].down).unwrap().0.ends_with("1_init.down.sql"));
+    assert!(d.skipped.is_empty(), "{:#?}", d.skipped);
+    assert_eq!(d.files.len(), 2);
+
+    // Per-migration directories: the set is the parent directory.
+    let d = run(&["diesel/migrations/2015-02-01-000000_posts_index/up.sql"]);
+    let s = set(&d, "diesel/migrations");
+    assert_eq!(s.framework, Framework::Diesel);
+    assert_eq!(s.migrations[0].up.tx, TxMode::None);
+    assert!(down(&d, &s.migrations[0].down).is_some());
+
+    // Content decides dbmate; the sqlx crate's Cargo.toml is found above the file.
+    let d = run(&["dbmate/db/migrations/20240102000000_users_index.sql"]);
+    assert_eq!(set(&d, "dbmate/db/migrations").framework, Framework::Dbmate);
+    let d = run(&["sqlx/app/migrations/20240101000000_users.sql"]);
+    assert_eq!(set(&d, "sqlx/app/migrations").framework, Framework::Sqlx);
+    let d = run(&["flyway/undo/U1__init.sql"]);
+    let s = set(&d, "flyway/undo");
+    assert_eq!(versions(s), ["1"]);
+    assert!(down(&d, &s.migrations[0].down).is_some());
+}
+
+#[test]
+fn several_paths_and_files_reached_twice() {
+    let d = run(&[
+        "plain",
+        "goose/migrations",
+        "plain/migrations/001_init.sql",
+        "../layouts/plain/migrations/2_b.sql",
+    ]);
+    assert_clean(&d);
+    let dirs: Vec<_> = d.sets.iter().map(|s| s.dir.clone()).collect();
+    assert_eq!(
+        dirs,
+        [
+            Path::new(ROOT).join("goose/migrations"),
+            Path::new(ROOT).join("plain/migrations")
+        ]
+    );
+    assert_eq!(set(&d, "plain/migrations").migrations.len(), 6);
+    let mut displays: Vec<_> = d.files.iter().map(|f| f.display.clone()).collect();
+    let total = displays.len();
+    displays.sort();
+    displays.dedup();
+    assert_eq!(displays.len(), total, "each file loaded once");
+
+    // Displays have no leading `./`.
+    let d = discover(
+        &[PathBuf::from("./fixtures/layouts/plain/migrations/001_init.sql")],
+        &DiscoverOptions::default(),
+    );
+    assert_eq!(
+        d.files[0].display,
+        "fixtures/layouts/plain/migrations/001_init.sql"
+    );
+    assert_eq!(d.sets[0].dir, Path::new(ROOT).join("plain/migrations"));
+}
+
+#[test]
+fn version_order() {
+    use sqlgate::discover::Version;
+    assert!(Version::parse("2") < Version::parse("10"));
+    assert!(Version::parse("1.2") < Version::parse("1.10"));
+    assert!(Version::parse("001") < Version::parse("2"));
+    assert!(Version::parse("2014-11-13-225413") < Version::parse("2015-01-01-000000"));
+    assert!(Version::parse("99999") < Version::repeatable());
+}
+
+/// Manifest layout → the framework sqlgate should report (`None`: not a sqlgate layout).
+fn expected_framework(layout: &str) -> Option<Framework> {
+    Some(match layout {
+        "supabase-cli" => Framework::Supabase,
+        "supabase-cli+atlas" | "atlas" => Framework::Atlas,
+        "golang-migrate" | "ory-popx" => Framework::GolangMigrate,
+        "sqlx" | "sqlx-reversible" => Framework::Sqlx,
+        "diesel" => Framework::Diesel,
+        "dbmate" => Framework::Dbmate,
+        "goose" => Framework::Goose,
+        "flyway" => Framework::Flyway,
+        "prisma" => Framework::Prisma,
+        "plain-numbered" | "postgres-migrations" => Framework::Plain,
+        _ => return None,
+    })
+}
+
+#[test]
+fn corpus() {
+    let root = Path::new("/work/shared/corpus");
+    let Ok(manifest) = std::fs::read_to_string(root.join("manifest.tsv")) else {
+        eprintln!("corpus not found: skipped");
+        return;
+    };
+    let start = std::time::Instant::now();
+    let d = discover(&[root.to_path_buf()], &DiscoverOptions::default());
+    let elapsed = start.elapsed();
+    for e in &d.errors {
+        assert!(e.message.contains("UTF-8"), "{e:?}");
+    }
+    println!("{:<90} {:<15} {:<10} {:>5}", "set", "framework", "dialect", "n");
+    for s in &d.sets {
+        let dir = s.dir.strip_prefix(root).unwrap_or(&s.dir);
+        println!(
+            "{:<90} {:<15} {:<10} {:>5}",
+            dir.display(),
+            s.framework.name(),
+            format!("{:?}", s.dialect),
+            s.migrations.len()
+        );
+    }
+    let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in &d.skipped {
+        let reason = s.reason.split(':').next().unwrap_or("");
+        *reasons.entry(reason).or_default() += 1;
+    }
+    for (reason, n) in &reasons {
+        println!("skipped {n:>5}  {reason}");
+    }
+    println!(
+        "{} sets, {} files, {} skipped, {} errors in {elapsed:?}",
+        d.sets.len(),
+        d.files.len(),
+        d.skipped.len(),
+        d.errors.len()
+    );
+
+    for line in manifest.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [dir, _, _, layout, dialect, ..] = cols[..] else {
+            continue;
+        };
+        if dialect != "postgresql" {
+            continue;
+        }
+        let dir = root.join(dir);
+        let found: Vec<&MigrationSet> = d.sets.iter().filter(|s| s.dir.starts_with(&dir)).collect();
+        match expected_framework(layout) {
+            Some(framework) => {
+                assert!(!found.is_empty(), "no set under {}", dir.display());
+                for s in found {
+                    assert_eq!(s.framework, framework, "{}", s.dir.display());
+                    assert_eq!(s.dialect, Dialect::Postgres, "{}", s.dir.display());
+                }
+            }
+            // gobuffalo-pop (supabase/auth): Go templates, nothing to check.
+            None => assert!(found.is_empty(), "{found:#?}"),
+        }
+    }
+}
