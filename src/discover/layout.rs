@@ -93,8 +93,10 @@ pub(super) fn flyway(file: &str) -> Option<(FlywayKind, Version, String)> {
 /// Is the name one of Flyway's own (with a `V`/`U`/`R` prefix)? A prefix-less `1__x.sql`
 /// alone does not make a directory Flyway.
 pub(super) fn flyway_prefixed(file: &str) -> bool {
-    matches!(file.as_bytes().first(), Some(b'V' | b'U' | b'R' | b'v' | b'u' | b'r'))
-        && flyway(file).is_some()
+    matches!(
+        file.as_bytes().first(),
+        Some(b'V' | b'U' | b'R' | b'v' | b'u' | b'r')
+    ) && flyway(file).is_some()
 }
 
 /// Per-migration directory name: `2014-11-13-225413_name`, `00000000000000_name`, `1648_name`,
@@ -112,7 +114,15 @@ pub(super) fn migration_dir(name: &str) -> Option<(Version, String)> {
 pub(super) fn is_template_name(file: &str) -> bool {
     let lower = file.to_ascii_lowercase();
     [
-        ".tmpl", ".tpl", ".gotmpl", ".j2", ".jinja", ".jinja2", ".mustache", ".hbs", ".erb",
+        ".tmpl",
+        ".tpl",
+        ".gotmpl",
+        ".j2",
+        ".jinja",
+        ".jinja2",
+        ".mustache",
+        ".hbs",
+        ".erb",
     ]
     .iter()
     .any(|ext| lower.ends_with(ext))
@@ -184,6 +194,14 @@ pub(super) fn engine_of_name(name: &str) -> Option<&'static str> {
     name.split('.').find_map(engine_word)
 }
 
+/// `x.postgres` → `x` when the name ends with a database suffix (ory/popx layouts).
+pub(super) fn strip_dialect_suffix(name: &str) -> Option<&str> {
+    let (base, suffix) = name.rsplit_once('.')?;
+    let known = ["postgres", "postgresql", "pg", "clickhouse"].contains(&suffix)
+        || engine_word(suffix).is_some();
+    known.then_some(base)
+}
+
 pub(super) fn engine_message(engine: &str) -> String {
     format!(
         "{engine} migrations are not checked: sqlgate reads PostgreSQL and ClickHouse (set migrations.dialect to override)"
@@ -228,16 +246,24 @@ mod tests {
         assert_eq!(plain("0001-a-b.sql").map(|v| v.1), Some("a-b".into()));
         assert!(plain("schema.sql").is_none());
         let (_, name, dir, stem) = up_down("20240813_flags..up.sql").unwrap();
-        assert_eq!((name.as_str(), dir, stem.as_str()), ("flags.", Direction::Up, "20240813_flags."));
+        assert_eq!(
+            (name.as_str(), dir, stem.as_str()),
+            ("flags.", Direction::Up, "20240813_flags.")
+        );
         assert_eq!(flyway("V1_1__a.sql").map(|v| v.1.text), Some("1_1".into()));
-        assert_eq!(flyway("R__views.sql").map(|v| v.0), Some(FlywayKind::Repeatable));
+        assert_eq!(
+            flyway("R__views.sql").map(|v| v.0),
+            Some(FlywayKind::Repeatable)
+        );
         assert!(flyway_prefixed("U2__x.sql"));
         assert!(!flyway_prefixed("2__x.sql"));
         assert_eq!(
             migration_dir("2026-07-30-140000-0000_add_index").map(|v| v.0.text),
             Some("2026-07-30-140000-0000".into())
         );
-        assert!(has_go_template("x {{ index .Options \"Namespace\" }}.users"));
+        assert!(has_go_template(
+            "x {{ index .Options \"Namespace\" }}.users"
+        ));
         assert!(has_go_template("{{.Schema}}"));
         assert!(!has_go_template("select '{{1,2},{3,4}}'::int[]"));
         assert_eq!(engine_of_dir(Path::new("a/jdbc-h2/x")), Some("H2"));

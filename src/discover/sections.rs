@@ -123,7 +123,12 @@ pub(super) fn goose(text: &str) -> Option<Sections> {
             .split_whitespace()
             .map(|w| w.to_ascii_lowercase())
             .collect();
-        match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        match words
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
             ["up", ..] => markers.push((Mark::Up, start, next, false)),
             ["down", ..] => markers.push((Mark::Down, start, next, false)),
             ["no", "transaction", ..] => no_transaction = true,
@@ -211,7 +216,11 @@ mod tests {
         );
         assert_eq!(&text[s.down.unwrap().0], "SELECT 2;");
         assert!(!s.no_transaction);
-        assert!(goose("-- +goose NO TRANSACTION\n-- +goose Up\nx").unwrap().no_transaction);
+        assert!(
+            goose("-- +goose NO TRANSACTION\n-- +goose Up\nx")
+                .unwrap()
+                .no_transaction
+        );
     }
 
     #[test]
@@ -219,8 +228,12 @@ mod tests {
         assert!(atlas_no_transaction("-- atlas:txmode none\nCREATE INDEX"));
         assert!(!atlas_no_transaction("-- atlas:txmode file\n"));
         assert!(flyway_conf_no_transaction("executeInTransaction = false\n"));
-        assert!(diesel_metadata_no_transaction("run_in_transaction = false\n"));
-        assert!(!diesel_metadata_no_transaction("run_in_transaction = true\n"));
+        assert!(diesel_metadata_no_transaction(
+            "run_in_transaction = false\n"
+        ));
+        assert!(!diesel_metadata_no_transaction(
+            "run_in_transaction = true\n"
+        ));
         assert!(sqlx_no_transaction("-- no-transaction\nCREATE INDEX"));
     }
 }
