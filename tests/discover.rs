@@ -93,7 +93,10 @@ fn golang_migrate() {
     };
     assert_eq!(init.up.tx, TxMode::SingleQuery);
     assert!(file(&d, &init.up).ends_with("1_init.up.sql"));
-    assert_eq!(text(&d, &init.up), "CREATE TABLE accounts (id serial PRIMARY KEY);\n");
+    assert_eq!(
+        text(&d, &init.up),
+        "CREATE TABLE accounts (id serial PRIMARY KEY);\n"
+    );
     let (down_file, down_tx) = down(&d, &init.down).unwrap();
     assert!(down_file.ends_with("1_init.down.sql"));
     assert_eq!(down_tx, TxMode::SingleQuery);
@@ -101,8 +104,13 @@ fn golang_migrate() {
         email.down,
         Down::Missing("no 2_email.down.sql next to 2_email.up.sql".into())
     );
-    assert!(down(&d, &index.down).unwrap().0.ends_with("10_index.down.sql"));
-    assert!(skipped(&d, "golang-migrate/migrations/3_orphan.down.sql").contains("without 3_orphan.up.sql"));
+    assert!(down(&d, &index.down)
+        .unwrap()
+        .0
+        .ends_with("10_index.down.sql"));
+    assert!(
+        skipped(&d, "golang-migrate/migrations/3_orphan.down.sql").contains("no 3_orphan.up.sql")
+    );
     assert_eq!(
         skipped(&d, "golang-migrate/migrations/queries.sql"),
         "no version in the file name: not a migration"
@@ -118,11 +126,22 @@ fn dialect_in_the_file_name() {
     let d = run(&["golang-migrate/by-suffix"]);
     assert_clean(&d);
     let s = set(&d, "golang-migrate/by-suffix");
-    assert_eq!(s.migrations.len(), 1);
+    assert_eq!(versions(s), ["1", "2"]);
     assert_eq!(s.migrations[0].name, "users.postgres");
-    assert!(down(&d, &s.migrations[0].down).is_some());
+    assert!(down(&d, &s.migrations[0].down)
+        .unwrap()
+        .0
+        .ends_with("1_users.postgres.down.sql"));
+    // A down without dialect suffix is shared by the dialect-specific ups.
+    assert!(down(&d, &s.migrations[1].down)
+        .unwrap()
+        .0
+        .ends_with("2_teams.down.sql"));
     let reason = skipped(&d, "golang-migrate/by-suffix/1_users.sqlite3.up.sql");
-    assert!(reason.starts_with("SQLite migrations are not checked"), "{reason}");
+    assert!(
+        reason.starts_with("SQLite migrations are not checked"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -131,7 +150,10 @@ fn sqlx() {
     assert_clean(&d);
     let s = set(&d, "sqlx/app/migrations");
     assert_eq!(s.framework, Framework::Sqlx);
-    assert_eq!(versions(s), ["20240101000000", "20240102000000", "20240103000000"]);
+    assert_eq!(
+        versions(s),
+        ["20240101000000", "20240102000000", "20240103000000"]
+    );
     let [users, index, posts] = &s.migrations[..] else {
         panic!("{s:#?}")
     };
@@ -169,8 +191,15 @@ fn diesel() {
     assert_eq!(setup.name, "diesel_initial_setup");
     assert_eq!(posts.up.tx, TxMode::Wrapped);
     assert!(file(&d, &posts.up).ends_with("2014-11-13-225413_create_posts/up.sql"));
-    assert!(down(&d, &posts.down).unwrap().0.ends_with("2014-11-13-225413_create_posts/down.sql"));
-    assert_eq!(index.up.tx, TxMode::None, "metadata.toml run_in_transaction = false");
+    assert!(down(&d, &posts.down)
+        .unwrap()
+        .0
+        .ends_with("2014-11-13-225413_create_posts/down.sql"));
+    assert_eq!(
+        index.up.tx,
+        TxMode::None,
+        "metadata.toml run_in_transaction = false"
+    );
     assert_eq!(down(&d, &index.down).unwrap().1, TxMode::None);
     assert!(matches!(&no_down.down, Down::Missing(m) if m.contains("no down.sql")));
 }
@@ -196,7 +225,10 @@ fn dbmate_sections() {
     let [users, index] = &s.migrations[..] else {
         panic!("{s:#?}")
     };
-    assert_eq!(text(&d, &users.up), "create table users (id serial primary key);\n\n");
+    assert_eq!(
+        text(&d, &users.up),
+        "create table users (id serial primary key);\n\n"
+    );
     assert_eq!(users.up.tx, TxMode::Wrapped);
     let Down::Section(users_down) = &users.down else {
         panic!("{users:#?}")
@@ -211,7 +243,10 @@ fn dbmate_sections() {
         text(&d, &index.up),
         "create index concurrently users_id on users (id);\n"
     );
-    assert_eq!(index.down, Down::Missing("no -- migrate:down section".into()));
+    assert_eq!(
+        index.down,
+        Down::Missing("no -- migrate:down section".into())
+    );
 }
 
 #[test]
@@ -259,7 +294,11 @@ fn flyway() {
     assert!(down(&d, &init.down).unwrap().0.ends_with("U1__init.sql"));
     assert!(matches!(&s.migrations[1].down, Down::Missing(m) if m.contains("U1_1__a.sql")));
     let index = &s.migrations[4];
-    assert_eq!(index.up.tx, TxMode::None, ".conf executeInTransaction=false");
+    assert_eq!(
+        index.up.tx,
+        TxMode::None,
+        ".conf executeInTransaction=false"
+    );
     assert_eq!(s.migrations[0].up.tx, TxMode::Wrapped);
     let views = &s.migrations[5];
     assert_eq!(views.name, "views");
@@ -293,14 +332,21 @@ fn atlas() {
     assert_eq!(s.migrations[1].up.tx, TxMode::None, "-- atlas:txmode none");
     assert_eq!(s.migrations[1].name, "");
     // A Supabase directory with atlas.sum is Atlas.
-    assert_eq!(set(&d, "atlas/supabase/migrations").framework, Framework::Atlas);
+    assert_eq!(
+        set(&d, "atlas/supabase/migrations").framework,
+        Framework::Atlas
+    );
 }
 
 #[test]
 fn plain_numbered() {
     let d = run(&["plain"]);
     assert_clean(&d);
-    assert_eq!(d.sets.len(), 1, "node_modules, target and hidden dirs are skipped");
+    assert_eq!(
+        d.sets.len(),
+        1,
+        "node_modules, target and hidden dirs are skipped"
+    );
     let s = set(&d, "plain/migrations");
     assert_eq!(s.framework, Framework::Plain);
     // 1.2 < 1.10 < 2 < 3 < 10.
@@ -313,7 +359,10 @@ fn plain_numbered() {
         "no version in the file name: not a migration"
     );
     assert_eq!(skipped(&d, "plain/migrations/seed_users.sql"), "seed data");
-    assert_eq!(skipped(&d, "plain/migrations/004_tenant.sql.tmpl"), "template");
+    assert_eq!(
+        skipped(&d, "plain/migrations/004_tenant.sql.tmpl"),
+        "template"
+    );
 }
 
 #[test]
@@ -342,7 +391,10 @@ fn other_engines_are_skipped_unless_the_dialect_is_forced() {
     };
     let d = discover(&[Path::new(ROOT).join("other-engines")], &options);
     assert_eq!(d.sets.len(), 2);
-    assert_eq!(set(&d, "other-engines/jdbc-mysql/migrations").framework, Framework::Flyway);
+    assert_eq!(
+        set(&d, "other-engines/jdbc-mysql/migrations").framework,
+        Framework::Flyway
+    );
 }
 
 #[test]
@@ -354,7 +406,10 @@ fn forced_framework() {
     let d = discover(&[Path::new(ROOT).join("goose")], &options);
     let s = set(&d, "goose/migrations");
     assert_eq!(s.framework, Framework::Plain);
-    assert_eq!(s.migrations[0].up.range, 0..d.files[s.migrations[0].up.file].text.len());
+    assert_eq!(
+        s.migrations[0].up.range,
+        0..d.files[s.migrations[0].up.file].text.len()
+    );
 }
 
 #[test]
@@ -374,7 +429,10 @@ fn missing_path() {
     let d = run(&["does-not-exist"]);
     assert_eq!(d.errors.len(), 1);
     assert_eq!(d.errors[0].display, "fixtures/layouts/does-not-exist");
-    assert_eq!(d.errors[0].message, "no such file or directory: check the path");
+    assert_eq!(
+        d.errors[0].message,
+        "no such file or directory: check the path"
+    );
 }
 
 #[test]
@@ -401,7 +459,10 @@ fn single_file_is_paired_with_its_down_on_disk() {
     let s = set(&d, "golang-migrate/migrations");
     assert_eq!(s.framework, Framework::GolangMigrate);
     assert_eq!(versions(s), ["1"]);
-    assert!(down(&d, &s.migrations[0].down).unwrap().0.ends_with("1_init.down.sql"));
+    assert!(down(&d, &s.migrations[0].down)
+        .unwrap()
+        .0
+        .ends_with("1_init.down.sql"));
     assert!(d.skipped.is_empty(), "{:#?}", d.skipped);
     assert_eq!(d.files.len(), 2);
 
@@ -449,7 +510,9 @@ fn several_paths_and_files_reached_twice() {
 
     // Displays have no leading `./`.
     let d = discover(
-        &[PathBuf::from("./fixtures/layouts/plain/migrations/001_init.sql")],
+        &[PathBuf::from(
+            "./fixtures/layouts/plain/migrations/001_init.sql",
+        )],
         &DiscoverOptions::default(),
     );
     assert_eq!(
@@ -499,7 +562,10 @@ fn corpus() {
     for e in &d.errors {
         assert!(e.message.contains("UTF-8"), "{e:?}");
     }
-    println!("{:<90} {:<15} {:<10} {:>5}", "set", "framework", "dialect", "n");
+    println!(
+        "{:<90} {:<15} {:<10} {:>5}",
+        "set", "framework", "dialect", "n"
+    );
     for s in &d.sets {
         let dir = s.dir.strip_prefix(root).unwrap_or(&s.dir);
         println!(

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::layout::{self, Direction, FlywayKind};
 use super::sections::{self, Sections};
-use super::walk::{display, fs_path, DirFiles, Walked};
+use super::walk::{display, file_key, fs_path, DirFiles, FileKey, Walked};
 use super::{
     Dialect, DiscoverOptions, Discovery, Down, FileError, Framework, LoadedFile, Migration,
     MigrationSet, Section, Skipped, TxMode, Version,
@@ -25,8 +25,8 @@ struct Builder<'a> {
     options: &'a DiscoverOptions,
     /// Every file loaded, indexed by temporary id (compacted into `Discovery::files` at the end).
     loaded: Vec<LoadedFile>,
-    /// Canonical path → temporary id, or `None` when the file could not be read.
-    cache: HashMap<PathBuf, Option<usize>>,
+    /// File identity → temporary id, or `None` when the file could not be read.
+    cache: HashMap<FileKey, Option<usize>>,
     sets: BTreeMap<(PathBuf, &'static str), MigrationSet>,
     skipped: Vec<Skipped>,
     errors: Vec<FileError>,
@@ -98,7 +98,7 @@ impl Builder<'_> {
 
     /// Reads and decodes a file once; read and UTF-8 errors are recorded.
     fn load(&mut self, path: &Path) -> Option<usize> {
-        let key = fs::canonicalize(fs_path(path)).unwrap_or_else(|_| path.to_path_buf());
+        let key = file_key(path);
         if let Some(cached) = self.cache.get(&key) {
             return *cached;
         }
@@ -419,39 +419,52 @@ impl Builder<'_> {
                 }
             }
         }
-        // Pair: same stem, then same name ignoring trailing dots, then the only down of the version.
+        // Pair: same stem; same name ignoring trailing dots; a shared down for an up with a
+        // dialect suffix (ory/popx: `1_x.postgres.up.sql` + `1_x.down.sql`); the only down of
+        // the version.
         let mut pair: Vec<Option<usize>> = vec![None; ups.len()];
         let mut taken = vec![false; downs.len()];
         let normalize = |s: &str| s.trim_matches('.').to_ascii_lowercase();
-        for pass in 0..3 {
+        let mut downs_by_version: HashMap<&[(usize, String)], Vec<usize>> = HashMap::new();
+        for (d, down) in downs.iter().enumerate() {
+            downs_by_version
+                .entry(&down.version.key)
+                .or_default()
+                .push(d);
+        }
+        let mut ups_by_version: HashMap<&[(usize, String)], Vec<usize>> = HashMap::new();
+        for (u, up) in ups.iter().enumerate() {
+            ups_by_version.entry(&up.version.key).or_default().push(u);
+        }
+        for pass in 0..4 {
             for (u, up) in ups.iter().enumerate() {
                 if pair[u].is_some() {
                     continue;
                 }
-                let matching: Vec<usize> = downs
+                let generic = layout::strip_dialect_suffix(&up.name);
+                let same_version = downs_by_version
+                    .get(up.version.key.as_slice())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let matching: Vec<usize> = same_version
                     .iter()
-                    .enumerate()
-                    .filter(|(d, down)| {
-                        !taken[*d]
-                            && match pass {
-                                0 => down.stem == up.stem,
-                                1 => {
-                                    down.version.same_order(&up.version)
-                                        && normalize(&down.name) == normalize(&up.name)
-                                }
-                                _ => down.version.same_order(&up.version),
-                            }
+                    .copied()
+                    .filter(|&d| {
+                        let down = &downs[d];
+                        match pass {
+                            0 => !taken[d] && down.stem == up.stem,
+                            1 => !taken[d] && normalize(&down.name) == normalize(&up.name),
+                            2 => generic.is_some_and(|g| normalize(&down.name) == normalize(g)),
+                            _ => !taken[d],
+                        }
                     })
-                    .map(|(d, _)| d)
                     .collect();
-                let unique_up = pass < 2
-                    || ups
-                        .iter()
-                        .enumerate()
-                        .filter(|(o, other)| {
-                            pair[*o].is_none() && other.version.same_order(&up.version)
+                let unique_up = pass < 3
+                    || ups_by_version
+                        .get(up.version.key.as_slice())
+                        .map_or(0, |group| {
+                            group.iter().filter(|&&o| pair[o].is_none()).count()
                         })
-                        .count()
                         == 1;
                 if matching.len() == 1 && unique_up {
                     pair[u] = Some(matching[0]);
@@ -503,8 +516,8 @@ impl Builder<'_> {
         for (d, down) in downs.iter().enumerate() {
             if !taken[d] && cands.contains_key(&down.file) {
                 let reason = format!(
-                    "down migration without {}.up.sql: nothing to pair it with",
-                    down.stem
+                    "down migration without its up: no {stem}.up.sql next to {stem}.down.sql",
+                    stem = down.stem
                 );
                 self.skipped
                     .push(skip(display(&dir.path.join(&down.file)), reason));

@@ -194,6 +194,14 @@ pub(super) fn engine_of_name(name: &str) -> Option<&'static str> {
     name.split('.').find_map(engine_word)
 }
 
+/// `x.postgres` → `x` when the name ends with a database suffix (ory/popx layouts).
+pub(super) fn strip_dialect_suffix(name: &str) -> Option<&str> {
+    let (base, suffix) = name.rsplit_once('.')?;
+    let known = ["postgres", "postgresql", "pg", "clickhouse"].contains(&suffix)
+        || engine_word(suffix).is_some();
+    known.then_some(base)
+}
+
 pub(super) fn engine_message(engine: &str) -> String {
     format!(
         "{engine} migrations are not checked: sqlgate reads PostgreSQL and ClickHouse (set migrations.dialect to override)"

@@ -69,7 +69,7 @@ fn skip_dir(entry: &walkdir::DirEntry) -> bool {
 pub(super) fn walk(paths: &[PathBuf]) -> Walked {
     let mut walked = Walked::default();
     // Canonical paths of files already selected: a file reached twice is considered once.
-    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut seen: HashSet<FileKey> = HashSet::new();
     for arg in paths {
         let metadata = match fs::metadata(arg) {
             Ok(metadata) => metadata,
@@ -95,11 +95,27 @@ pub(super) fn walk(paths: &[PathBuf]) -> Walked {
     walked
 }
 
-fn canonical(path: &Path) -> PathBuf {
-    fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+/// What makes two paths the same file: device and inode on Unix (one `stat`), the canonical
+/// path elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) enum FileKey {
+    #[cfg_attr(not(unix), allow(dead_code))]
+    Inode(u64, u64),
+    Path(PathBuf),
 }
 
-fn walk_dir(arg: &Path, walked: &mut Walked, seen: &mut HashSet<PathBuf>) {
+pub(super) fn file_key(path: &Path) -> FileKey {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(metadata) = fs::metadata(fs_path(path)) {
+            return FileKey::Inode(metadata.dev(), metadata.ino());
+        }
+    }
+    FileKey::Path(fs::canonicalize(fs_path(path)).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+fn walk_dir(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>) {
     let bound = clean(arg);
     let walker = walkdir::WalkDir::new(arg)
         .follow_links(true)
@@ -141,13 +157,13 @@ fn walk_dir(arg: &Path, walked: &mut Walked, seen: &mut HashSet<PathBuf>) {
                 ..DirFiles::default()
             });
         dir.names.insert(name.clone());
-        if seen.insert(canonical(entry.path())) {
+        if seen.insert(file_key(entry.path())) {
             dir.selected.insert(name);
         }
     }
 }
 
-fn add_single_file(arg: &Path, walked: &mut Walked, seen: &mut HashSet<PathBuf>) {
+fn add_single_file(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>) {
     let Some(name) = arg.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return;
     };
@@ -171,7 +187,7 @@ fn add_single_file(arg: &Path, walked: &mut Walked, seen: &mut HashSet<PathBuf>)
         }
     }
     dir.names.insert(name.clone());
-    if seen.insert(canonical(arg)) {
+    if seen.insert(file_key(arg)) {
         dir.selected.insert(name);
     }
 }
