@@ -203,6 +203,12 @@ fn scan_code(
                 at_start = false;
                 continue;
             }
+            // Plain SQL statements: skipped whole, so the `WHEN MATCHED THEN UPDATE` of a
+            // MERGE or an `ON CONFLICT DO UPDATE` is not taken for a statement of its own.
+            Some("MERGE" | "INSERT" | "SELECT" | "PERFORM" | "RETURN") if at_start => {
+                i = statement_end(i);
+                continue;
+            }
             Some("EXECUTE") => {
                 let end = statement_end(i);
                 let literal = tokens[i + 1..end]
