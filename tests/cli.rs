@@ -372,3 +372,60 @@ fn changed_since_checks_only_new_migrations_but_replays_old_ones() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("git cannot resolve `no-such-ref`"));
 }
+
+#[test]
+fn config_sets_the_dialect_and_rejects_unknown_keys_with_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "analytics/001_purge.sql",
+        b"ALTER TABLE events DELETE WHERE ts < now();\n",
+    );
+    // Without configuration the path says nothing about ClickHouse: no mutation finding.
+    let out = sqlgate(dir.path())
+        .args([
+            "check",
+            "analytics",
+            "--format",
+            "json",
+            "--select",
+            "DS013",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(codes(&json(&out.stdout)), Vec::<String>::new());
+    write(
+        dir.path(),
+        "sqlgate.toml",
+        b"[migrations]\ndialect = \"clickhouse\"\n",
+    );
+    let out = sqlgate(dir.path())
+        .args([
+            "check",
+            "analytics",
+            "--format",
+            "json",
+            "--select",
+            "DS013",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(codes(&json(&out.stdout)), ["analytics/001_purge.sql:DS013"]);
+
+    write(
+        dir.path(),
+        "sqlgate.toml",
+        b"[migrations]\n\ndialcet = \"clickhouse\"\n",
+    );
+    let out = sqlgate(dir.path())
+        .args(["check", "analytics"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("sqlgate.toml:3: unknown key `dialcet`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `dialect`?"), "{stderr}");
+}
