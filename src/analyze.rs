@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use crate::classify::{classify, string_contents, Body, BodyKind, Classified};
 use crate::lexer::{tokenize, Dialect, Token, TokenKind};
-use crate::model::{ActionKind, Name, Origin, ParseStatus, Statement, StatementKind};
+use crate::model::{Name, Origin, ParseStatus, Statement, StatementKind};
 use crate::split::{split, RawKind, SplitError};
 
 /// Dynamic SQL nested deeper than this (EXECUTE inside a DO block inside ...) is not scanned.
@@ -319,22 +319,7 @@ fn respan(kind: &mut StatementKind, span: &Range<usize>) {
             fix(table);
             for action in actions {
                 action.span = span.clone();
-                match &mut action.kind {
-                    ActionKind::AddColumn { column }
-                    | ActionKind::DropColumn { column, .. }
-                    | ActionKind::AlterColumnType { column }
-                    | ActionKind::DropNotNull { column }
-                    | ActionKind::DropDefault { column }
-                    | ActionKind::SetNotNull { column }
-                    | ActionKind::ClearColumn { column } => fix(column),
-                    ActionKind::DropConstraint { constraint, .. } => fix(constraint),
-                    ActionKind::RenameTable { to } => fix(to),
-                    ActionKind::RenameColumn { column, to } => {
-                        fix(column);
-                        fix(to);
-                    }
-                    _ => {}
-                }
+                action.kind.names_mut().into_iter().for_each(fix);
             }
         }
         _ => {}

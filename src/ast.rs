@@ -99,22 +99,6 @@ fn names_in(kind: &StatementKind) -> Vec<&Name> {
     }
 }
 
-fn action_names(kind: &ActionKind) -> Vec<&Name> {
-    match kind {
-        ActionKind::AddColumn { column }
-        | ActionKind::DropColumn { column, .. }
-        | ActionKind::AlterColumnType { column }
-        | ActionKind::DropNotNull { column }
-        | ActionKind::DropDefault { column }
-        | ActionKind::SetNotNull { column }
-        | ActionKind::ClearColumn { column } => vec![column],
-        ActionKind::DropConstraint { constraint, .. } => vec![constraint],
-        ActionKind::RenameTable { to } => vec![to],
-        ActionKind::RenameColumn { column, to } => vec![column, to],
-        _ => Vec::new(),
-    }
-}
-
 /// The model of a parsed statement, for the statement types the rules read; `None` leaves
 /// the classifier's model in place (both agree on everything else).
 pub fn model(
@@ -238,7 +222,7 @@ pub fn model(
                 .map(|(op, token_action)| {
                     let namer = Namer {
                         dialect,
-                        known: action_names(&token_action.kind),
+                        known: token_action.kind.names(),
                         fallback: token_action.span.clone(),
                     };
                     AlterAction {

@@ -141,6 +141,36 @@ pub enum ActionKind {
     Other,
 }
 
+/// One match for both `names` and `names_mut`: binding modes make the references follow `$kind`.
+macro_rules! action_names {
+    ($kind:expr) => {
+        match $kind {
+            ActionKind::AddColumn { column }
+            | ActionKind::DropColumn { column, .. }
+            | ActionKind::AlterColumnType { column }
+            | ActionKind::DropNotNull { column }
+            | ActionKind::DropDefault { column }
+            | ActionKind::SetNotNull { column }
+            | ActionKind::ClearColumn { column } => vec![column],
+            ActionKind::DropConstraint { constraint, .. } => vec![constraint],
+            ActionKind::RenameTable { to } => vec![to],
+            ActionKind::RenameColumn { column, to } => vec![column, to],
+            _ => Vec::new(),
+        }
+    };
+}
+
+impl ActionKind {
+    /// The names an action mentions (columns, constraints, new names).
+    pub fn names(&self) -> Vec<&Name> {
+        action_names!(self)
+    }
+
+    pub fn names_mut(&mut self) -> Vec<&mut Name> {
+        action_names!(self)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransactionControl {
     Begin,

@@ -1,4 +1,4 @@
-use super::{Rule, RuleContext, RuleMeta, Violation};
+use super::{report_each_name, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
 use crate::model::{ObjectType, Statement, StatementKind};
 
@@ -19,27 +19,20 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(statement: &Statement, _ctx: &RuleContext, out: &mut Vec<Violation>) {
-    let StatementKind::Drop {
+    if let StatementKind::Drop {
         object: ObjectType::Database,
         names,
         ..
     } = &statement.kind
-    else {
-        return;
-    };
-    let help = "remove databases by hand after a verified backup, not in a migration";
-    if names.is_empty() {
-        out.push(Violation::new(
-            statement.range.clone(),
-            "drop of a database whose name is computed at run time",
-            help,
-        ));
-    }
-    for name in names {
-        out.push(Violation::new(
-            statement.range.clone(),
-            format!("drop of database {name}"),
-            help,
-        ));
+    {
+        report_each_name(
+            statement,
+            names,
+            "drop",
+            ObjectType::Database,
+            |_| true,
+            "remove databases by hand after a verified backup, not in a migration",
+            out,
+        );
     }
 }

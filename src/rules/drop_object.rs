@@ -1,4 +1,4 @@
-use super::{Rule, RuleContext, RuleMeta, Violation};
+use super::{report_each_name, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
 use crate::model::{ObjectType, Statement, StatementKind};
 
@@ -22,37 +22,18 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
     let StatementKind::Drop { object, names, .. } = &statement.kind else {
         return;
     };
-    if matches!(
+    if !matches!(
         object,
         ObjectType::Table | ObjectType::Schema | ObjectType::Database | ObjectType::Other
     ) {
-        return;
+        report_each_name(
+            statement,
+            names,
+            "drop",
+            *object,
+            |n| !ctx.is_new(*object, n),
+            "check what depends on it and replace it instead of dropping where possible",
+            out,
+        );
     }
-    let help = "check what depends on it and replace it instead of dropping where possible";
-    if names.is_empty() {
-        out.push(Violation::new(
-            statement.range.clone(),
-            format!(
-                "drop of {} whose name is computed at run time",
-                with_article(object.as_str())
-            ),
-            help,
-        ));
-    }
-    for name in names.iter().filter(|n| !ctx.is_new(*object, n)) {
-        out.push(Violation::new(
-            statement.range.clone(),
-            format!("drop of {} {name}", object.as_str()),
-            help,
-        ));
-    }
-}
-
-fn with_article(noun: &str) -> String {
-    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {noun}")
 }

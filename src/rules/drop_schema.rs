@@ -1,4 +1,4 @@
-use super::{Rule, RuleContext, RuleMeta, Violation};
+use super::{report_each_name, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
 use crate::model::{ObjectType, Statement, StatementKind};
 
@@ -19,27 +19,20 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
-    let StatementKind::Drop {
+    if let StatementKind::Drop {
         object: ObjectType::Schema,
         names,
         ..
     } = &statement.kind
-    else {
-        return;
-    };
-    let help = "back up the schema and drop its objects one by one in reviewed migrations";
-    if names.is_empty() {
-        out.push(Violation::new(
-            statement.range.clone(),
-            "drop of a schema whose name is computed at run time",
-            help,
-        ));
-    }
-    for name in names.iter().filter(|n| !ctx.is_new(ObjectType::Schema, n)) {
-        out.push(Violation::new(
-            statement.range.clone(),
-            format!("drop of schema {name}"),
-            help,
-        ));
+    {
+        report_each_name(
+            statement,
+            names,
+            "drop",
+            ObjectType::Schema,
+            |n| !ctx.is_new(ObjectType::Schema, n),
+            "back up the schema and drop its objects one by one in reviewed migrations",
+            out,
+        );
     }
 }

@@ -139,6 +139,40 @@ impl std::fmt::Debug for Rule {
     }
 }
 
+/// One violation per named object that existed before the change set, or one for an object
+/// whose name is computed at run time (an `EXECUTE` string with no literal name): e.g.
+/// `drop of table users`, `truncate of a table whose name is computed at run time`.
+pub(crate) fn report_each_name(
+    statement: &Statement,
+    names: &[Name],
+    action: &str,
+    object: ObjectType,
+    existed: impl Fn(&Name) -> bool,
+    help: &str,
+    out: &mut Vec<Violation>,
+) {
+    let noun = object.as_str();
+    if names.is_empty() {
+        let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        out.push(Violation::new(
+            statement.range.clone(),
+            format!("{action} of {article} {noun} whose name is computed at run time"),
+            help,
+        ));
+    }
+    for name in names.iter().filter(|n| existed(n)) {
+        out.push(Violation::new(
+            statement.range.clone(),
+            format!("{action} of {noun} {name}"),
+            help,
+        ));
+    }
+}
+
 /// Looks a rule up by name or code (case-insensitive).
 pub fn find(name_or_code: &str) -> Option<&'static Rule> {
     REGISTRY.iter().copied().find(|r| {

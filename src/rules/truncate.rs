@@ -1,4 +1,4 @@
-use super::{Rule, RuleContext, RuleMeta, Violation};
+use super::{report_each_name, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
 use crate::lexer::Dialect;
 use crate::model::{ObjectType, Statement, StatementKind};
@@ -23,22 +23,15 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
     if ctx.dialect != Dialect::Postgres {
         return;
     }
-    let StatementKind::Truncate { tables, .. } = &statement.kind else {
-        return;
-    };
-    let help = "back up the table and delete only the rows that must go";
-    if tables.is_empty() {
-        out.push(Violation::new(
-            statement.range.clone(),
-            "truncate of a table whose name is computed at run time",
-            help,
-        ));
-    }
-    for table in tables.iter().filter(|t| !ctx.is_new(ObjectType::Table, t)) {
-        out.push(Violation::new(
-            statement.range.clone(),
-            format!("truncate of table {table}"),
-            help,
-        ));
+    if let StatementKind::Truncate { tables, .. } = &statement.kind {
+        report_each_name(
+            statement,
+            tables,
+            "truncate",
+            ObjectType::Table,
+            |t| !ctx.is_new(ObjectType::Table, t),
+            "back up the table and delete only the rows that must go",
+            out,
+        );
     }
 }
