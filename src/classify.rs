@@ -336,7 +336,7 @@ fn object_type(c: &mut Cursor) -> Option<ObjectType> {
         ObjectType::Schema
     } else if c.eat("database") {
         ObjectType::Database
-    } else if c.eat("trigger") {
+    } else if c.eat("trigger") || c.eat_seq(&["event", "trigger"]) {
         ObjectType::Trigger
     } else if c.eat("policy") {
         ObjectType::Policy
