@@ -35,7 +35,6 @@ pub fn analyze_section(text: &str, range: Range<usize>, dialect: Dialect) -> Ana
                 },
                 parse: ParseStatus::TokensOnly,
                 origin: Origin::TopLevel,
-                cascade: false,
                 concurrently: false,
             }),
             RawKind::Sql => {
@@ -68,7 +67,6 @@ fn analyze_statement(
         kind,
         parse,
         origin: Origin::TopLevel,
-        cascade: classified.cascade,
         concurrently: classified.concurrently,
     });
     if let Some(body) = &classified.body {
@@ -283,7 +281,6 @@ fn push_nested(
         kind,
         parse: ParseStatus::TokensOnly,
         origin: origin.clone(),
-        cascade: classified.cascade,
         concurrently: classified.concurrently,
     });
 }

@@ -27,8 +27,6 @@ pub enum BodyKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Classified {
     pub kind: StatementKind,
-    /// `CASCADE` used as a drop behaviour (not `ON DELETE CASCADE`).
-    pub cascade: bool,
     pub concurrently: bool,
     pub body: Option<Body>,
 }
@@ -41,21 +39,11 @@ pub fn classify(tokens: &[Token], text: &str, dialect: Dialect) -> Classified {
         dialect,
         pos: 0,
     };
-    let cascade = tokens.iter().enumerate().any(|(i, t)| {
-        c.word_at(i)
-            .is_some_and(|w| w.eq_ignore_ascii_case("cascade"))
-            && !(i > 0
-                && c.word_at(i - 1).is_some_and(|w| {
-                    w.eq_ignore_ascii_case("delete") || w.eq_ignore_ascii_case("update")
-                }))
-            && t.kind == TokenKind::Word
-    });
     let concurrently = (0..tokens.len()).any(|i| c.is_at(i, "concurrently"));
     let mut body = None;
     let kind = statement_kind(c, &mut body);
     Classified {
         kind,
-        cascade,
         concurrently,
         body,
     }

@@ -349,8 +349,6 @@ pub struct Statement {
     pub kind: StatementKind,
     pub parse: ParseStatus,
     pub origin: Origin,
-    /// `CASCADE` appears as a keyword (found on tokens).
-    pub cascade: bool,
     /// `CONCURRENTLY` appears as a keyword (found on tokens).
     pub concurrently: bool,
 }

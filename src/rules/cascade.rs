@@ -26,7 +26,7 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
             names,
             cascade,
             ..
-        } if *cascade || statement.cascade => {
+        } if *cascade => {
             let reached = names.is_empty() || names.iter().any(|n| !ctx.is_new(*object, n));
             if reached {
                 out.push(Violation::new(
@@ -41,7 +41,7 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
             }
         }
         StatementKind::Truncate { tables, cascade }
-            if (*cascade || statement.cascade)
+            if *cascade
                 && (tables.is_empty()
                     || tables.iter().any(|t| !ctx.is_new(ObjectType::Table, t))) =>
         {
