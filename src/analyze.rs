@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use crate::classify::{classify, string_contents, Body, BodyKind, Classified};
 use crate::lexer::{tokenize, Dialect, Token, TokenKind};
-use crate::model::{Name, Origin, ParseStatus, Statement, StatementKind};
+use crate::model::{Origin, ParseStatus, Statement, StatementKind};
 use crate::split::{split, RawKind, SplitError};
 
 /// Dynamic SQL nested deeper than this (EXECUTE inside a DO block inside ...) is not scanned.
@@ -288,37 +288,15 @@ fn push_nested(
 /// Points every span of a statement model at `span` (for statements read from a decoded
 /// string literal, whose inner offsets are not file offsets).
 fn respan(kind: &mut StatementKind, span: &Range<usize>) {
-    let fix = |name: &mut Name| name.span = span.clone();
-    match kind {
-        StatementKind::CreateTable { table } => fix(table),
-        StatementKind::CreateIndex { name, table, .. } => {
-            name.iter_mut().for_each(fix);
-            fix(table);
-        }
-        StatementKind::Create { name, on, .. } => {
-            name.iter_mut().for_each(fix);
-            on.iter_mut().for_each(fix);
-        }
-        StatementKind::Drop { names, .. } => names.iter_mut().for_each(fix),
-        StatementKind::Truncate { tables, .. } => tables.iter_mut().for_each(fix),
-        StatementKind::Delete { table, .. } | StatementKind::Update { table, .. } => fix(table),
-        StatementKind::Insert { table } => table.iter_mut().for_each(fix),
-        StatementKind::Rename { name, to, .. } => {
-            fix(name);
-            fix(to);
-        }
-        StatementKind::RenameEnumValue { name, .. } => fix(name),
-        StatementKind::RenameTables { pairs } => pairs.iter_mut().for_each(|(a, b)| {
-            fix(a);
-            fix(b);
-        }),
-        StatementKind::AlterTable { table, actions } => {
-            fix(table);
-            for action in actions {
-                action.span = span.clone();
-                action.kind.names_mut().into_iter().for_each(fix);
+    for name in kind.names_mut() {
+        name.span = span.clone();
+    }
+    if let StatementKind::AlterTable { actions, .. } = kind {
+        for action in actions {
+            action.span = span.clone();
+            for name in action.kind.names_mut() {
+                name.span = span.clone();
             }
         }
-        _ => {}
     }
 }

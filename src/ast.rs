@@ -84,21 +84,6 @@ impl Namer<'_> {
     }
 }
 
-fn names_in(kind: &StatementKind) -> Vec<&Name> {
-    match kind {
-        StatementKind::Drop { names, .. } => names.iter().collect(),
-        StatementKind::Truncate { tables, .. } => tables.iter().collect(),
-        StatementKind::Delete { table, .. }
-        | StatementKind::Update { table, .. }
-        | StatementKind::CreateTable { table }
-        | StatementKind::AlterTable { table, .. } => vec![table],
-        StatementKind::CreateIndex { name, table, .. } => {
-            name.iter().chain(std::iter::once(table)).collect()
-        }
-        _ => Vec::new(),
-    }
-}
-
 /// The model of a parsed statement, for the statement types the rules read; `None` leaves
 /// the classifier's model in place (both agree on everything else).
 pub fn model(
@@ -109,7 +94,7 @@ pub fn model(
 ) -> Option<StatementKind> {
     let namer = Namer {
         dialect,
-        known: names_in(tokens_view),
+        known: tokens_view.names(),
         fallback: range.start..range.end,
     };
     let cascade_behaviour = |b: &Option<DropBehavior>| matches!(b, Some(DropBehavior::Cascade));

@@ -250,7 +250,41 @@ pub enum StatementKind {
     CopyData,
 }
 
+/// One match for both `names` and `names_mut` (see `action_names`).
+macro_rules! statement_names {
+    ($kind:expr) => {
+        match $kind {
+            StatementKind::CreateTable { table }
+            | StatementKind::Delete { table, .. }
+            | StatementKind::Update { table, .. }
+            | StatementKind::AlterTable { table, .. } => vec![table],
+            StatementKind::CreateIndex { name, table, .. } => {
+                name.into_iter().chain(std::iter::once(table)).collect()
+            }
+            StatementKind::Create { name, on, .. } => name.into_iter().chain(on).collect(),
+            StatementKind::Drop { names, .. } => names.into_iter().collect(),
+            StatementKind::Truncate { tables, .. } => tables.into_iter().collect(),
+            StatementKind::Insert { table } => table.into_iter().collect(),
+            StatementKind::Rename { name, to, .. } => vec![name, to],
+            StatementKind::RenameEnumValue { name, .. } => vec![name],
+            StatementKind::RenameTables { pairs } => {
+                pairs.into_iter().flat_map(|(a, b)| [a, b]).collect()
+            }
+            _ => Vec::new(),
+        }
+    };
+}
+
 impl StatementKind {
+    /// The objects a statement names (not the names inside ALTER TABLE actions).
+    pub fn names(&self) -> Vec<&Name> {
+        statement_names!(self)
+    }
+
+    pub fn names_mut(&mut self) -> Vec<&mut Name> {
+        statement_names!(self)
+    }
+
     /// A short label for statistics and messages, e.g. `drop table`.
     pub fn label(&self) -> String {
         match self {
