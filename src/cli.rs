@@ -206,20 +206,10 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     let filter = match &args.changed_since {
         None => ChangeFilter::All,
         Some(base) => {
-            let dir = if start.is_dir() {
-                start.clone()
-            } else {
-                start
-                    .parent()
-                    .map_or_else(|| cwd.clone(), Path::to_path_buf)
-            };
-            let dir = if dir.as_os_str().is_empty() {
-                cwd.clone()
-            } else {
-                dir
-            };
+            // git runs in the checked path's nearest existing directory.
+            let dir = start.ancestors().find(|d| d.is_dir()).unwrap_or(&cwd);
             ChangeFilter::Files(
-                crate::git::changed_since(&dir, base).map_err(|e| Failure(e.to_string()))?,
+                crate::git::changed_since(dir, base).map_err(|e| Failure(e.to_string()))?,
             )
         }
     };
