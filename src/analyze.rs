@@ -15,6 +15,11 @@ const MAX_BODY_DEPTH: usize = 4;
 pub struct AnalyzedSection {
     pub statements: Vec<Statement>,
     pub errors: Vec<SplitError>,
+    /// File-absolute ranges of the section's comments.
+    pub comments: Vec<Range<usize>>,
+    /// The SQL uses Supabase's auth model (`auth.uid()`, `auth.jwt()`, the roles `anon` or
+    /// `authenticated`): row-level security is how this project controls access.
+    pub uses_supabase_auth: bool,
 }
 
 /// Analyzes `text[range]` (a whole file or one dbmate/goose section of it).
@@ -24,6 +29,7 @@ pub fn analyze_section(text: &str, range: Range<usize>, dialect: Dialect) -> Ana
     };
     let split = split(section, range.start, dialect);
     let mut statements = Vec::with_capacity(split.statements.len());
+    let mut uses_supabase_auth = false;
     for raw in &split.statements {
         match raw.kind {
             RawKind::PsqlMeta | RawKind::CopyData => statements.push(Statement {
@@ -38,6 +44,8 @@ pub fn analyze_section(text: &str, range: Range<usize>, dialect: Dialect) -> Ana
                 concurrently: false,
             }),
             RawKind::Sql => {
+                uses_supabase_auth =
+                    uses_supabase_auth || mentions_supabase_auth(text, &raw.tokens);
                 analyze_statement(text, &raw.tokens, &raw.range, dialect, &mut statements)
             }
         }
@@ -45,7 +53,37 @@ pub fn analyze_section(text: &str, range: Range<usize>, dialect: Dialect) -> Ana
     AnalyzedSection {
         statements,
         errors: split.errors,
+        comments: split.comments,
+        uses_supabase_auth,
     }
+}
+
+/// `auth.uid()` / `auth.jwt()` / `auth.role()`, or the roles `anon` / `authenticated`, as
+/// SQL tokens (not in comments or string literals).
+fn mentions_supabase_auth(text: &str, tokens: &[Token]) -> bool {
+    let word = |t: &Token| match t.kind {
+        TokenKind::Word | TokenKind::QuotedIdent => text
+            .get(t.range.clone())
+            .map(|w| w.trim_matches('"'))
+            .unwrap_or(""),
+        _ => "",
+    };
+    tokens.iter().enumerate().any(|(i, t)| {
+        let w = word(t);
+        if w.eq_ignore_ascii_case("anon") || w.eq_ignore_ascii_case("authenticated") {
+            return true;
+        }
+        w.eq_ignore_ascii_case("auth")
+            && tokens
+                .get(i + 1)
+                .is_some_and(|dot| text.get(dot.range.clone()) == Some("."))
+            && tokens.get(i + 2).is_some_and(|f| {
+                let f = word(f);
+                ["uid", "jwt", "role", "email"]
+                    .iter()
+                    .any(|name| f.eq_ignore_ascii_case(name))
+            })
+    })
 }
 
 fn analyze_statement(

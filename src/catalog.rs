@@ -2,15 +2,25 @@
 //! can tell an object created earlier in the change set from one that existed before it.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
+use crate::discover::FileId;
 use crate::model::{ActionKind, Name, ObjectType, Statement, StatementKind};
 
 /// Index of a migration within its set (version order).
 pub type MigrationIndex = usize;
 
+/// Where something happened: the migration, the file and the byte span (usually the name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    pub migration: MigrationIndex,
+    pub file: FileId,
+    pub span: Range<usize>,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Catalog {
-    objects: HashMap<(ObjectType, String), MigrationIndex>,
+    objects: HashMap<(ObjectType, String), Site>,
     columns: HashMap<(String, String), MigrationIndex>,
 }
 
@@ -27,7 +37,12 @@ fn namespace(object: ObjectType) -> ObjectType {
 impl Catalog {
     /// The migration that created this object, if a replayed migration did.
     pub fn created_in(&self, object: ObjectType, name: &Name) -> Option<MigrationIndex> {
-        self.objects.get(&(namespace(object), name.key())).copied()
+        self.created_at(object, name).map(|site| site.migration)
+    }
+
+    /// Where a replayed migration created this object (the span of its name).
+    pub fn created_at(&self, object: ObjectType, name: &Name) -> Option<&Site> {
+        self.objects.get(&(namespace(object), name.key()))
     }
 
     /// The migration that added this column (or created its table), if a replayed one did.
@@ -37,9 +52,13 @@ impl Catalog {
             .copied()
     }
 
-    fn create(&mut self, object: ObjectType, name: &Name, migration: MigrationIndex) {
-        self.objects
-            .insert((namespace(object), name.key()), migration);
+    fn create(&mut self, object: ObjectType, name: &Name, at: &At) {
+        let site = Site {
+            migration: at.migration,
+            file: at.file,
+            span: name.span.clone(),
+        };
+        self.objects.insert((namespace(object), name.key()), site);
     }
 
     fn remove(&mut self, object: ObjectType, name: &Name) {
@@ -77,21 +96,20 @@ impl Catalog {
         }
     }
 
-    /// Applies a statement that ran as part of migration `migration`.
-    pub fn apply(&mut self, statement: &Statement, migration: MigrationIndex) {
+    /// Applies a statement that ran as part of migration `migration`, read from `file`.
+    pub fn apply(&mut self, statement: &Statement, migration: MigrationIndex, file: FileId) {
+        let at = At { migration, file };
         match &statement.kind {
             // The columns of a new table count as new through the table itself.
-            StatementKind::CreateTable { table } => {
-                self.create(ObjectType::Table, table, migration)
-            }
+            StatementKind::CreateTable { table } => self.create(ObjectType::Table, table, &at),
             StatementKind::CreateIndex {
                 name: Some(name), ..
-            } => self.create(ObjectType::Index, name, migration),
+            } => self.create(ObjectType::Index, name, &at),
             StatementKind::Create {
                 object,
                 name: Some(name),
                 ..
-            } => self.create(*object, name, migration),
+            } => self.create(*object, name, &at),
             StatementKind::Drop { object, names, .. } => {
                 for name in names {
                     self.remove(*object, name);
@@ -135,4 +153,10 @@ impl Catalog {
             _ => {}
         }
     }
+}
+
+/// The migration and file a statement being applied comes from.
+struct At {
+    migration: MigrationIndex,
+    file: FileId,
 }

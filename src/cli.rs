@@ -221,7 +221,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
             dialect: config.dialect,
         },
     );
-    let output = engine::check(discovery, &filter, &rules);
+    let output = engine::check(discovery, &filter, &engine::CheckOptions::new(&rules));
     if args.verbose {
         print_verbose(&output);
     }

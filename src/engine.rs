@@ -1,19 +1,23 @@
 //! The check pipeline: discovery → per-file analysis (in parallel) → catalog replay with the
 //! rules → findings with positions.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use crate::analyze::{analyze_section, AnalyzedSection};
 use crate::catalog::Catalog;
-use crate::discover::{Discovery, Down, LoadedFile, Section, Skipped};
+use crate::discover::{Discovery, Down, Framework, LoadedFile, MigrationSet, Section, Skipped};
 use crate::finding::{Finding, GateSummary, RunError, RunReport, Severity};
 use crate::lexer::Dialect;
 use crate::model::{ParseStatus, Statement, StatementKind};
-use crate::rules::{ChangeSet, Rule, RuleContext, Violation};
+use crate::rules::{
+    ChangeSet, ChangeSetContext, Check, DownView, MigrationContext, RlsMode, Rule, RuleContext,
+    SectionView, Settings, Violation,
+};
 use crate::source::LineIndex;
+use crate::suppress;
 
 /// Findings of these rules require the merge gate by default (DESIGN.md §4 `gate.triggers`).
 pub const DEFAULT_GATE_TRIGGERS: &[&str] = &[
@@ -112,16 +116,78 @@ struct Raw {
     rule: &'static Rule,
     file: usize,
     violation: Violation,
+    suppressed: bool,
+}
+
+impl Raw {
+    fn new(rule: &'static Rule, file: usize, violation: Violation) -> Raw {
+        Raw {
+            rule,
+            file,
+            violation,
+            suppressed: false,
+        }
+    }
+}
+
+/// What the configuration changes for the files under some path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileRules {
+    /// Codes of rules that do not report in this file.
+    pub disabled: Vec<&'static str>,
+    /// Severity overrides by rule code.
+    pub severity: Vec<(&'static str, Severity)>,
+}
+
+/// Everything a run needs besides the discovered files.
+pub struct CheckOptions<'a> {
+    /// Every rule that may report somewhere (per-file settings narrow this down).
+    pub rules: Vec<&'static Rule>,
+    pub settings: Settings,
+    /// Per-file rule settings (`[[rules.overrides]]`, `[rules] severity`), by file path.
+    pub file_rules: Option<&'a dyn Fn(&Path) -> FileRules>,
+    /// Codes of the rules whose findings require the merge gate.
+    pub gate_triggers: Vec<&'static str>,
+    /// Whether suppressed findings still require the gate.
+    pub count_suppressed: bool,
+}
+
+impl CheckOptions<'_> {
+    /// Default settings, the given rules, the default gate triggers.
+    pub fn new(rules: &[&'static Rule]) -> CheckOptions<'static> {
+        CheckOptions {
+            rules: rules.to_vec(),
+            settings: Settings::default(),
+            file_rules: None,
+            gate_triggers: DEFAULT_GATE_TRIGGERS.to_vec(),
+            count_suppressed: true,
+        }
+    }
+
+    fn enabled(&self, code: &str) -> Option<&'static Rule> {
+        self.rules.iter().copied().find(|r| r.meta.code == code)
+    }
+}
+
+/// Whether the RLS rules apply to a migration set (`security.rls`).
+fn rls_applies(mode: RlsMode, set: &MigrationSet, uses_supabase_auth: bool) -> bool {
+    match mode {
+        RlsMode::Required => true,
+        RlsMode::Off => false,
+        RlsMode::Auto => set.framework == Framework::Supabase || uses_supabase_auth,
+    }
 }
 
 /// Runs the rules over discovered migrations.
-pub fn check(discovery: Discovery, filter: &ChangeFilter, rules: &[&'static Rule]) -> CheckOutput {
+pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions) -> CheckOutput {
     let Discovery {
         files,
         sets,
         skipped,
         errors,
     } = discovery;
+    let rules = &options.rules;
+    let settings = &options.settings;
 
     // Which migrations are in the change set.
     let canonical: Vec<Option<PathBuf>> = match filter {
@@ -167,6 +233,15 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, rules: &[&'static Rule
     let mut stats = Stats::default();
     let mut files_checked = BTreeSet::new();
     let mut split_errors = Vec::new();
+    // Per checked file: its comments and top-level statement ranges (for suppressions).
+    let mut checked_files: BTreeMap<usize, FileSyntax> = BTreeMap::new();
+    let statement_rules: Vec<_> = rules
+        .iter()
+        .filter_map(|r| match r.check {
+            Check::Statement(f) => Some((*r, f)),
+            _ => None,
+        })
+        .collect();
     for (s, set) in sets.iter().enumerate() {
         let changed: Vec<usize> = set
             .migrations
@@ -179,9 +254,14 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, rules: &[&'static Rule
             ChangeFilter::All => ChangeSet::EachMigration,
             ChangeFilter::Files(_) => ChangeSet::Migrations(changed.clone()),
         };
+        let uses_supabase_auth = (0..set.migrations.len())
+            .flat_map(|m| [section(s, m, false), section(s, m, true)])
+            .flatten()
+            .any(|a| a.uses_supabase_auth);
+        let rls = rls_applies(settings.rls, set, uses_supabase_auth);
         let mut catalog = Catalog::default();
         for (m, migration) in set.migrations.iter().enumerate() {
-            let checked = changed.contains(&m);
+            let checked = changed.binary_search(&m).is_ok();
             for (is_down, file) in [
                 (false, Some(migration.up.file)),
                 (true, down_section(&migration.down).map(|d| d.file)),
@@ -193,6 +273,15 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, rules: &[&'static Rule
                     files_checked.insert(file);
                     count(&mut stats, &analysis.statements);
                     split_errors.extend(analysis.errors.iter().map(|e| (file, e.clone())));
+                    let syntax = checked_files.entry(file).or_default();
+                    syntax.comments.extend(analysis.comments.iter().cloned());
+                    syntax.statements.extend(
+                        analysis
+                            .statements
+                            .iter()
+                            .filter(|st| !st.origin.is_dynamic())
+                            .map(|st| st.range.clone()),
+                    );
                 }
                 for statement in &analysis.statements {
                     if checked {
@@ -202,12 +291,73 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, rules: &[&'static Rule
                             migration: m,
                             dialect: set.dialect,
                             is_down,
+                            settings,
+                            rls_applies: rls,
                         };
-                        run_rules(rules, statement, &ctx, file, &mut raw);
+                        run_rules(&statement_rules, statement, &ctx, file, &mut raw);
                     }
                     // The catalog follows the forward history only.
                     if !is_down && statement.origin.runs_in_migration() {
-                        catalog.apply(statement, m);
+                        catalog.apply(statement, m, file);
+                    }
+                }
+            }
+            if checked {
+                if let Some(up) = view(section(s, m, false), &migration.up, &files) {
+                    let down = match &migration.down {
+                        Down::Section(sec) => view(section(s, m, true), sec, &files)
+                            .map_or(DownView::NotSupported, DownView::Present),
+                        Down::Missing(why) => DownView::Missing(why),
+                        Down::NotSupported => DownView::NotSupported,
+                    };
+                    let ctx = MigrationContext {
+                        framework: set.framework,
+                        expectation: settings.expectation(set.framework),
+                        version: &migration.version.text,
+                        up,
+                        down,
+                        dialect: set.dialect,
+                        settings,
+                    };
+                    for rule in rules {
+                        if let Check::Migration(f) = rule.check {
+                            let mut found = Vec::new();
+                            f(&ctx, &mut found);
+                            raw.extend(
+                                found
+                                    .into_iter()
+                                    .map(|l| Raw::new(rule, l.file, l.violation)),
+                            );
+                        }
+                    }
+                }
+            }
+            // A change set ends after each checked migration, or after the last one.
+            let ends_here = match &change_set {
+                ChangeSet::EachMigration => checked,
+                ChangeSet::Migrations(list) => m + 1 == set.migrations.len() && !list.is_empty(),
+            };
+            if ends_here {
+                let ctx = ChangeSetContext {
+                    catalog: &catalog,
+                    change_set: &change_set,
+                    migration: match &change_set {
+                        ChangeSet::EachMigration => m,
+                        ChangeSet::Migrations(list) => list.first().copied().unwrap_or(m),
+                    },
+                    dialect: set.dialect,
+                    settings,
+                    rls_applies: rls,
+                };
+                for rule in rules {
+                    if let Check::ChangeSet(f) = rule.check {
+                        let mut found = Vec::new();
+                        f(&ctx, &mut found);
+                        raw.extend(
+                            found
+                                .into_iter()
+                                .map(|l| Raw::new(rule, l.file, l.violation)),
+                        );
                     }
                 }
             }
@@ -215,21 +365,46 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, rules: &[&'static Rule
     }
 
     // Unterminated quotes and comments are parse errors too.
-    if let Some(parse_error) = rules.iter().find(|r| r.meta.code == "MT001") {
+    if let Some(parse_error) = options.enabled("MT001") {
         for (file, error) in split_errors {
-            raw.push(Raw {
-                rule: parse_error,
+            raw.push(Raw::new(
+                parse_error,
                 file,
-                violation: Violation::new(
+                Violation::new(
                     error.offset..error.offset,
                     error.message.clone(),
                     "close it; everything after it is read as part of it",
                 ),
-            });
+            ));
         }
     }
 
-    let findings = resolve(raw, &files);
+    // Per-file settings first: a disabled rule neither reports nor uses a suppression.
+    let file_rules: HashMap<usize, FileRules> = match options.file_rules {
+        None => HashMap::new(),
+        Some(resolve) => raw
+            .iter()
+            .map(|r| r.file)
+            .chain(checked_files.keys().copied())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .map(|f| {
+                (
+                    f,
+                    files.get(f).map(|lf| resolve(&lf.path)).unwrap_or_default(),
+                )
+            })
+            .collect(),
+    };
+    let disabled = |file: usize, code: &str| {
+        file_rules
+            .get(&file)
+            .is_some_and(|fr| fr.disabled.contains(&code))
+    };
+    raw.retain(|r| !disabled(r.file, r.rule.meta.code));
+    apply_suppressions(&mut raw, &files, &mut checked_files, options, &disabled);
+
+    let findings = resolve(raw, &files, &file_rules, options);
     let gate_required = findings.iter().any(|f| f.gate);
     let report = RunReport {
         findings,
@@ -251,6 +426,99 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, rules: &[&'static Rule
         skipped,
         stats,
     }
+}
+
+fn view<'a>(
+    analysis: Option<&'a AnalyzedSection>,
+    section: &'a Section,
+    files: &'a [LoadedFile],
+) -> Option<SectionView<'a>> {
+    analysis.map(|a| SectionView {
+        file: section.file,
+        range: &section.range,
+        statements: &a.statements,
+        comments: &a.comments,
+        text: files.get(section.file).map_or("", |f| f.text.as_str()),
+    })
+}
+
+/// A checked file's comments and top-level statement ranges.
+#[derive(Default)]
+struct FileSyntax {
+    comments: Vec<std::ops::Range<usize>>,
+    statements: Vec<std::ops::Range<usize>>,
+}
+
+/// Marks suppressed findings; reports invalid (MT003) and unused (MT002) suppressions.
+fn apply_suppressions(
+    raw: &mut Vec<Raw>,
+    files: &[LoadedFile],
+    checked: &mut BTreeMap<usize, FileSyntax>,
+    options: &CheckOptions,
+    disabled: &dyn Fn(usize, &str) -> bool,
+) {
+    let invalid_rule = options.enabled("MT003");
+    let unused_rule = options.enabled("MT002");
+    let mut by_file: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, r) in raw.iter().enumerate() {
+        by_file.entry(r.file).or_default().push(i);
+    }
+    let mut extra = Vec::new();
+    for (&file, syntax) in checked.iter_mut() {
+        let text = files.get(file).map_or("", |f| f.text.as_str());
+        if !text.contains("sqlgate:") && !text.to_ascii_lowercase().contains("sqlgate:") {
+            continue;
+        }
+        syntax.comments.sort_by_key(|c| c.start);
+        syntax.comments.dedup();
+        syntax.statements.sort_by_key(|s| s.start);
+        let mut parsed = suppress::parse(text, &syntax.comments, &syntax.statements);
+        if let Some(rule) = invalid_rule.filter(|r| !disabled(file, r.meta.code)) {
+            extra.extend(parsed.invalid.into_iter().map(|v| Raw::new(rule, file, v)));
+        }
+        for &i in by_file.get(&file).map_or(&[][..], Vec::as_slice) {
+            let finding = &mut raw[i];
+            if matches!(finding.rule.meta.code, "MT002" | "MT003") {
+                continue;
+            }
+            let offset = finding.violation.span.start;
+            for directive in &mut parsed.directives {
+                if directive.suppresses(finding.rule, offset) {
+                    finding.suppressed = true;
+                }
+            }
+        }
+        let Some(unused) = unused_rule.filter(|r| !disabled(file, r.meta.code)) else {
+            continue;
+        };
+        for directive in parsed.directives {
+            for entry in directive.entries.into_iter().filter(|e| !e.used) {
+                // A rule this run does not apply here could not have matched anything.
+                let code = entry.rule.meta.code;
+                if options.enabled(code).is_none() || disabled(file, code) {
+                    continue;
+                }
+                let what = if directive.target.is_none() {
+                    "this file"
+                } else {
+                    "the statement after it"
+                };
+                extra.push(Raw::new(
+                    unused,
+                    file,
+                    Violation::new(
+                        entry.span,
+                        format!(
+                            "unused suppression of {}: {what} has no such finding",
+                            entry.rule.meta.name
+                        ),
+                        "remove it, or move it right above the statement it is about",
+                    ),
+                ));
+            }
+        }
+    }
+    raw.extend(extra);
 }
 
 fn down_section(down: &Down) -> Option<&Section> {
@@ -277,34 +545,38 @@ fn count(stats: &mut Stats, statements: &[Statement]) {
     }
 }
 
+type StatementCheck = fn(&Statement, &RuleContext, &mut Vec<Violation>);
+
 fn run_rules(
-    rules: &[&'static Rule],
+    rules: &[(&'static Rule, StatementCheck)],
     statement: &Statement,
     ctx: &RuleContext,
     file: usize,
     raw: &mut Vec<Raw>,
 ) {
     let mut violations = Vec::new();
-    for &rule in rules {
+    for &(rule, check) in rules {
         if ctx.is_down && !rule.checks_down {
             continue;
         }
-        (rule.check)(statement, ctx, &mut violations);
+        check(statement, ctx, &mut violations);
         for mut violation in violations.drain(..) {
             if let Some(origin) = statement.origin.describe() {
                 violation.message = format!("{} ({origin})", violation.message);
             }
-            raw.push(Raw {
-                rule,
-                file,
-                violation,
-            });
+            raw.push(Raw::new(rule, file, violation));
         }
     }
 }
 
-/// Turns byte ranges into positions (one line index per file with findings) and sorts.
-fn resolve(raw: Vec<Raw>, files: &[LoadedFile]) -> Vec<Finding> {
+/// Turns byte ranges into positions (one line index per file with findings), applies the
+/// per-file severities and gate triggers, and sorts.
+fn resolve(
+    raw: Vec<Raw>,
+    files: &[LoadedFile],
+    file_rules: &HashMap<usize, FileRules>,
+    options: &CheckOptions,
+) -> Vec<Finding> {
     let mut indexes: HashMap<usize, LineIndex> = HashMap::new();
     let mut findings: Vec<Finding> = raw
         .into_iter()
@@ -313,6 +585,7 @@ fn resolve(raw: Vec<Raw>, files: &[LoadedFile]) -> Vec<Finding> {
                  rule,
                  file,
                  violation,
+                 suppressed,
              }| {
                 let (display, text) = files
                     .get(file)
@@ -323,7 +596,10 @@ fn resolve(raw: Vec<Raw>, files: &[LoadedFile]) -> Vec<Finding> {
                     rule: rule.meta.name,
                     code: rule.meta.code,
                     category: rule.meta.category,
-                    severity: rule.meta.default_severity,
+                    severity: file_rules
+                        .get(&file)
+                        .and_then(|fr| fr.severity.iter().find(|(c, _)| *c == rule.meta.code))
+                        .map_or(rule.meta.default_severity, |(_, s)| *s),
                     file_id: file,
                     file: display.to_string(),
                     range: violation.span,
@@ -331,8 +607,9 @@ fn resolve(raw: Vec<Raw>, files: &[LoadedFile]) -> Vec<Finding> {
                     end,
                     message: violation.message,
                     help: violation.help,
-                    suppressed: false,
-                    gate: DEFAULT_GATE_TRIGGERS.contains(&rule.meta.code),
+                    suppressed,
+                    gate: options.gate_triggers.contains(&rule.meta.code)
+                        && (!suppressed || options.count_suppressed),
                 }
             },
         )
@@ -406,5 +683,5 @@ pub fn check_text(
         skipped: Vec::new(),
         errors: Vec::new(),
     };
-    check(discovery, &ChangeFilter::All, rules)
+    check(discovery, &ChangeFilter::All, &CheckOptions::new(rules))
 }

@@ -18,3 +18,4 @@ pub mod rules;
 pub mod selection;
 pub mod source;
 pub mod split;
+pub mod suppress;

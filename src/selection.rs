@@ -130,11 +130,11 @@ mod tests {
     fn selects_by_name_code_prefix_and_category() {
         assert_eq!(codes(&["drop-table"], &[]), ["DS001"]);
         assert_eq!(codes(&["ds005"], &[]), ["DS005"]);
-        assert_eq!(codes(&["MT"], &[]), ["MT001"]);
+        assert_eq!(codes(&["MT"], &[]), ["MT001", "MT002", "MT003"]);
         assert_eq!(codes(&["DS01"], &[]), ["DS010", "DS011", "DS012", "DS013"]);
-        assert_eq!(codes(&["meta"], &[]), ["MT001"]);
-        assert_eq!(codes(&[], &["destructive"]), ["MT001"]);
-        assert_eq!(codes(&["all"], &["DS", "parse-error"]), Vec::<&str>::new());
+        assert_eq!(codes(&["meta"], &["MT002", "MT003"]), ["MT001"]);
+        assert_eq!(codes(&[], &["destructive", "MT002", "MT003"]), ["MT001"]);
+        assert_eq!(codes(&["all"], &["DS", "MT"]), Vec::<&str>::new());
     }
 
     #[test]

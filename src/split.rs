@@ -41,6 +41,9 @@ pub struct SplitError {
 pub struct Split {
     pub statements: Vec<RawStatement>,
     pub errors: Vec<SplitError>,
+    /// File-absolute ranges of the `--` and `/* */` comments between and inside statements
+    /// (suppressions and rollback notes live there).
+    pub comments: Vec<Range<usize>>,
 }
 
 /// Splits `text` (the section's text; its first byte is at file offset `base`).
@@ -253,6 +256,7 @@ impl<'a> Splitter<'a> {
             self.error(&tok);
         }
         if tok.is_trivia() {
+            self.out.comments.push(tok.range);
             return false;
         }
         let pending_begin = std::mem::take(&mut self.st.pending_begin);

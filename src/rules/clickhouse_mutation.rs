@@ -1,4 +1,4 @@
-use super::{Rule, RuleContext, RuleMeta, Violation};
+use super::{Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
 use crate::lexer::Dialect;
 use crate::model::{ActionKind, ObjectType, Statement, StatementKind};
@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
         use_instead: "-- back up the partitions first, and have a second engineer review the query\nALTER TABLE events FREEZE PARTITION '2024-01';",
     },
     checks_down: false,
-    check,
+    check: Check::Statement(check),
 };
 
 fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {

@@ -1,4 +1,4 @@
-use super::{Rule, RuleContext, RuleMeta, Violation};
+use super::{Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
 use crate::model::{ActionKind, Statement, StatementKind};
 
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
         use_instead: "-- add a column of the new type, backfill in batches, switch the code, drop the old column later\nALTER TABLE orders ADD COLUMN amount_cents bigint;",
     },
     checks_down: false,
-    check,
+    check: Check::Statement(check),
 };
 
 fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {

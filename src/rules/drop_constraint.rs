@@ -1,4 +1,4 @@
-use super::{Rule, RuleContext, RuleMeta, Violation};
+use super::{Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
 use crate::model::{ActionKind, ObjectType, Statement, StatementKind};
 
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
         use_instead: "-- keep the guarantee; if it must change, add the replacement first\nALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;",
     },
     checks_down: false,
-    check,
+    check: Check::Statement(check),
 };
 
 fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {

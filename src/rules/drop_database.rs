@@ -1,4 +1,4 @@
-use super::{report_each_name, Rule, RuleContext, RuleMeta, Violation};
+use super::{report_each_name, Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
 use crate::model::{ObjectType, Statement, StatementKind};
 
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
         use_instead: "-- decommission databases by hand, after a verified backup, outside the migration history",
     },
     checks_down: false,
-    check,
+    check: Check::Statement(check),
 };
 
 fn check(statement: &Statement, _ctx: &RuleContext, out: &mut Vec<Violation>) {

@@ -1,4 +1,4 @@
-use super::{report_each_name, Rule, RuleContext, RuleMeta, Violation};
+use super::{report_each_name, Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
 use crate::model::{ObjectType, Statement, StatementKind};
 
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
         use_instead: "-- replace instead of drop where possible, and check dependants first\nCREATE OR REPLACE FUNCTION calculate_invoice_total(bigint) RETURNS numeric AS $$ SELECT 0::numeric $$ LANGUAGE sql;",
     },
     checks_down: false,
-    check,
+    check: Check::Statement(check),
 };
 
 fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {

@@ -1,4 +1,4 @@
-use super::{report_each_name, Rule, RuleContext, RuleMeta, Violation};
+use super::{report_each_name, Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
 use crate::model::{ObjectType, Statement, StatementKind};
 
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
         use_instead: "-- drop the schema's objects one by one in reviewed migrations, after a backup\nDROP TABLE reporting.daily_totals;\nDROP SCHEMA reporting;",
     },
     checks_down: false,
-    check,
+    check: Check::Statement(check),
 };
 
 fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {

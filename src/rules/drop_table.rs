@@ -1,4 +1,4 @@
-use super::{report_each_name, Rule, RuleContext, RuleMeta, Violation};
+use super::{report_each_name, Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
 use crate::model::{ObjectType, Statement, StatementKind};
 
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
         use_instead: "-- 1. ship code that no longer uses the table\n-- 2. take a backup and link it in the pull request\n-- 3. drop it in its own migration, or rename it first and drop later\nALTER TABLE users RENAME TO users_deprecated_20261121;",
     },
     checks_down: false,
-    check,
+    check: Check::Statement(check),
 };
 
 fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {

@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use crate::catalog::{Catalog, MigrationIndex};
+use crate::discover::{FileId, Framework};
 use crate::finding::{Category, Severity};
 use crate::lexer::Dialect;
 use crate::model::{Name, ObjectType, Statement};
@@ -18,9 +19,11 @@ mod drop_database;
 mod drop_object;
 mod drop_schema;
 mod drop_table;
+mod invalid_suppression;
 mod parse_error;
 mod rename;
 mod truncate;
+mod unused_suppression;
 mod update_without_where;
 
 /// Every rule, in code order.
@@ -39,6 +42,8 @@ pub static REGISTRY: &[&Rule] = &[
     &drop_constraint::RULE,
     &clickhouse_mutation::RULE,
     &parse_error::RULE,
+    &unused_suppression::RULE,
+    &invalid_suppression::RULE,
 ];
 
 /// A rule's identity and documentation; `sqlgate rule`, `docs/rules/*.md` and the SARIF rule
@@ -62,9 +67,145 @@ pub struct RuleMeta {
 
 pub struct Rule {
     pub meta: RuleMeta,
-    /// Whether the rule reads down migrations (only reversibility and meta rules do).
+    /// Whether the rule reads the statements of down migrations (only meta rules do; the
+    /// reversibility rules see downs through `MigrationContext`).
     pub checks_down: bool,
-    pub check: fn(&Statement, &RuleContext, &mut Vec<Violation>),
+    pub check: Check,
+}
+
+/// What a rule looks at. Every kind is a pure function.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// Each statement of a checked section, with the catalog as it was just before it.
+    Statement(fn(&Statement, &RuleContext, &mut Vec<Violation>)),
+    /// Each checked migration once, with its up and down.
+    Migration(fn(&MigrationContext, &mut Vec<Located>)),
+    /// Each change set once, at its end, with the catalog as the change set left it.
+    ChangeSet(fn(&ChangeSetContext, &mut Vec<Located>)),
+    /// Reported by the pipeline itself (unterminated quotes, suppression comments).
+    Engine,
+}
+
+/// A violation in a given file (migration- and change-set-level rules span several files).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub file: FileId,
+    pub violation: Violation,
+}
+
+/// What a framework must ship so that a migration can be reversed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DownExpectation {
+    /// A down file or section (RV001, RV002, RV003).
+    DownFile,
+    /// A `-- rollback:` comment in the up migration (RV004).
+    RollbackNote,
+    Off,
+}
+
+impl DownExpectation {
+    pub fn name(self) -> &'static str {
+        match self {
+            DownExpectation::DownFile => "down-file",
+            DownExpectation::RollbackNote => "rollback-note",
+            DownExpectation::Off => "off",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<DownExpectation> {
+        [
+            DownExpectation::DownFile,
+            DownExpectation::RollbackNote,
+            DownExpectation::Off,
+        ]
+        .into_iter()
+        .find(|e| e.name() == name)
+    }
+
+    /// The default: downs where the framework has them, a rollback note for Supabase and
+    /// plain SQL, nothing for generated SQL (Prisma, Atlas).
+    pub fn default_for(framework: Framework) -> DownExpectation {
+        match framework {
+            Framework::Supabase | Framework::Plain => DownExpectation::RollbackNote,
+            Framework::Prisma | Framework::Atlas => DownExpectation::Off,
+            Framework::GolangMigrate
+            | Framework::Sqlx
+            | Framework::Diesel
+            | Framework::Sourcegraph
+            | Framework::Dbmate
+            | Framework::Goose
+            | Framework::Flyway => DownExpectation::DownFile,
+        }
+    }
+}
+
+/// `security.rls`: where the RLS rules (SC001–SC004) apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RlsMode {
+    /// Supabase layouts and SQL that uses `auth.uid()` or the roles `anon`/`authenticated`.
+    #[default]
+    Auto,
+    Required,
+    Off,
+}
+
+impl RlsMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            RlsMode::Auto => "auto",
+            RlsMode::Required => "required",
+            RlsMode::Off => "off",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<RlsMode> {
+        [RlsMode::Auto, RlsMode::Required, RlsMode::Off]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
+}
+
+/// Project settings the rules read (from `[security]` and `[reversibility]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub rls: RlsMode,
+    /// Schemas whose tables the API exposes (unqualified names are `public`).
+    pub exposed_schemas: Vec<String>,
+    /// Roles that stand for everyone (PUBLIC always does).
+    pub public_roles: Vec<String>,
+    /// Per-framework overrides of `DownExpectation::default_for`.
+    pub reversibility: Vec<(Framework, DownExpectation)>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            rls: RlsMode::Auto,
+            exposed_schemas: vec!["public".to_string()],
+            public_roles: vec!["anon".to_string(), "authenticated".to_string()],
+            reversibility: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn expectation(&self, framework: Framework) -> DownExpectation {
+        self.reversibility
+            .iter()
+            .find(|(f, _)| *f == framework)
+            .map_or_else(|| DownExpectation::default_for(framework), |(_, e)| *e)
+    }
+
+    /// Whether a table's schema is exposed (an unqualified name is in `public`).
+    pub fn is_exposed(&self, name: &Name) -> bool {
+        let schema = name.schema.as_deref().unwrap_or("public");
+        self.exposed_schemas.iter().any(|s| s == schema)
+    }
+
+    /// Whether a role (as written, normalized) stands for everyone.
+    pub fn is_public_role(&self, role: &str) -> bool {
+        role.eq_ignore_ascii_case("public") || self.public_roles.iter().any(|r| r == role)
+    }
 }
 
 /// What a rule reports: where, and a one-line lower-case message naming the object.
@@ -94,7 +235,17 @@ pub enum ChangeSet {
     Migrations(Vec<MigrationIndex>),
 }
 
-/// Everything a rule may read besides the statement.
+impl ChangeSet {
+    /// Whether `migration` belongs to the change set that `current` belongs to.
+    pub fn contains(&self, current: MigrationIndex, migration: MigrationIndex) -> bool {
+        match self {
+            ChangeSet::EachMigration => migration == current,
+            ChangeSet::Migrations(set) => set.binary_search(&migration).is_ok(),
+        }
+    }
+}
+
+/// Everything a statement rule may read besides the statement.
 pub struct RuleContext<'a> {
     /// The catalog as it was just before this statement.
     pub catalog: &'a Catalog,
@@ -103,14 +254,14 @@ pub struct RuleContext<'a> {
     pub dialect: Dialect,
     /// Whether the statement belongs to a down migration.
     pub is_down: bool,
+    pub settings: &'a Settings,
+    /// Whether the RLS rules apply to this migration set (`security.rls` resolved).
+    pub rls_applies: bool,
 }
 
 impl RuleContext<'_> {
     fn in_change_set(&self, migration: MigrationIndex) -> bool {
-        match self.change_set {
-            ChangeSet::EachMigration => migration == self.migration,
-            ChangeSet::Migrations(set) => set.contains(&migration),
-        }
+        self.change_set.contains(self.migration, migration)
     }
 
     /// Whether the object was created earlier in the change set (so changing it harms nothing
@@ -128,6 +279,80 @@ impl RuleContext<'_> {
                 .catalog
                 .column_created_in(table, column)
                 .is_some_and(|m| self.in_change_set(m))
+    }
+}
+
+/// One analyzed up or down section, as migration rules see it.
+#[derive(Clone, Copy)]
+pub struct SectionView<'a> {
+    pub file: FileId,
+    /// File-absolute byte range of the section.
+    pub range: &'a Range<usize>,
+    /// Its statements (dynamic ones included, marked by their origin).
+    pub statements: &'a [Statement],
+    /// File-absolute ranges of its comments.
+    pub comments: &'a [Range<usize>],
+    /// The whole file's text (ranges index into it).
+    pub text: &'a str,
+}
+
+impl SectionView<'_> {
+    /// The top-level statements (not those found inside DO blocks or function bodies).
+    pub fn top_level(&self) -> impl Iterator<Item = &Statement> {
+        self.statements.iter().filter(|s| !s.origin.is_dynamic())
+    }
+
+    /// Where a finding about the whole section points: its first statement, else its start.
+    pub fn anchor(&self) -> Range<usize> {
+        match self.top_level().next() {
+            Some(first) => first.range.start..first.range.start + first_word_len(self.text, first),
+            None => self.range.start..self.range.start,
+        }
+    }
+}
+
+fn first_word_len(text: &str, statement: &Statement) -> usize {
+    text.get(statement.range.clone())
+        .and_then(|s| s.find(|c: char| c.is_whitespace() || c == '('))
+        .unwrap_or(statement.range.len())
+}
+
+/// A migration's down, as migration rules see it.
+#[derive(Clone, Copy)]
+pub enum DownView<'a> {
+    Present(SectionView<'a>),
+    /// The framework supports downs but there is none (what was looked for).
+    Missing(&'a str),
+    NotSupported,
+}
+
+/// Everything a migration rule may read.
+pub struct MigrationContext<'a> {
+    pub framework: Framework,
+    /// What this framework must ship (from `Settings::expectation`).
+    pub expectation: DownExpectation,
+    pub version: &'a str,
+    pub up: SectionView<'a>,
+    pub down: DownView<'a>,
+    pub dialect: Dialect,
+    pub settings: &'a Settings,
+}
+
+/// Everything a change-set rule may read.
+pub struct ChangeSetContext<'a> {
+    /// The catalog after the change set (and every migration before it) was replayed.
+    pub catalog: &'a Catalog,
+    pub change_set: &'a ChangeSet,
+    /// A migration of the change set (the one being checked without `--changed-since`).
+    pub migration: MigrationIndex,
+    pub dialect: Dialect,
+    pub settings: &'a Settings,
+    pub rls_applies: bool,
+}
+
+impl ChangeSetContext<'_> {
+    pub fn in_change_set(&self, migration: MigrationIndex) -> bool {
+        self.change_set.contains(self.migration, migration)
     }
 }
 

@@ -1,4 +1,4 @@
-use super::{Rule, RuleContext, RuleMeta, Violation};
+use super::{Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
 use crate::model::{ParseStatus, Statement};
 
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
         use_instead: "-- write standard PostgreSQL/ClickHouse syntax, or suppress the finding with a reason\n-- sqlgate: ignore parse-error -- Greenplum syntax, reviewed by hand\nCREATE TABLE t (id int) DISTRIBUTED BY (id);",
     },
     checks_down: true,
-    check,
+    check: Check::Statement(check),
 };
 
 fn check(statement: &Statement, _ctx: &RuleContext, out: &mut Vec<Violation>) {

@@ -1,4 +1,4 @@
-use super::{Rule, RuleContext, RuleMeta, Violation};
+use super::{Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
 use crate::model::{ActionKind, ObjectType, Statement, StatementKind};
 
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
         use_instead: "-- expand and contract: add the new column, write both, backfill, switch reads, then drop the old one\nALTER TABLE users ADD COLUMN full_name text;\nUPDATE users SET full_name = name WHERE full_name IS NULL;",
     },
     checks_down: false,
-    check,
+    check: Check::Statement(check),
 };
 
 const HELP: &str =

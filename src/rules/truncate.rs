@@ -1,4 +1,4 @@
-use super::{report_each_name, Rule, RuleContext, RuleMeta, Violation};
+use super::{report_each_name, Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
 use crate::lexer::Dialect;
 use crate::model::{ObjectType, Statement, StatementKind};
@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
         use_instead: "-- delete only what must go, in batches, after a backup\nDELETE FROM sessions WHERE expires_at < now() - interval '30 days';",
     },
     checks_down: false,
-    check,
+    check: Check::Statement(check),
 };
 
 fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {

@@ -1,4 +1,4 @@
-use super::{Rule, RuleContext, RuleMeta, Violation};
+use super::{Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
 use crate::model::{ObjectType, Statement, StatementKind};
 
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
         use_instead: "UPDATE users SET plan = 'free' WHERE plan IS NULL;",
     },
     checks_down: false,
-    check,
+    check: Check::Statement(check),
 };
 
 fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
