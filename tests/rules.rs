@@ -8,11 +8,15 @@
 //!   line where it starts; the findings (line, code) must match the markers exactly, and
 //!   there must be at least one.
 //! - `pass*.sql`: no finding of the rule at all.
+//! - `fail*/` and `pass*/` directories: a small repository (any layout, e.g.
+//!   `supabase/migrations/` or golang-migrate `.up.sql`/`.down.sql` pairs), discovered and
+//!   checked as `sqlgate check` would; markers work the same in every file of it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use sqlgate::engine::check_text;
+use sqlgate::discover::{discover, DiscoverOptions};
+use sqlgate::engine::{check, check_text, ChangeFilter, CheckOptions};
 use sqlgate::lexer::Dialect;
 use sqlgate::rules::{Rule, REGISTRY};
 
@@ -25,7 +29,8 @@ fn fixture_dir(rule: &Rule) -> PathBuf {
         .join(rule.meta.name)
 }
 
-/// The `.sql` files of a rule's fixture directory whose names start with `prefix`, sorted.
+/// The `.sql` files and fixture repositories (directories) of a rule's fixture directory
+/// whose names start with `prefix`, sorted.
 fn fixture_files(rule: &Rule, prefix: &str) -> Vec<PathBuf> {
     let Ok(entries) = fs::read_dir(fixture_dir(rule)) else {
         return Vec::new();
@@ -36,7 +41,7 @@ fn fixture_files(rule: &Rule, prefix: &str) -> Vec<PathBuf> {
         .filter(|p| {
             p.file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(".sql"))
+                .is_some_and(|n| n.starts_with(prefix) && (n.ends_with(".sql") || p.is_dir()))
         })
         .collect();
     files.sort();
@@ -59,8 +64,70 @@ fn display(path: &Path) -> String {
         .to_string()
 }
 
-/// (line, code) of every finding of `rule` in the file, sorted.
+/// Every file under `dir`, as paths relative to it, sorted.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+            let path = entry.expect("fixture entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(dir).expect("under dir").to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// (file, line, code) of every finding of `rule` in a fixture repository, sorted; `file`
+/// is relative to the repository.
+fn repo_findings(rule: &'static Rule, dir: &Path) -> Vec<(usize, String)> {
+    let scratch = tempfile::tempdir().expect("temp dir");
+    for relative in files_under(dir) {
+        let target = scratch.path().join(&relative);
+        fs::create_dir_all(target.parent().expect("parent")).expect("create dir");
+        let bytes = fs::read(dir.join(&relative)).expect("read fixture");
+        match String::from_utf8(bytes) {
+            Ok(text) => fs::write(&target, blank_markers(&text)),
+            Err(e) => fs::write(&target, e.into_bytes()),
+        }
+        .expect("write fixture copy");
+    }
+    let discovery = discover(&[scratch.path().to_path_buf()], &DiscoverOptions::default());
+    let output = check(discovery, &ChangeFilter::All, &CheckOptions::new(REGISTRY));
+    assert!(
+        output.report.errors.is_empty(),
+        "{}: run errors: {:?}",
+        display(dir),
+        output.report.errors
+    );
+    let root = scratch.path().display().to_string();
+    let mut found: Vec<(usize, String)> = output
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.code == rule.meta.code && !f.suppressed)
+        .map(|f| {
+            let file = f.file.strip_prefix(&root).unwrap_or(&f.file);
+            (
+                f.start.line,
+                format!("{} {}", file.trim_start_matches('/'), f.code),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// (line, code) of every finding of `rule` in the file, sorted. For a fixture repository
+/// the code is prefixed by the file's path in it (`path CODE`).
 fn findings(rule: &'static Rule, path: &Path) -> Vec<(usize, String)> {
+    if path.is_dir() {
+        return repo_findings(rule, path);
+    }
     let text = fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read fixture {}: {e}", display(path)));
     // All rules run (suppression rules look at the others' findings); only `rule`'s count.
@@ -101,8 +168,22 @@ fn blank_markers(text: &str) -> String {
         .collect()
 }
 
-/// (line, code) of every `-- expect: CODE...` marker in the file, sorted.
+/// (line, code) of every `-- expect: CODE...` marker in the file, sorted; for a fixture
+/// repository, (line, `path CODE`) over all its files.
 fn expectations(path: &Path) -> Vec<(usize, String)> {
+    if path.is_dir() {
+        let mut all: Vec<(usize, String)> = files_under(path)
+            .into_iter()
+            .flat_map(|relative| {
+                let file = relative.display().to_string();
+                expectations(&path.join(&relative))
+                    .into_iter()
+                    .map(move |(line, code)| (line, format!("{file} {code}")))
+            })
+            .collect();
+        all.sort();
+        return all;
+    }
     let text = fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read fixture {}: {e}", display(path)));
     let mut expected: Vec<(usize, String)> = text
