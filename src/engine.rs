@@ -466,7 +466,7 @@ fn apply_suppressions(
     let mut extra = Vec::new();
     for (&file, syntax) in checked.iter_mut() {
         let text = files.get(file).map_or("", |f| f.text.as_str());
-        if !text.contains("sqlgate:") && !text.to_ascii_lowercase().contains("sqlgate:") {
+        if !suppress::may_contain_directives(text) {
             continue;
         }
         syntax.comments.sort_by_key(|c| c.start);

@@ -64,6 +64,13 @@ pub struct Parsed {
 const PREFIX: &str = "sqlgate:";
 const VERBS: [&str; 2] = ["ignore", "ignore-file"];
 
+/// A cheap test that lets files without any `sqlgate:` skip comment parsing.
+pub fn may_contain_directives(text: &str) -> bool {
+    text.as_bytes()
+        .windows(PREFIX.len())
+        .any(|w| w.eq_ignore_ascii_case(PREFIX.as_bytes()))
+}
+
 /// Reads the directives in `comments` (file-absolute ranges into `text`). `statements` are
 /// the file's top-level statement ranges, sorted by start.
 pub fn parse(text: &str, comments: &[Range<usize>], statements: &[Range<usize>]) -> Parsed {
