@@ -424,7 +424,7 @@ fn config_sets_the_dialect_and_rejects_unknown_keys_with_a_suggestion() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("sqlgate.toml:3: unknown key `dialcet`"),
+        stderr.contains("sqlgate.toml:3: unknown key `migrations.dialcet`"),
         "{stderr}"
     );
     assert!(stderr.contains("did you mean `dialect`?"), "{stderr}");
