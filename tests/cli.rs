@@ -15,6 +15,12 @@ fn sqlgate(dir: &Path) -> Command {
         .env_remove("GITHUB_OUTPUT")
         .env_remove("SQLGATE_SELECT")
         .env_remove("SQLGATE_IGNORE")
+        .env_remove("SQLGATE_CONFIG")
+        .env_remove("SQLGATE_FORMAT")
+        .env_remove("SQLGATE_FAIL_ON")
+        .env_remove("SQLGATE_FRAMEWORK")
+        .env_remove("SQLGATE_DIALECT")
+        .env_remove("SQLGATE_RLS")
         .env("NO_COLOR", "1");
     cmd
 }

@@ -320,9 +320,18 @@ fn hint(suggestion: Option<String>) -> String {
 
 /// The closest candidate, if it is close enough to be a typo.
 fn nearest(input: &str, candidates: &[&str]) -> Option<String> {
+    let input = input.to_ascii_lowercase();
     candidates
         .iter()
-        .map(|c| (edit_distance(&input.to_ascii_lowercase(), c), *c))
+        .map(|c| {
+            // An abbreviation (`warn` for `warning`) is as good as a one-letter typo.
+            let distance = if c.starts_with(&input) && input.len() >= 3 {
+                1
+            } else {
+                edit_distance(&input, c)
+            };
+            (distance, *c)
+        })
         .filter(|(d, c)| *d <= (c.len() / 3).max(2))
         .min()
         .map(|(_, c)| c.to_string())
@@ -764,3 +773,6 @@ impl RulePlan {
         rules
     }
 }
+
+#[cfg(test)]
+mod tests;

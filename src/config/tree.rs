@@ -47,24 +47,135 @@ impl Value {
 
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = toml::Spanned::<Value>::deserialize(deserializer)?;
+        deserializer.deserialize_struct(SPANNED_NAME, SPANNED_FIELDS, NodeVisitor)
+    }
+}
+
+/// A value that is either wrapped in serde_spanned's protocol (toml knows its span) or plain
+/// (implicit tables of dotted headers): the span of a plain one is filled in from its children.
+struct NodeVisitor;
+
+impl NodeVisitor {
+    fn plain(value: Value) -> Node {
+        let span = match &value {
+            Value::Table(entries) => entries.first().map(|(k, _)| k.span.clone()),
+            Value::Array(items) => items.first().map(|n| n.span.clone()),
+            _ => None,
+        };
+        Node {
+            span: span.unwrap_or(0..0),
+            value,
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a TOML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+        Ok(NodeVisitor::plain(Value::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+        Ok(NodeVisitor::plain(Value::Integer(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+        Ok(NodeVisitor::plain(
+            i64::try_from(v).map_or(Value::Other, Value::Integer),
+        ))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Node, E> {
+        Ok(NodeVisitor::plain(Value::Float))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+        Ok(NodeVisitor::plain(Value::String(v.to_string())))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Node, A::Error> {
+        ValueVisitor.visit_seq(seq).map(NodeVisitor::plain)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let Some(first) = map.next_key::<SpannedKey>()? else {
+            return Ok(NodeVisitor::plain(Value::Table(Vec::new())));
+        };
+        if first.0 != SPANNED_FIELDS[0] {
+            return table(map, Some(first)).map(NodeVisitor::plain);
+        }
+        let start = map.next_value::<usize>()?;
+        let (mut end, mut value) = (start, None);
+        while let Some(SpannedKey(field, _)) = map.next_key::<SpannedKey>()? {
+            if field == SPANNED_FIELDS[1] {
+                end = map.next_value::<usize>()?;
+            } else {
+                value = Some(map.next_value::<Value>()?);
+            }
+        }
+        let value = value.ok_or_else(|| serde::de::Error::missing_field("value"))?;
         Ok(Node {
-            span: spanned.span(),
-            value: spanned.into_inner(),
+            span: start..end,
+            value,
         })
     }
 }
 
-/// A table key: spanned when the deserializer can say where it is (toml keys can).
-struct SpannedKey(Key);
+/// The entries of a table, the first key possibly already read.
+fn table<'de, A: MapAccess<'de>>(mut map: A, first: Option<SpannedKey>) -> Result<Value, A::Error> {
+    let mut entries = Vec::new();
+    let mut next = first;
+    if next.is_none() {
+        next = map.next_key::<SpannedKey>()?;
+    }
+    while let Some(SpannedKey(name, span)) = next {
+        let node = map.next_value::<Node>()?;
+        let span = span.unwrap_or_else(|| node.span.clone());
+        entries.push((Key { name, span }, node));
+        next = map.next_key::<SpannedKey>()?;
+    }
+    Ok(Value::Table(entries))
+}
+
+/// A table key with its span when the deserializer knows it (toml does not for some keys of
+/// dotted headers such as `[[rules.overrides]]`: the caller then uses the value's span).
+struct SpannedKey(String, Option<Range<usize>>);
+
+// serde_spanned's protocol (toml::Spanned), spoken directly so that a key without a span is
+// still accepted.
+const SPANNED_NAME: &str = "$__serde_spanned_private_Spanned";
+const SPANNED_FIELDS: &[&str] = &[
+    "$__serde_spanned_private_start",
+    "$__serde_spanned_private_end",
+    "$__serde_spanned_private_value",
+];
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = SpannedKey;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<SpannedKey, E> {
+        Ok(SpannedKey(v.to_string(), None))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SpannedKey, A::Error> {
+        let (mut start, mut end, mut name) = (None, None, None);
+        while let Some(field) = map.next_key::<String>()? {
+            match SPANNED_FIELDS.iter().position(|f| *f == field) {
+                Some(0) => start = Some(map.next_value::<usize>()?),
+                Some(1) => end = Some(map.next_value::<usize>()?),
+                _ => name = Some(map.next_value::<String>()?),
+            }
+        }
+        let name = name.ok_or_else(|| serde::de::Error::missing_field("value"))?;
+        Ok(SpannedKey(name, start.zip(end).map(|(s, e)| s..e)))
+    }
+}
 
 impl<'de> Deserialize<'de> for SpannedKey {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = toml::Spanned::<String>::deserialize(deserializer)?;
-        Ok(SpannedKey(Key {
-            span: spanned.span(),
-            name: spanned.into_inner(),
-        }))
+        deserializer.deserialize_struct(SPANNED_NAME, SPANNED_FIELDS, KeyVisitor)
     }
 }
 
@@ -102,13 +213,8 @@ impl<'de> Visitor<'de> for ValueVisitor {
         }
         Ok(Value::Array(items))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(SpannedKey(key)) = map.next_key::<SpannedKey>()? {
-            let node = map.next_value::<Node>()?;
-            entries.push((key, node));
-        }
-        Ok(Value::Table(entries))
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        table(map, None)
     }
 }
 
