@@ -290,7 +290,17 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     let paths = if !args.paths.is_empty() {
         args.paths.clone()
     } else if !config.paths.is_empty() {
-        config.paths.clone()
+        // Reported relative to the current directory when under it, like paths given as arguments.
+        let here = std::fs::canonicalize(&cwd).unwrap_or_else(|_| cwd.clone());
+        config
+            .paths
+            .iter()
+            .map(|p| match p.strip_prefix(&here) {
+                Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
+                Ok(relative) => relative.to_path_buf(),
+                Err(_) => p.clone(),
+            })
+            .collect()
     } else {
         vec![crate::git::repo_root(&cwd).unwrap_or_else(|| PathBuf::from("."))]
     };

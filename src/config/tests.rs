@@ -192,6 +192,12 @@ fn bad_gate_values_are_rejected() {
         .contains("unknown key `gate.reviewers.user`; did you mean `users`?"));
     assert!(error("[gate.backup]\nmanifest = \"backups/[x\"\n")
         .contains("invalid glob `backups/[x` in `gate.backup.manifest`: it has an unclosed `[`"));
+    assert_eq!(
+        error("[gate]\napprovals = 1979-05-27\n"),
+        "sqlgate.toml:2: invalid type for `gate.approvals`: expected an integer of at least 0, found a date-time"
+    );
+    assert!(error("[gate]\nreviewers = 1979-05-27T07:32:00Z\n")
+        .contains("invalid type for `gate.reviewers`: expected a table, found a date-time"));
     // Valid but empty triggers: nothing requires the gate.
     assert!(parse_str("[gate]\ntriggers = []\n")
         .unwrap()

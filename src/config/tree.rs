@@ -99,6 +99,10 @@ impl<'de> Visitor<'de> for NodeVisitor {
         let Some(first) = map.next_key::<SpannedKey>()? else {
             return Ok(NodeVisitor::plain(Value::Table(Vec::new())));
         };
+        if first.0 == DATETIME_FIELD {
+            let _ = map.next_value::<String>()?;
+            return Ok(NodeVisitor::plain(Value::Other));
+        }
         if first.0 != SPANNED_FIELDS[0] {
             return table(map, Some(first)).map(NodeVisitor::plain);
         }
@@ -126,6 +130,10 @@ fn table<'de, A: MapAccess<'de>>(mut map: A, first: Option<SpannedKey>) -> Resul
     if next.is_none() {
         next = map.next_key::<SpannedKey>()?;
     }
+    if next.as_ref().is_some_and(|k| k.0 == DATETIME_FIELD) {
+        let _ = map.next_value::<String>()?;
+        return Ok(Value::Other);
+    }
     while let Some(SpannedKey(name, span)) = next {
         let node = map.next_value::<Node>()?;
         let span = span.unwrap_or_else(|| node.span.clone());
@@ -147,6 +155,9 @@ const SPANNED_FIELDS: &[&str] = &[
     "$__serde_spanned_private_end",
     "$__serde_spanned_private_value",
 ];
+
+/// toml hands a date-time over as a one-entry map with this key.
+const DATETIME_FIELD: &str = "$__toml_private_datetime";
 
 struct KeyVisitor;
 
