@@ -50,7 +50,13 @@ pub fn rules_index() -> String {
 
 /// Every generated file under `docs/`, as (relative path, contents).
 pub fn generated_docs() -> Vec<(String, String)> {
-    let mut files = vec![("rules/README.md".to_string(), rules_index())];
+    let mut files = vec![
+        (
+            "configuration.md".to_string(),
+            crate::config::docs::configuration_markdown(),
+        ),
+        ("rules/README.md".to_string(), rules_index()),
+    ];
     files.extend(
         REGISTRY
             .iter()

@@ -15,6 +15,12 @@ fn sqlgate(dir: &Path) -> Command {
         .env_remove("GITHUB_OUTPUT")
         .env_remove("SQLGATE_SELECT")
         .env_remove("SQLGATE_IGNORE")
+        .env_remove("SQLGATE_CONFIG")
+        .env_remove("SQLGATE_FORMAT")
+        .env_remove("SQLGATE_FAIL_ON")
+        .env_remove("SQLGATE_FRAMEWORK")
+        .env_remove("SQLGATE_DIALECT")
+        .env_remove("SQLGATE_RLS")
         .env("NO_COLOR", "1");
     cmd
 }
@@ -424,7 +430,7 @@ fn config_sets_the_dialect_and_rejects_unknown_keys_with_a_suggestion() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("sqlgate.toml:3: unknown key `dialcet`"),
+        stderr.contains("sqlgate.toml:3: unknown key `migrations.dialcet`"),
         "{stderr}"
     );
     assert!(stderr.contains("did you mean `dialect`?"), "{stderr}");

@@ -145,7 +145,7 @@ impl Builder<'_> {
     }
 
     fn dialect(&self, path: &Path) -> Dialect {
-        match self.options.dialect {
+        match self.options.configured_dialect(path) {
             Some(dialect) => dialect,
             None if layout::is_clickhouse_path(path) => Dialect::ClickHouse,
             None => Dialect::Postgres,
@@ -189,7 +189,8 @@ impl Builder<'_> {
         } else {
             dir.path.clone()
         };
-        let engine_check = self.options.dialect.is_none() && !layout::is_clickhouse_path(&dir.path);
+        let engine_check = self.options.configured_dialect(&set_dir).is_none()
+            && !layout::is_clickhouse_path(&dir.path);
         let dir_engine = if engine_check {
             layout::engine_of_dir(&set_dir).or_else(|| {
                 if per_migration {

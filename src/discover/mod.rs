@@ -192,6 +192,29 @@ pub struct DiscoverOptions {
     pub framework: Option<Framework>,
     /// Forces the dialect (config `migrations.dialect`); otherwise Postgres unless the path says ClickHouse.
     pub dialect: Option<Dialect>,
+    /// Per-path dialects (config `[[migrations.overrides]]`), matched against each migration
+    /// directory relative to `base`; a later match wins, and any match wins over `dialect`.
+    pub dialect_overrides: Vec<crate::config::DialectOverride>,
+    /// The directory the override globs are relative to (canonical).
+    pub base: Option<PathBuf>,
+}
+
+impl DiscoverOptions {
+    /// The dialect the configuration sets for a migration directory, if any.
+    pub(crate) fn configured_dialect(&self, dir: &std::path::Path) -> Option<Dialect> {
+        if !self.dialect_overrides.is_empty() {
+            let relative = crate::config::glob::relative_to(self.base.as_deref(), dir);
+            let matched = self
+                .dialect_overrides
+                .iter()
+                .rev()
+                .find(|o| o.paths.iter().any(|g| g.matches(&relative)));
+            if let Some(o) = matched {
+                return Some(o.dialect);
+            }
+        }
+        self.dialect
+    }
 }
 
 /// Discovers migrations under each path (a directory, a file). Never panics; unreadable files
