@@ -49,7 +49,8 @@ pub struct Catalog {
     /// Per migration, the tables it created, enabled RLS on or created policies for (so a
     /// change-set rule reads only its own tables: no scan of the whole catalog).
     touched: HashMap<MigrationIndex, Vec<usize>>,
-    /// Functions (by key) whose latest definition is SECURITY DEFINER.
+    /// Functions (by key) whose latest definition is SECURITY DEFINER and callable (not a
+    /// trigger function).
     definers: HashSet<String>,
 }
 
@@ -104,7 +105,7 @@ impl Catalog {
             .collect()
     }
 
-    /// Whether the function's latest replayed definition is SECURITY DEFINER.
+    /// Whether the function's latest replayed definition is a callable SECURITY DEFINER one.
     pub fn is_security_definer(&self, function: &Name) -> bool {
         self.definers.contains(&function.key())
     }
@@ -241,10 +242,12 @@ impl Catalog {
                 object,
                 name: Some(name),
                 security_definer,
+                returns_trigger,
                 ..
             } => {
                 self.create(*object, name, &at);
-                if *security_definer {
+                // Trigger functions cannot be called through the API or SQL, whatever the grants.
+                if *security_definer && !*returns_trigger {
                     self.definers.insert(name.key());
                 } else {
                     self.definers.remove(&name.key());

@@ -788,11 +788,18 @@ fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
         let function = name.as_ref().map_or_else(String::new, |n| n.to_string());
         *body = function_body(&c, function);
         let (security_definer, sets_search_path) = function_options(&c);
+        let returns_trigger = c.find_top_level("returns").is_some_and(|i| {
+            matches!(
+                c.ident_at(i + 1).as_deref(),
+                Some("trigger" | "event_trigger")
+            )
+        });
         return StatementKind::CreateFunction {
             object,
             name,
             security_definer,
             sets_search_path,
+            returns_trigger,
         };
     }
     StatementKind::Create { object, name, on }

@@ -261,6 +261,8 @@ pub enum StatementKind {
         security_definer: bool,
         /// A `SET search_path` option (`= ...`, `TO ...` or `FROM CURRENT`).
         sets_search_path: bool,
+        /// `RETURNS trigger|event_trigger`: only ever called by the server, never directly.
+        returns_trigger: bool,
     },
     /// `GRANT ... TO roles` and `ALTER DEFAULT PRIVILEGES ... GRANT ... TO roles`.
     Grant {

@@ -47,20 +47,26 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    for (clause, expr) in [("using", using), ("with check", with_check)] {
-        let Some(expr) = expr.as_ref().filter(|e| e.always_true) else {
-            continue;
-        };
-        out.push(Violation::new(
-            expr.span.clone(),
-            format!(
-                "policy {} on table {table} lets {to} {} every row ({clause} is always true)",
-                name.name,
-                verb(*command)
-            ),
-            "restrict the policy to the rows the user owns, e.g. `using ((select auth.uid()) = user_id)`, or make it `for select` if only reading is meant",
-        ));
-    }
+    // One finding per policy, at the first always-true expression.
+    let mut true_clauses = [("using", using), ("with check", with_check)]
+        .into_iter()
+        .filter_map(|(clause, e)| e.as_ref().filter(|e| e.always_true).map(|e| (clause, e)));
+    let Some((clause, expr)) = true_clauses.next() else {
+        return;
+    };
+    let clauses = match true_clauses.next() {
+        Some(_) => "using and with check are".to_string(),
+        None => format!("{clause} is"),
+    };
+    out.push(Violation::new(
+        expr.span.clone(),
+        format!(
+            "policy {} on table {table} lets {to} {} every row ({clauses} always true)",
+            name.name,
+            verb(*command)
+        ),
+        "restrict the policy to the rows the user owns, e.g. `using ((select auth.uid()) = user_id)`, or make it `for select` if only reading is meant",
+    ));
 }
 
 fn verb(command: PolicyCommand) -> &'static str {

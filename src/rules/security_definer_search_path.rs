@@ -24,6 +24,7 @@ fn check(statement: &Statement, _ctx: &RuleContext, out: &mut Vec<Violation>) {
         name,
         security_definer: true,
         sets_search_path: false,
+        ..
     } = &statement.kind
     else {
         return;
