@@ -108,6 +108,7 @@ pub fn model(
         } => StatementKind::Drop {
             object: object_type_of(object_type),
             names: names.iter().map(|n| namer.object(n)).collect(),
+            on: None,
             if_exists: *if_exists,
             cascade: *cascade,
         },
@@ -118,6 +119,7 @@ pub fn model(
                 .iter()
                 .map(|f| namer.object(&f.name))
                 .collect(),
+            on: None,
             if_exists: drop.if_exists,
             cascade: cascade_behaviour(&drop.drop_behavior),
         },
@@ -128,30 +130,35 @@ pub fn model(
         } => StatementKind::Drop {
             object: ObjectType::Procedure,
             names: proc_desc.iter().map(|f| namer.object(&f.name)).collect(),
+            on: None,
             if_exists: *if_exists,
             cascade: cascade_behaviour(drop_behavior),
         },
         ast::Statement::DropPolicy(drop) => StatementKind::Drop {
             object: ObjectType::Policy,
             names: vec![namer.single(&drop.name)],
+            on: Some(namer.object(&drop.table_name)),
             if_exists: drop.if_exists,
             cascade: cascade_behaviour(&drop.drop_behavior),
         },
         ast::Statement::DropTrigger(drop) => StatementKind::Drop {
             object: ObjectType::Trigger,
             names: vec![namer.object(&drop.trigger_name)],
+            on: drop.table_name.as_ref().map(|t| namer.object(t)),
             if_exists: drop.if_exists,
             cascade: matches!(drop.option, Some(ReferentialAction::Cascade)),
         },
         ast::Statement::DropExtension(drop) => StatementKind::Drop {
             object: ObjectType::Extension,
             names: drop.names.iter().map(|n| namer.single(n)).collect(),
+            on: None,
             if_exists: drop.if_exists,
             cascade: matches!(drop.cascade_or_restrict, Some(ReferentialAction::Cascade)),
         },
         ast::Statement::DropDomain(drop) => StatementKind::Drop {
             object: ObjectType::Domain,
             names: vec![namer.object(&drop.name)],
+            on: None,
             if_exists: drop.if_exists,
             cascade: cascade_behaviour(&drop.drop_behavior),
         },
@@ -181,6 +188,8 @@ pub fn model(
         },
         ast::Statement::CreateTable(create) => StatementKind::CreateTable {
             table: namer.object(&create.name),
+            temporary: create.temporary,
+            if_not_exists: create.if_not_exists,
         },
         ast::Statement::CreateIndex(create) => StatementKind::CreateIndex {
             name: create.name.as_ref().map(|n| namer.object(n)),

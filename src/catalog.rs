@@ -1,7 +1,7 @@
 //! Catalog replay: the objects the migrations of one set create, in version order, so rules
 //! can tell an object created earlier in the change set from one that existed before it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use crate::discover::FileId;
@@ -18,10 +18,40 @@ pub struct Site {
     pub span: Range<usize>,
 }
 
+/// Row-level security and policies of one table, as the replayed migrations left them.
+#[derive(Debug, Clone)]
+pub struct TableSecurity {
+    /// The table's current name (after renames).
+    pub name: Name,
+    /// Where a replayed migration created it (its name in the CREATE TABLE); `None` for
+    /// tables created outside the migrations (e.g. `auth.users`).
+    pub created: Option<Site>,
+    /// `CREATE TEMP TABLE`: private to the session, never exposed.
+    pub temporary: bool,
+    /// Where row-level security was enabled (the ENABLE action), while it is on.
+    pub rls: Option<Site>,
+    /// `FORCE ROW LEVEL SECURITY` is on.
+    pub forced: bool,
+    /// Policies by name, with where each was created.
+    pub policies: BTreeMap<String, Site>,
+    /// Current catalog key (to tell a live table from a dropped or replaced one).
+    key: String,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Catalog {
     objects: HashMap<(ObjectType, String), Site>,
     columns: HashMap<(String, String), MigrationIndex>,
+    /// Every table whose security state was ever tracked; dropped ones stay, unreachable.
+    tables: Vec<TableSecurity>,
+    /// Table key → index in `tables`, for live tables only.
+    table_ids: HashMap<String, usize>,
+    /// Per migration, the tables it created, enabled RLS on or created policies for (so a
+    /// change-set rule reads only its own tables: no scan of the whole catalog).
+    touched: HashMap<MigrationIndex, Vec<usize>>,
+    /// Functions (by key) whose latest definition is SECURITY DEFINER and callable (not a
+    /// trigger function).
+    definers: HashSet<String>,
 }
 
 /// Relations share one namespace in Postgres, so a view dropped with DROP TABLE is found.
@@ -52,6 +82,70 @@ impl Catalog {
             .copied()
     }
 
+    /// The security state of a live table, if anything about it was recorded.
+    pub fn security(&self, table: &Name) -> Option<&TableSecurity> {
+        self.table_ids
+            .get(&table.key())
+            .and_then(|&id| self.tables.get(id))
+    }
+
+    /// The live tables that these migrations created, enabled RLS on or created policies
+    /// for, each once, in the order first touched.
+    pub fn tables_touched_in(&self, migrations: &[MigrationIndex]) -> Vec<&TableSecurity> {
+        let mut seen = HashSet::new();
+        migrations
+            .iter()
+            .filter_map(|m| self.touched.get(m))
+            .flatten()
+            .filter(|&&id| seen.insert(id))
+            .filter_map(|&id| {
+                let table = self.tables.get(id)?;
+                (self.table_ids.get(&table.key) == Some(&id)).then_some(table)
+            })
+            .collect()
+    }
+
+    /// Whether the function's latest replayed definition is a callable SECURITY DEFINER one.
+    pub fn is_security_definer(&self, function: &Name) -> bool {
+        self.definers.contains(&function.key())
+    }
+
+    /// The live table's security entry, created (as not created by a migration) if needed;
+    /// recorded as touched by `migration`.
+    fn table_entry(&mut self, table: &Name, migration: MigrationIndex) -> &mut TableSecurity {
+        let key = table.key();
+        let id = match self.table_ids.get(&key) {
+            Some(&id) => id,
+            None => self.new_table(table, None, false),
+        };
+        self.touch(migration, id);
+        &mut self.tables[id]
+    }
+
+    fn new_table(&mut self, table: &Name, created: Option<Site>, temporary: bool) -> usize {
+        let id = self.tables.len();
+        let key = table.key();
+        self.tables.push(TableSecurity {
+            name: table.clone(),
+            created,
+            temporary,
+            rls: None,
+            forced: false,
+            policies: BTreeMap::new(),
+            key: key.clone(),
+        });
+        self.table_ids.insert(key, id);
+        id
+    }
+
+    fn touch(&mut self, migration: MigrationIndex, id: usize) {
+        let list = self.touched.entry(migration).or_default();
+        // Consecutive statements on one table are common; avoid piling up duplicates.
+        if list.last() != Some(&id) {
+            list.push(id);
+        }
+    }
+
     fn create(&mut self, object: ObjectType, name: &Name, at: &At) {
         let site = Site {
             migration: at.migration,
@@ -66,6 +160,10 @@ impl Catalog {
         self.objects.remove(&(namespace(object), key.clone()));
         if namespace(object) == ObjectType::Table {
             self.columns.retain(|(table, _), _| *table != key);
+            self.table_ids.remove(&key);
+        }
+        if matches!(object, ObjectType::Function | ObjectType::Procedure) {
+            self.definers.remove(&key);
         }
     }
 
@@ -83,6 +181,16 @@ impl Catalog {
                 .insert((namespace(object), to_key.clone()), created);
         }
         if namespace(object) == ObjectType::Table {
+            if let Some(id) = self.table_ids.remove(&from_key) {
+                if let Some(entry) = self.tables.get_mut(id) {
+                    entry.key = to_key.clone();
+                    entry.name = Name {
+                        schema: to.schema.clone().or_else(|| from.schema.clone()),
+                        ..to.clone()
+                    };
+                }
+                self.table_ids.insert(to_key.clone(), id);
+            }
             let moved: Vec<_> = self
                 .columns
                 .iter()
@@ -101,7 +209,50 @@ impl Catalog {
         let at = At { migration, file };
         match &statement.kind {
             // The columns of a new table count as new through the table itself.
-            StatementKind::CreateTable { table } => self.create(ObjectType::Table, table, &at),
+            StatementKind::CreateTable {
+                table,
+                temporary,
+                if_not_exists,
+            } => {
+                // IF NOT EXISTS on a table that exists changes nothing.
+                if *if_not_exists && self.created_at(ObjectType::Table, table).is_some() {
+                    return;
+                }
+                self.create(ObjectType::Table, table, &at);
+                let site = Site {
+                    migration,
+                    file,
+                    span: table.span.clone(),
+                };
+                let id = self.new_table(table, Some(site), *temporary);
+                self.touch(migration, id);
+            }
+            StatementKind::CreatePolicy { name, table, .. } => {
+                self.create(ObjectType::Policy, name, &at);
+                let site = Site {
+                    migration,
+                    file,
+                    span: name.span.clone(),
+                };
+                self.table_entry(table, migration)
+                    .policies
+                    .insert(name.name.clone(), site);
+            }
+            StatementKind::CreateFunction {
+                object,
+                name: Some(name),
+                security_definer,
+                returns_trigger,
+                ..
+            } => {
+                self.create(*object, name, &at);
+                // Trigger functions cannot be called through the API or SQL, whatever the grants.
+                if *security_definer && !*returns_trigger {
+                    self.definers.insert(name.key());
+                } else {
+                    self.definers.remove(&name.key());
+                }
+            }
             StatementKind::CreateIndex {
                 name: Some(name), ..
             } => self.create(ObjectType::Index, name, &at),
@@ -110,6 +261,21 @@ impl Catalog {
                 name: Some(name),
                 ..
             } => self.create(*object, name, &at),
+            StatementKind::Drop {
+                object: ObjectType::Policy,
+                names,
+                on,
+                ..
+            } => {
+                for name in names {
+                    self.remove(ObjectType::Policy, name);
+                    if let Some(id) = on.as_ref().and_then(|t| self.table_ids.get(&t.key())) {
+                        if let Some(entry) = self.tables.get_mut(*id) {
+                            entry.policies.remove(&name.name);
+                        }
+                    }
+                }
+            }
             StatementKind::Drop { object, names, .. } => {
                 for name in names {
                     self.remove(*object, name);
@@ -137,6 +303,27 @@ impl Catalog {
                                 self.columns.remove(&(table.key(), column.name.clone()))
                             {
                                 self.columns.insert((table.key(), to.name.clone()), created);
+                            }
+                        }
+                        ActionKind::EnableRls => {
+                            let site = Site {
+                                migration,
+                                file,
+                                span: action.span.clone(),
+                            };
+                            let entry = self.table_entry(&table, migration);
+                            // Enabling it again changes nothing: the first site stays.
+                            entry.rls.get_or_insert(site);
+                        }
+                        ActionKind::DisableRls => {
+                            if let Some(&id) = self.table_ids.get(&table.key()) {
+                                self.tables[id].rls = None;
+                            }
+                        }
+                        ActionKind::ForceRls => self.table_entry(&table, migration).forced = true,
+                        ActionKind::NoForceRls => {
+                            if let Some(&id) = self.table_ids.get(&table.key()) {
+                                self.tables[id].forced = false;
                             }
                         }
                         ActionKind::RenameTable { to } => {

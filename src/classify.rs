@@ -5,7 +5,10 @@
 use std::ops::Range;
 
 use crate::lexer::{Dialect, Token, TokenKind};
-use crate::model::{ActionKind, AlterAction, Name, ObjectType, StatementKind, TransactionControl};
+use crate::model::{
+    ActionKind, AlterAction, GrantTarget, Name, ObjectType, PolicyCommand, PolicyExpr, Role,
+    StatementKind, TransactionControl,
+};
 
 /// A body of code inside a statement that is scanned for statements of its own.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -273,6 +276,7 @@ fn statement_kind(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
         "ALTER" => alter(c),
         "CREATE" => create(c, body),
         "RENAME" => rename_tables(c),
+        "GRANT" => grant(c, Vec::new(), false),
         "WITH" => with(c, body),
         "INSERT" => {
             c.eat("into");
@@ -364,9 +368,14 @@ fn drop(mut c: Cursor) -> StatementKind {
         .enumerate()
         .skip(c.pos)
         .any(|(i, _)| c.is_at(i, "cascade"));
+    let on = match object {
+        ObjectType::Policy | ObjectType::Trigger | ObjectType::Rule => name_after(&c, "on"),
+        _ => None,
+    };
     StatementKind::Drop {
         object,
         names,
+        on,
         if_exists,
         cascade,
     }
@@ -464,6 +473,9 @@ fn rename_tables(mut c: Cursor) -> StatementKind {
 fn alter(mut c: Cursor) -> StatementKind {
     if c.eat("table") || c.eat_seq(&["foreign", "table"]) {
         return alter_table(c);
+    }
+    if c.eat_seq(&["default", "privileges"]) {
+        return alter_default_privileges(c);
     }
     let object = if c.eat("schema") {
         ObjectType::Schema
@@ -693,9 +705,14 @@ fn alter_action(mut c: Cursor) -> ActionKind {
 
 fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
     c.eat_seq(&["or", "replace"]);
+    let mut temporary = false;
+    for modifier in ["global", "local"] {
+        c.eat(modifier);
+    }
+    for modifier in ["temp", "temporary"] {
+        temporary |= c.eat(modifier);
+    }
     for modifier in [
-        "temp",
-        "temporary",
         "unlogged",
         "global",
         "local",
@@ -708,9 +725,13 @@ fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
         c.eat(modifier);
     }
     if c.eat("table") || c.eat_seq(&["foreign", "table"]) {
-        c.eat_seq(&["if", "not", "exists"]);
+        let if_not_exists = c.eat_seq(&["if", "not", "exists"]);
         return match c.name() {
-            Some(table) => StatementKind::CreateTable { table },
+            Some(table) => StatementKind::CreateTable {
+                table,
+                temporary,
+                if_not_exists,
+            },
             None => StatementKind::Other {
                 keyword: "CREATE TABLE".into(),
             },
@@ -748,6 +769,11 @@ fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
     };
     c.eat_seq(&["if", "not", "exists"]);
     let name = c.name();
+    if object == ObjectType::Policy {
+        if let Some(policy) = name.clone().and_then(|name| create_policy(c, name)) {
+            return policy;
+        }
+    }
     let on = match object {
         ObjectType::Policy | ObjectType::Trigger | ObjectType::Rule => {
             c.find_top_level("on").and_then(|i| {
@@ -761,8 +787,288 @@ fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
     if matches!(object, ObjectType::Function | ObjectType::Procedure) {
         let function = name.as_ref().map_or_else(String::new, |n| n.to_string());
         *body = function_body(&c, function);
+        let (security_definer, sets_search_path) = function_options(&c);
+        let returns_trigger = c.find_top_level("returns").is_some_and(|i| {
+            matches!(
+                c.ident_at(i + 1).as_deref(),
+                Some("trigger" | "event_trigger")
+            )
+        });
+        return StatementKind::CreateFunction {
+            object,
+            name,
+            security_definer,
+            sets_search_path,
+            returns_trigger,
+        };
     }
     StatementKind::Create { object, name, on }
+}
+
+/// The name after the first top-level `keyword` from the cursor on.
+fn name_after(c: &Cursor, keyword: &str) -> Option<Name> {
+    let i = c.find_top_level(keyword)?;
+    let mut after = *c;
+    after.pos = i + 1;
+    after.name()
+}
+
+/// `SECURITY DEFINER` and `SET search_path` among a function's options: top-level tokens
+/// only, so neither the parameter list nor the body string (one token) nor a
+/// `BEGIN ATOMIC` body counts.
+fn function_options(c: &Cursor) -> (bool, bool) {
+    let (mut definer, mut search_path) = (false, false);
+    let mut depth = 0usize;
+    for i in c.pos..c.tokens.len() {
+        if c.punct_at(i, "(") {
+            depth += 1;
+        } else if c.punct_at(i, ")") {
+            depth = depth.saturating_sub(1);
+        } else if depth > 0 {
+            continue;
+        } else if c.is_at(i, "begin") && c.is_at(i + 1, "atomic") {
+            break;
+        } else if c.is_at(i, "security") && c.is_at(i + 1, "definer") {
+            definer = true;
+        } else if c.is_at(i, "set") && c.ident_at(i + 1).as_deref() == Some("search_path") {
+            search_path = true;
+        }
+    }
+    (definer, search_path)
+}
+
+/// `CREATE POLICY name ON table [AS PERMISSIVE|RESTRICTIVE] [FOR cmd] [TO roles]
+/// [USING (expr)] [WITH CHECK (expr)]`, the cursor after the name.
+fn create_policy(mut c: Cursor, name: Name) -> Option<StatementKind> {
+    if !c.eat("on") {
+        return None;
+    }
+    let table = c.name()?;
+    let mut permissive = true;
+    let mut command = PolicyCommand::All;
+    let mut roles = Vec::new();
+    let mut using = None;
+    let mut with_check = None;
+    while !c.at_end() {
+        if c.eat("as") {
+            permissive = !c.is("restrictive");
+            c.pos += 1;
+        } else if c.eat("for") {
+            command = match c.upper_word(c.pos).as_deref() {
+                Some("SELECT") => PolicyCommand::Select,
+                Some("INSERT") => PolicyCommand::Insert,
+                Some("UPDATE") => PolicyCommand::Update,
+                Some("DELETE") => PolicyCommand::Delete,
+                _ => PolicyCommand::All,
+            };
+            c.pos += 1;
+        } else if c.eat("to") {
+            roles = role_list(&mut c, &["using", "with"]);
+        } else if c.eat("using") {
+            using = policy_expr(&mut c);
+        } else if c.eat_seq(&["with", "check"]) {
+            with_check = policy_expr(&mut c);
+        } else {
+            c.pos += 1;
+        }
+    }
+    Some(StatementKind::CreatePolicy {
+        name,
+        table,
+        permissive,
+        command,
+        roles,
+        using,
+        with_check,
+    })
+}
+
+/// Comma-separated roles from the cursor up to one of `stop` (or the end).
+fn role_list(c: &mut Cursor, stop: &[&str]) -> Vec<Role> {
+    let mut roles = Vec::new();
+    while !c.at_end() && !stop.iter().any(|kw| c.is(kw)) {
+        if c.eat_punct(",") {
+            continue;
+        }
+        // `GROUP role` is old syntax for a role.
+        if c.is("group") && c.ident_at(c.pos + 1).is_some() && !c.punct_at(c.pos + 1, ",") {
+            c.pos += 1;
+        }
+        match (c.ident_at(c.pos), c.tokens.get(c.pos)) {
+            (Some(name), Some(token)) => roles.push(Role {
+                name,
+                span: token.range.clone(),
+            }),
+            _ => break,
+        }
+        c.pos += 1;
+    }
+    roles
+}
+
+/// A parenthesised policy expression at the cursor (the cursor moves past it).
+fn policy_expr(c: &mut Cursor) -> Option<PolicyExpr> {
+    let open = c.pos;
+    if !c.punct_at(open, "(") {
+        return None;
+    }
+    c.skip_parens();
+    let close = c.pos.checked_sub(1)?;
+    if close <= open + 1 {
+        return None;
+    }
+    let (mut first, mut last) = (open + 1, close - 1);
+    // Redundant parentheses around the whole expression: `((true))`.
+    while c.punct_at(first, "(") && c.punct_at(last, ")") && last > first + 1 {
+        let mut inner = *c;
+        inner.pos = first;
+        inner.skip_parens();
+        if inner.pos != last + 1 {
+            break;
+        }
+        first += 1;
+        last -= 1;
+    }
+    let text = |i: usize| c.slice(i).to_ascii_lowercase();
+    let always_true = match last + 1 - first {
+        1 => text(first) == "true",
+        3 => {
+            c.punct_at(first + 1, "=")
+                && text(first) == text(last)
+                && c.tokens[first].kind == TokenKind::Number
+        }
+        _ => false,
+    };
+    Some(PolicyExpr {
+        span: c.tokens[first].range.start..c.tokens[last].range.end,
+        always_true,
+    })
+}
+
+/// `ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA s, ...] GRANT ... ON TABLES|... TO ...`.
+fn alter_default_privileges(mut c: Cursor) -> StatementKind {
+    let Some(grant_at) = c.find_top_level("grant") else {
+        return StatementKind::Other {
+            keyword: "ALTER DEFAULT".into(),
+        };
+    };
+    let mut schemas = Vec::new();
+    if let Some(in_at) = (c.pos..grant_at).find(|&i| c.is_at(i, "in") && c.is_at(i + 1, "schema")) {
+        let list = c.restricted(&(in_at + 2..grant_at));
+        for item in list.top_level_items() {
+            let mut item_cursor = list.restricted(&item);
+            if let Some(name) = item_cursor.name() {
+                schemas.push(name);
+            }
+        }
+    }
+    c.pos = grant_at + 1;
+    grant(c, schemas, true)
+}
+
+/// `GRANT privileges ON objects TO roles` or `GRANT role TO role`, the cursor after `GRANT`.
+/// `default_schemas` are the schemas of `ALTER DEFAULT PRIVILEGES ... IN SCHEMA`.
+fn grant(mut c: Cursor, default_schemas: Vec<Name>, default_privileges: bool) -> StatementKind {
+    let other = || StatementKind::Other {
+        keyword: "GRANT".into(),
+    };
+    let Some(to_at) = c.find_top_level("to") else {
+        return other();
+    };
+    let on_at = c.find_top_level("on").filter(|&i| i < to_at);
+    let privileges_end = on_at.unwrap_or(to_at);
+    let privileges: Vec<String> = c
+        .restricted(&(c.pos..privileges_end))
+        .top_level_items()
+        .iter()
+        .filter_map(|item| {
+            let item_cursor = c.restricted(&(c.pos + item.start..c.pos + item.end));
+            match on_at {
+                Some(_) => item_cursor.upper_word(0),
+                None => item_cursor.ident_at(0),
+            }
+        })
+        .collect();
+    let mut objects = Vec::new();
+    let target = match on_at {
+        None => GrantTarget::Membership,
+        Some(on_at) => {
+            c.pos = on_at + 1;
+            let target = if c.eat("all") {
+                let object = grant_class(&mut c);
+                c.eat_seq(&["in", "schema"]);
+                GrantTarget::AllInSchema(object)
+            } else if default_privileges {
+                GrantTarget::AllInSchema(grant_class(&mut c))
+            } else {
+                GrantTarget::Objects(grant_object(&mut c))
+            };
+            let list = c.restricted(&(c.pos..to_at));
+            for item in list.top_level_items() {
+                let mut item_cursor = list.restricted(&item);
+                if let Some(name) = item_cursor.name() {
+                    objects.push(name);
+                }
+            }
+            target
+        }
+    };
+    if default_privileges {
+        objects = default_schemas;
+    }
+    c.pos = to_at + 1;
+    let roles = role_list(&mut c, &["with", "granted"]);
+    StatementKind::Grant {
+        privileges,
+        target,
+        objects,
+        roles,
+        default_privileges,
+    }
+}
+
+/// The object class of `ON ALL <class> IN SCHEMA` and of default privileges.
+fn grant_class(c: &mut Cursor) -> ObjectType {
+    let class = match c.upper_word(c.pos).as_deref() {
+        Some("TABLES") => ObjectType::Table,
+        Some("SEQUENCES") => ObjectType::Sequence,
+        Some("FUNCTIONS") => ObjectType::Function,
+        Some("PROCEDURES" | "ROUTINES") => ObjectType::Procedure,
+        Some("TYPES") => ObjectType::Type,
+        Some("SCHEMAS") => ObjectType::Schema,
+        _ => return ObjectType::Other,
+    };
+    c.pos += 1;
+    class
+}
+
+/// The object type after `GRANT ... ON` (a table when none is written).
+fn grant_object(c: &mut Cursor) -> ObjectType {
+    if c.eat("table") {
+        return ObjectType::Table;
+    }
+    for (keyword, object) in [
+        ("sequence", ObjectType::Sequence),
+        ("function", ObjectType::Function),
+        ("procedure", ObjectType::Procedure),
+        ("routine", ObjectType::Procedure),
+        ("schema", ObjectType::Schema),
+        ("database", ObjectType::Database),
+        ("type", ObjectType::Type),
+        ("domain", ObjectType::Domain),
+    ] {
+        if c.eat(keyword) {
+            return object;
+        }
+    }
+    // LANGUAGE, FOREIGN DATA WRAPPER, FOREIGN SERVER, TABLESPACE, LARGE OBJECT, PARAMETER.
+    if ["language", "foreign", "tablespace", "large", "parameter"]
+        .iter()
+        .any(|kw| c.is(kw))
+    {
+        return ObjectType::Other;
+    }
+    ObjectType::Table
 }
 
 /// The body of a CREATE FUNCTION/PROCEDURE in plpgsql or sql: the string after `AS`, or the
@@ -850,5 +1156,129 @@ pub fn string_contents(text: &str, token: &Token) -> Option<(Range<usize>, Optio
             Some((start..token.range.start + inner_end, decoded))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexer::tokenize;
+
+    fn kind(sql: &str) -> StatementKind {
+        let tokens: Vec<Token> = tokenize(sql, 0, Dialect::Postgres)
+            .into_iter()
+            .filter(|t| !t.is_trivia())
+            .collect();
+        classify(&tokens, sql, Dialect::Postgres).kind
+    }
+
+    #[test]
+    fn reads_policies() {
+        let sql = r#"create policy "p" on public.t as restrictive for update to anon, "Admin" using ((true)) with check (1 = 1)"#;
+        let StatementKind::CreatePolicy {
+            name,
+            table,
+            permissive,
+            command,
+            roles,
+            using: Some(using),
+            with_check: Some(check),
+        } = kind(sql)
+        else {
+            panic!("not a policy");
+        };
+        assert_eq!(
+            (name.name.as_str(), table.to_string()),
+            ("p", "public.t".into())
+        );
+        assert!(!permissive);
+        assert_eq!(command, PolicyCommand::Update);
+        let names: Vec<_> = roles.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["anon", "Admin"]);
+        assert_eq!(&sql[using.span.clone()], "true");
+        assert!(using.always_true && check.always_true);
+        assert!(matches!(
+            kind("create policy p on t using (a = 1)"),
+            StatementKind::CreatePolicy {
+                using: Some(PolicyExpr {
+                    always_true: false,
+                    ..
+                }),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn reads_grants() {
+        let StatementKind::Grant {
+            privileges,
+            target,
+            objects,
+            roles,
+            default_privileges,
+        } = kind(
+            "grant select, update (a, b) on table a, s.b to public, group x with grant option",
+        )
+        else {
+            panic!("not a grant");
+        };
+        assert_eq!(privileges, ["SELECT", "UPDATE"]);
+        assert_eq!(target, GrantTarget::Objects(ObjectType::Table));
+        assert_eq!(objects.len(), 2);
+        let names: Vec<_> = roles.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["public", "x"]);
+        assert!(!default_privileges);
+        assert!(matches!(
+            kind("alter default privileges for role postgres in schema api grant all on tables to anon"),
+            StatementKind::Grant { target: GrantTarget::AllInSchema(ObjectType::Table), default_privileges: true, ref objects, .. } if objects[0].name == "api"
+        ));
+        assert!(matches!(
+            kind("grant execute on function f(int, text) to authenticated"),
+            StatementKind::Grant { target: GrantTarget::Objects(ObjectType::Function), ref objects, .. } if objects[0].name == "f"
+        ));
+        assert!(matches!(
+            kind("grant service_role to authenticated"),
+            StatementKind::Grant {
+                target: GrantTarget::Membership,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn reads_function_options_outside_the_body() {
+        let definer = |sql: &str| match kind(sql) {
+            StatementKind::CreateFunction {
+                security_definer,
+                sets_search_path,
+                ..
+            } => (security_definer, sets_search_path),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            definer("create function f() returns int as $$ set search_path = x; $$ language plpgsql security definer"),
+            (true, false)
+        );
+        assert_eq!(
+            definer("create function f(a text default 'security definer') returns int language sql set search_path from current as 'select 1'"),
+            (false, true)
+        );
+    }
+
+    #[test]
+    fn reads_create_table_flags_and_drop_policy_table() {
+        assert!(matches!(
+            kind("create global temporary table if not exists t (a int)"),
+            StatementKind::CreateTable {
+                temporary: true,
+                if_not_exists: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            kind("drop policy if exists p on s.t"),
+            StatementKind::Drop { on: Some(ref t), .. } if t.to_string() == "s.t"
+        ));
     }
 }

@@ -171,6 +171,56 @@ impl ActionKind {
     }
 }
 
+/// The command a policy applies to (`FOR ...`; `ALL` when absent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyCommand {
+    All,
+    Select,
+    Insert,
+    Update,
+    Delete,
+}
+
+impl PolicyCommand {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyCommand::All => "all",
+            PolicyCommand::Select => "select",
+            PolicyCommand::Insert => "insert",
+            PolicyCommand::Update => "update",
+            PolicyCommand::Delete => "delete",
+        }
+    }
+}
+
+/// A role named in `TO ...`, normalized like identifiers (`PUBLIC` is `public`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Role {
+    pub name: String,
+    pub span: Range<usize>,
+}
+
+/// A policy's `USING` or `WITH CHECK` expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyExpr {
+    /// The expression inside the parentheses.
+    pub span: Range<usize>,
+    /// The expression is a constant true (`true`, `(true)`, `1 = 1`): every row passes.
+    pub always_true: bool,
+}
+
+/// What a GRANT grants on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantTarget {
+    /// `ON [TABLE|FUNCTION|SCHEMA|...] names` (tables when no object type is written).
+    Objects(ObjectType),
+    /// `ON ALL TABLES|SEQUENCES|FUNCTIONS IN SCHEMA s`, or the object class of
+    /// `ALTER DEFAULT PRIVILEGES ... ON TABLES|...`.
+    AllInSchema(ObjectType),
+    /// `GRANT role TO role`: membership in the roles listed as privileges.
+    Membership,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransactionControl {
     Begin,
@@ -181,16 +231,52 @@ pub enum TransactionControl {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatementKind {
+    /// `CREATE [TEMP|UNLOGGED] TABLE`, including `AS SELECT`, `(LIKE x)` and `PARTITION OF p`.
     CreateTable {
         table: Name,
+        temporary: bool,
+        if_not_exists: bool,
     },
     CreateIndex {
         name: Option<Name>,
         table: Name,
         concurrently: bool,
     },
-    /// CREATE of anything else (view, function, type, schema, policy, ...). `on` is the
-    /// table of a policy or trigger.
+    /// `CREATE POLICY name ON table [AS PERMISSIVE|RESTRICTIVE] [FOR cmd] [TO roles]
+    /// [USING (...)] [WITH CHECK (...)]`.
+    CreatePolicy {
+        name: Name,
+        table: Name,
+        permissive: bool,
+        command: PolicyCommand,
+        /// Empty when there is no `TO` clause (the policy applies to PUBLIC).
+        roles: Vec<Role>,
+        using: Option<PolicyExpr>,
+        with_check: Option<PolicyExpr>,
+    },
+    /// `CREATE [OR REPLACE] FUNCTION|PROCEDURE`, with what its options (outside the body) say.
+    CreateFunction {
+        object: ObjectType,
+        name: Option<Name>,
+        security_definer: bool,
+        /// A `SET search_path` option (`= ...`, `TO ...` or `FROM CURRENT`).
+        sets_search_path: bool,
+        /// `RETURNS trigger|event_trigger`: only ever called by the server, never directly.
+        returns_trigger: bool,
+    },
+    /// `GRANT ... TO roles` and `ALTER DEFAULT PRIVILEGES ... GRANT ... TO roles`.
+    Grant {
+        /// Upper-case privilege words (`SELECT`, `ALL`, `EXECUTE`, ...); for a role membership
+        /// grant, the granted roles' names.
+        privileges: Vec<String>,
+        target: GrantTarget,
+        /// The objects named after `ON` (or the schemas of `ALL ... IN SCHEMA`).
+        objects: Vec<Name>,
+        roles: Vec<Role>,
+        default_privileges: bool,
+    },
+    /// CREATE of anything else (view, type, schema, trigger, ...). `on` is the table of a
+    /// trigger or rule.
     Create {
         object: ObjectType,
         name: Option<Name>,
@@ -199,6 +285,8 @@ pub enum StatementKind {
     Drop {
         object: ObjectType,
         names: Vec<Name>,
+        /// The table of `DROP POLICY|TRIGGER|RULE name ON table`.
+        on: Option<Name>,
         if_exists: bool,
         cascade: bool,
     },
@@ -254,7 +342,7 @@ pub enum StatementKind {
 macro_rules! statement_names {
     ($kind:expr) => {
         match $kind {
-            StatementKind::CreateTable { table }
+            StatementKind::CreateTable { table, .. }
             | StatementKind::Delete { table, .. }
             | StatementKind::Update { table, .. }
             | StatementKind::AlterTable { table, .. } => vec![table],
@@ -262,7 +350,10 @@ macro_rules! statement_names {
                 name.into_iter().chain(std::iter::once(table)).collect()
             }
             StatementKind::Create { name, on, .. } => name.into_iter().chain(on).collect(),
-            StatementKind::Drop { names, .. } => names.into_iter().collect(),
+            StatementKind::CreatePolicy { name, table, .. } => vec![name, table],
+            StatementKind::CreateFunction { name, .. } => name.into_iter().collect(),
+            StatementKind::Grant { objects, .. } => objects.into_iter().collect(),
+            StatementKind::Drop { names, on, .. } => names.into_iter().chain(on).collect(),
             StatementKind::Truncate { tables, .. } => tables.into_iter().collect(),
             StatementKind::Insert { table } => table.into_iter().collect(),
             StatementKind::Rename { name, to, .. } => vec![name, to],
@@ -290,7 +381,11 @@ impl StatementKind {
         match self {
             StatementKind::CreateTable { .. } => "create table".into(),
             StatementKind::CreateIndex { .. } => "create index".into(),
-            StatementKind::Create { object, .. } => format!("create {}", object.as_str()),
+            StatementKind::Create { object, .. } | StatementKind::CreateFunction { object, .. } => {
+                format!("create {}", object.as_str())
+            }
+            StatementKind::CreatePolicy { .. } => "create policy".into(),
+            StatementKind::Grant { .. } => "grant".into(),
             StatementKind::Drop { object, .. } => format!("drop {}", object.as_str()),
             StatementKind::AlterTable { .. } => "alter table".into(),
             StatementKind::Rename { object, .. } => format!("rename {}", object.as_str()),

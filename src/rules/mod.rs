@@ -19,9 +19,16 @@ mod drop_database;
 mod drop_object;
 mod drop_schema;
 mod drop_table;
+mod grant_to_public_role;
 mod invalid_suppression;
 mod parse_error;
+mod permissive_policy;
+mod policy_without_rls;
 mod rename;
+mod rls_disabled;
+mod rls_without_policy;
+mod security_definer_search_path;
+mod table_without_rls;
 mod truncate;
 mod unused_suppression;
 mod update_without_where;
@@ -41,6 +48,13 @@ pub static REGISTRY: &[&Rule] = &[
     &column_type_change::RULE,
     &drop_constraint::RULE,
     &clickhouse_mutation::RULE,
+    &table_without_rls::RULE,
+    &rls_without_policy::RULE,
+    &rls_disabled::RULE,
+    &policy_without_rls::RULE,
+    &permissive_policy::RULE,
+    &security_definer_search_path::RULE,
+    &grant_to_public_role::RULE,
     &parse_error::RULE,
     &unused_suppression::RULE,
     &invalid_suppression::RULE,
@@ -353,6 +367,14 @@ pub struct ChangeSetContext<'a> {
 impl ChangeSetContext<'_> {
     pub fn in_change_set(&self, migration: MigrationIndex) -> bool {
         self.change_set.contains(self.migration, migration)
+    }
+
+    /// The migrations of the change set.
+    pub fn migrations(&self) -> Vec<MigrationIndex> {
+        match self.change_set {
+            ChangeSet::EachMigration => vec![self.migration],
+            ChangeSet::Migrations(list) => list.clone(),
+        }
     }
 }
 
