@@ -133,8 +133,11 @@ mod tests {
         assert_eq!(codes(&["MT"], &[]), ["MT001", "MT002", "MT003"]);
         assert_eq!(codes(&["DS01"], &[]), ["DS010", "DS011", "DS012", "DS013"]);
         assert_eq!(codes(&["meta"], &["MT002", "MT003"]), ["MT001"]);
-        assert_eq!(codes(&[], &["destructive", "MT002", "MT003"]), ["MT001"]);
-        assert_eq!(codes(&["all"], &["DS", "MT"]), Vec::<&str>::new());
+        assert_eq!(
+            codes(&[], &["destructive", "reversibility", "MT002", "MT003"]),
+            ["MT001"]
+        );
+        assert_eq!(codes(&["all"], &["DS", "RV", "MT"]), Vec::<&str>::new());
     }
 
     #[test]

@@ -19,7 +19,10 @@ mod drop_database;
 mod drop_object;
 mod drop_schema;
 mod drop_table;
+mod empty_down_migration;
 mod invalid_suppression;
+mod missing_down_migration;
+mod missing_rollback_note;
 mod parse_error;
 mod rename;
 mod truncate;
@@ -41,6 +44,9 @@ pub static REGISTRY: &[&Rule] = &[
     &column_type_change::RULE,
     &drop_constraint::RULE,
     &clickhouse_mutation::RULE,
+    &missing_down_migration::RULE,
+    &empty_down_migration::RULE,
+    &missing_rollback_note::RULE,
     &parse_error::RULE,
     &unused_suppression::RULE,
     &invalid_suppression::RULE,
