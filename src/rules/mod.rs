@@ -13,6 +13,7 @@ mod cascade;
 mod clickhouse_mutation;
 mod column_type_change;
 mod delete_without_where;
+mod down_not_reversing;
 mod drop_column;
 mod drop_constraint;
 mod drop_database;
@@ -46,6 +47,7 @@ pub static REGISTRY: &[&Rule] = &[
     &clickhouse_mutation::RULE,
     &missing_down_migration::RULE,
     &empty_down_migration::RULE,
+    &down_not_reversing::RULE,
     &missing_rollback_note::RULE,
     &parse_error::RULE,
     &unused_suppression::RULE,
