@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
         category: Category::Reversibility,
         default_severity: Severity::Warning,
         summary: "framework without down files: no `-- rollback:` comment describing the reversal",
-        what_it_does: "Flags a migration with at least one statement that changes something but no comment starting with `rollback:` (`-- rollback: ...` or `/* rollback: ... */`, any case, spaces allowed around the word). Applies where `reversibility` is `rollback-note`: by default Supabase and plain SQL migrations, which have no down files; Prisma and Atlas only when configured.",
+        what_it_does: "Flags a migration with at least one statement that changes something but no rollback note: a comment `-- rollback: ...` or `/* rollback: ... */` (any case, spaces allowed around the word), or a comment heading that names the rollback before a colon on the same line, such as `-- To rollback:` or `-- Rollback instructions:`. Applies where `reversibility` is `rollback-note`: by default Supabase and plain SQL migrations, which have no down files; Prisma and Atlas only when configured.",
         why_is_this_bad: "Without down files, the only way back from a bad deploy is SQL written by hand during the incident. A short note written with the migration, while its author still knows what it does, turns that into a reviewed, copy-and-paste step.",
         example: "-- supabase/migrations/20240101000000_add_invoices.sql\nCREATE TABLE invoices (id bigint PRIMARY KEY, total numeric NOT NULL);",
         use_instead: "-- supabase/migrations/20240101000000_add_invoices.sql\nCREATE TABLE invoices (id bigint PRIMARY KEY, total numeric NOT NULL);\n-- rollback: DROP TABLE invoices;",
@@ -41,7 +41,9 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Located>) {
     });
 }
 
-/// `-- rollback: ...` or `/* rollback: ... */`, any case, whitespace allowed around the word.
+/// `-- rollback: ...` or `/* rollback: ... */`, any case, whitespace allowed around the word;
+/// also a heading that names the rollback before its colon on the same line, as written in
+/// the wild: `-- To rollback:`, `-- Rollback instructions (if needed):`, `-- Roll back plan:`.
 fn is_rollback_note(comment: &str) -> bool {
     let Some(body) = comment
         .strip_prefix("--")
@@ -49,12 +51,20 @@ fn is_rollback_note(comment: &str) -> bool {
     else {
         return false;
     };
-    let body = body.trim_start();
-    body.get(..8)
-        .is_some_and(|w| w.eq_ignore_ascii_case("rollback"))
-        && body
-            .get(8..)
-            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    let lower = body.to_ascii_lowercase();
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    ["rollback", "roll back"].iter().any(|word| {
+        lower.match_indices(word).any(|(at, _)| {
+            let before = lower[..at].chars().next_back();
+            let rest = &lower[at + word.len()..];
+            let line = rest.split('\n').next().unwrap_or("");
+            // A colon soon after the word, on its line: a heading, not prose such as
+            // "-- hack to rollback the insert" or "-- Note: this would prevent rollback."
+            !before.is_some_and(is_word)
+                && !rest.starts_with(is_word)
+                && line.find(':').is_some_and(|colon| colon <= 40)
+        })
+    })
 }
 
 #[cfg(test)]
@@ -68,8 +78,17 @@ mod tests {
         assert!(is_rollback_note("-- Rollback : steps below"));
         assert!(is_rollback_note("/* rollback:\n DROP TABLE t; */"));
         assert!(!is_rollback_note("-- rollback DROP TABLE t"));
-        assert!(!is_rollback_note("-- how to roll back: drop t"));
+        assert!(is_rollback_note("-- how to roll back: drop t"));
         assert!(!is_rollback_note("-- rollbacks: none"));
         assert!(!is_rollback_note("-- é"));
+        assert!(is_rollback_note("-- To rollback:"));
+        assert!(is_rollback_note("-- Rollback instructions (if needed):"));
+        assert!(!is_rollback_note(
+            "-- hack to rollback the successful insert"
+        ));
+        assert!(!is_rollback_note(
+            "-- Note: This is commented out as it would prevent rollback."
+        ));
+        assert!(!is_rollback_note("-- rollback\n-- then: something"));
     }
 }
