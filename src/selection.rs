@@ -134,10 +134,16 @@ mod tests {
         assert_eq!(codes(&["DS01"], &[]), ["DS010", "DS011", "DS012", "DS013"]);
         assert_eq!(codes(&["meta"], &["MT002", "MT003"]), ["MT001"]);
         assert_eq!(
-            codes(&[], &["destructive", "security", "MT002", "MT003"]),
+            codes(
+                &[],
+                &["destructive", "reversibility", "security", "MT002", "MT003"]
+            ),
             ["MT001"]
         );
-        assert_eq!(codes(&["all"], &["DS", "SC", "MT"]), Vec::<&str>::new());
+        assert_eq!(
+            codes(&["all"], &["DS", "RV", "SC", "MT"]),
+            Vec::<&str>::new()
+        );
     }
 
     #[test]

@@ -55,12 +55,12 @@ fn plain_repo() -> tempfile::TempDir {
     write(
         dir.path(),
         "sql/001_init.sql",
-        b"CREATE TABLE users (id int, email text);\n",
+        b"CREATE TABLE users (id int, email text);\n-- rollback: DROP TABLE users;\n",
     );
     write(
         dir.path(),
         "sql/002_drop.sql",
-        b"DROP TABLE users;\nALTER TABLE orders RENAME COLUMN a TO b;\n",
+        b"DROP TABLE users;\nALTER TABLE orders RENAME COLUMN a TO b;\n-- rollback: restore users from the backup\n",
     );
     dir
 }

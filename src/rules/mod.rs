@@ -13,14 +13,18 @@ mod cascade;
 mod clickhouse_mutation;
 mod column_type_change;
 mod delete_without_where;
+mod down_not_reversing;
 mod drop_column;
 mod drop_constraint;
 mod drop_database;
 mod drop_object;
 mod drop_schema;
 mod drop_table;
+mod empty_down_migration;
 mod grant_to_public_role;
 mod invalid_suppression;
+mod missing_down_migration;
+mod missing_rollback_note;
 mod parse_error;
 mod permissive_policy;
 mod policy_without_rls;
@@ -48,6 +52,10 @@ pub static REGISTRY: &[&Rule] = &[
     &column_type_change::RULE,
     &drop_constraint::RULE,
     &clickhouse_mutation::RULE,
+    &missing_down_migration::RULE,
+    &empty_down_migration::RULE,
+    &down_not_reversing::RULE,
+    &missing_rollback_note::RULE,
     &table_without_rls::RULE,
     &rls_without_policy::RULE,
     &rls_disabled::RULE,
