@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
         category: Category::Reversibility,
         default_severity: Severity::Warning,
         summary: "down does not undo what up created (table, column, index, policy)",
-        what_it_does: "Compares a migration's up and down statically (where `reversibility` is `down-file` and the down is not empty). It flags (1) every table, column added to an existing table, named index, type and policy that the up migration creates and still has at the end, but that the down migration does not drop: dropping a table covers its columns, indexes and policies, dropping a schema covers everything in it; and (2) every table, column, index and type that the down migration drops although the up migration did not create it. Statements in `DO` blocks count, function bodies do not. Names match when equal, where an unqualified name also matches a schema-qualified one (the search path may differ). Policies are matched by name only, because the model does not carry the table of a `DROP POLICY`. Names the up or the down renames, objects the down re-creates, and objects of a kind the up creates under a name computed at run time are not reported as dropped without being created.",
+        what_it_does: "Compares a migration's up and down statically (where `reversibility` is `down-file` and the down is not empty). It flags (1) every table, column added to an existing table, named index, type and policy that the up migration creates and still has at the end, but that the down migration does not drop: dropping a table covers its columns, indexes and policies, dropping a schema covers everything in it; and (2) every table, column, index and type that the down migration drops although the up migration did not create it. Statements in `DO` blocks count, function bodies do not. Names match when equal, where an unqualified name also matches a schema-qualified one (the search path may differ). A policy matches a `DROP POLICY` of the same name on the same table. Names the up or the down renames, objects the down re-creates, and objects of a kind the up creates under a name computed at run time are not reported as dropped without being created.",
         why_is_this_bad: "A down migration that leaves objects behind makes the next up fail (`relation already exists`) or run against a schema it does not expect; one that drops more than the up created deletes data that the previous version of the application still needs, at the worst moment: during a rollback.",
         example: "-- 000042_billing.up.sql\nCREATE TABLE invoices (id bigint PRIMARY KEY);\nALTER TABLE accounts ADD COLUMN plan text;\n\n-- 000042_billing.down.sql\nDROP TABLE invoices;\nDROP TABLE orders;",
         use_instead: "-- 000042_billing.down.sql\nALTER TABLE accounts DROP COLUMN plan;\nDROP TABLE invoices;",
@@ -193,6 +193,9 @@ impl<'a> Up<'a> {
                 // Postgres picks the name; the down cannot name it either.
                 None => self.computed.push(Kind::Index),
             },
+            StatementKind::CreatePolicy { name, table, .. } => {
+                self.create(Kind::Policy, name.clone(), Some(table.clone()), text)
+            }
             StatementKind::Create { object, name, on } => {
                 let kind = match object {
                     ObjectType::Type => Kind::Type,
@@ -313,7 +316,9 @@ impl<'a> Down<'a> {
             created_by: "",
         };
         match &statement.kind {
-            StatementKind::Drop { object, names, .. } => {
+            StatementKind::Drop {
+                object, names, on, ..
+            } => {
                 if *object == ObjectType::Schema {
                     self.schemas.extend(names.iter().map(|n| n.name.clone()));
                 } else if matches!(object, ObjectType::View | ObjectType::MaterializedView) {
@@ -322,8 +327,11 @@ impl<'a> Down<'a> {
                     if names.is_empty() {
                         self.computed.push(kind);
                     }
-                    let objects: Vec<Object> =
-                        names.iter().map(|n| dropped(kind, n, None)).collect();
+                    // `DROP POLICY p ON t` names the policy's table.
+                    let objects: Vec<Object> = names
+                        .iter()
+                        .map(|n| dropped(kind, n, on.as_ref()))
+                        .collect();
                     self.drops.extend(objects);
                 }
             }
@@ -426,6 +434,8 @@ impl<'a> Down<'a> {
                     (Kind::Column, Some(a), Some(b)) => {
                         same(a, b) || renamed.iter().any(|r| same(r, a) || same(r, b))
                     }
+                    // Policy names are per table.
+                    (Kind::Policy, Some(a), Some(b)) => same(a, b),
                     _ => true,
                 }
         })
