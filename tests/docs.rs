@@ -49,3 +49,27 @@ fn no_rule_page_without_a_rule() {
             .join(", ")
     );
 }
+
+#[test]
+fn readme_rule_table_lists_every_rule_as_registered() {
+    let readme =
+        fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README.md");
+    let missing: Vec<String> = sqlgate::rules::REGISTRY
+        .iter()
+        .map(|r| {
+            format!(
+                "| {} | {} | {} | {} |",
+                r.meta.code,
+                r.meta.name,
+                r.meta.default_severity.as_str(),
+                r.meta.summary
+            )
+        })
+        .filter(|row| !readme.contains(row.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "README.md's rule table lacks or misstates:\n{}",
+        missing.join("\n")
+    );
+}
