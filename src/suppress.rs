@@ -132,6 +132,13 @@ fn parse_directive(text: &str, start: usize, end: usize) -> Result<(bool, Vec<En
     let file_wide = match verb.to_ascii_lowercase().as_str() {
         "ignore" => false,
         "ignore-file" => true,
+        "" => {
+            return Err(Violation::new(
+                start.saturating_sub(PREFIX.len())..start,
+                "empty suppression `sqlgate:`",
+                "write `-- sqlgate: ignore RULE -- reason` or `-- sqlgate: ignore-file RULE -- reason`",
+            ));
+        }
         other => {
             let hint = VERBS
                 .iter()
@@ -241,6 +248,7 @@ mod tests {
                 "ignroe",
             ),
             ("-- sqlgate: ignore -- r", "names no rule", "ignore"),
+            ("-- sqlgate:", "empty suppression", "sqlgate:"),
         ];
         for (text, message, at) in cases {
             let comment = std::iter::once(0..text.len()).collect::<Vec<_>>();
@@ -249,6 +257,19 @@ mod tests {
             let v = &parsed.invalid[0];
             assert!(v.message.contains(message), "{text}: {}", v.message);
             assert_eq!(&text[v.span.clone()], at, "{text}");
+        }
+    }
+
+    #[test]
+    fn multibyte_reasons_and_missing_spaces_are_fine() {
+        for text in [
+            "-- sqlgate: ignore DS001 -- café ✓",
+            "--sqlgate:ignore DS001,,truncate -- ok ✓",
+        ] {
+            let comment = std::iter::once(0..text.len()).collect::<Vec<_>>();
+            let parsed = parse(text, &comment, &[]);
+            assert!(parsed.invalid.is_empty(), "{text}: {:?}", parsed.invalid);
+            assert_eq!(parsed.directives.len(), 1, "{text}");
         }
     }
 
