@@ -13,8 +13,8 @@ use crate::finding::{Finding, GateSummary, RunError, RunReport, Severity};
 use crate::lexer::Dialect;
 use crate::model::{ParseStatus, Statement, StatementKind};
 use crate::rules::{
-    ChangeSet, ChangeSetContext, Check, DownView, MigrationContext, RlsMode, Rule, RuleContext,
-    SectionView, Settings, Violation,
+    ChangeSet, ChangeSetContext, Check, DownView, Located, MigrationContext, RlsMode, Rule,
+    RuleContext, SectionView, Settings, Violation,
 };
 use crate::source::LineIndex;
 use crate::suppress;
@@ -242,6 +242,20 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             _ => None,
         })
         .collect();
+    let migration_rules: Vec<_> = rules
+        .iter()
+        .filter_map(|r| match r.check {
+            Check::Migration(f) => Some((*r, f)),
+            _ => None,
+        })
+        .collect();
+    let change_set_rules: Vec<_> = rules
+        .iter()
+        .filter_map(|r| match r.check {
+            Check::ChangeSet(f) => Some((*r, f)),
+            _ => None,
+        })
+        .collect();
     for (s, set) in sets.iter().enumerate() {
         let changed: Vec<usize> = set
             .migrations
@@ -319,17 +333,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                         dialect: set.dialect,
                         settings,
                     };
-                    for rule in rules {
-                        if let Check::Migration(f) = rule.check {
-                            let mut found = Vec::new();
-                            f(&ctx, &mut found);
-                            raw.extend(
-                                found
-                                    .into_iter()
-                                    .map(|l| Raw::new(rule, l.file, l.violation)),
-                            );
-                        }
-                    }
+                    run_located(&migration_rules, &ctx, &mut raw);
                 }
             }
             // A change set ends after each checked migration, or after the last one.
@@ -349,17 +353,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                     settings,
                     rls_applies: rls,
                 };
-                for rule in rules {
-                    if let Check::ChangeSet(f) = rule.check {
-                        let mut found = Vec::new();
-                        f(&ctx, &mut found);
-                        raw.extend(
-                            found
-                                .into_iter()
-                                .map(|l| Raw::new(rule, l.file, l.violation)),
-                        );
-                    }
-                }
+                run_located(&change_set_rules, &ctx, &mut raw);
             }
         }
     }
@@ -546,6 +540,19 @@ fn count(stats: &mut Stats, statements: &[Statement]) {
 }
 
 type StatementCheck = fn(&Statement, &RuleContext, &mut Vec<Violation>);
+
+/// Runs migration or change-set rules, whose violations name their file.
+fn run_located<C>(
+    rules: &[(&'static Rule, fn(&C, &mut Vec<Located>))],
+    ctx: &C,
+    raw: &mut Vec<Raw>,
+) {
+    let mut found = Vec::new();
+    for &(rule, check) in rules {
+        check(ctx, &mut found);
+        raw.extend(found.drain(..).map(|l| Raw::new(rule, l.file, l.violation)));
+    }
+}
 
 fn run_rules(
     rules: &[(&'static Rule, StatementCheck)],
