@@ -541,12 +541,11 @@ fn count(stats: &mut Stats, statements: &[Statement]) {
 
 type StatementCheck = fn(&Statement, &RuleContext, &mut Vec<Violation>);
 
+/// A migration or change-set rule's check, over its context `C`.
+type LocatedCheck<C> = fn(&C, &mut Vec<Located>);
+
 /// Runs migration or change-set rules, whose violations name their file.
-fn run_located<C>(
-    rules: &[(&'static Rule, fn(&C, &mut Vec<Located>))],
-    ctx: &C,
-    raw: &mut Vec<Raw>,
-) {
+fn run_located<C>(rules: &[(&'static Rule, LocatedCheck<C>)], ctx: &C, raw: &mut Vec<Raw>) {
     let mut found = Vec::new();
     for &(rule, check) in rules {
         check(ctx, &mut found);
