@@ -261,3 +261,37 @@ fn rls_is_judged_over_the_whole_change_set_and_the_history() {
         [("20240102000000_tags.sql".to_string(), "SC001".to_string())]
     );
 }
+
+#[test]
+fn count_suppressed_false_lets_suppressed_findings_skip_the_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "sql/001_drop.sql",
+        "-- rollback: restore legacy from the backup in OPS-1\n\
+         -- sqlgate: ignore drop-table -- archived in OPS-1\n\
+         DROP TABLE legacy;\n",
+    );
+    let gate = |config: Option<&str>| {
+        if let Some(config) = config {
+            write(root, "sqlgate.toml", config);
+        }
+        let out = sqlgate(root)
+            .args(["check", "sql", "--format", "json"])
+            .output()
+            .unwrap();
+        let report = json(&out.stdout);
+        (
+            report["gate"]["required"].as_bool().unwrap(),
+            report["findings"][0]["gate"].as_bool().unwrap(),
+            out.status.code(),
+        )
+    };
+    // Suppressed: the run passes, but by default the gate is still required.
+    assert_eq!(gate(None), (true, true, Some(0)));
+    assert_eq!(
+        gate(Some("[gate]\ncount-suppressed = false\n")),
+        (false, false, Some(0))
+    );
+}
