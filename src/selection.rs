@@ -80,6 +80,25 @@ pub fn suggest(input: &str) -> Option<String> {
         })
 }
 
+/// The closest candidate, if it is close enough to be a typo.
+pub fn nearest(input: &str, candidates: &[&str]) -> Option<String> {
+    let input = input.to_ascii_lowercase();
+    candidates
+        .iter()
+        .map(|c| {
+            // An abbreviation (`warn` for `warning`) is as good as a one-letter typo.
+            let distance = if c.starts_with(&input) && input.len() >= 3 {
+                1
+            } else {
+                edit_distance(&input, c)
+            };
+            (distance, *c)
+        })
+        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
+        .min()
+        .map(|(_, c)| c.to_string())
+}
+
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();

@@ -140,9 +140,7 @@ fn parse_directive(text: &str, start: usize, end: usize) -> Result<(bool, Vec<En
             ));
         }
         other => {
-            let hint = VERBS
-                .iter()
-                .min_by_key(|v| crate::selection::edit_distance(other, v))
+            let hint = crate::selection::nearest(other, &VERBS)
                 .map(|v| format!("; did you mean `{v}`?"))
                 .unwrap_or_default();
             return Err(Violation::new(

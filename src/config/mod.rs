@@ -11,7 +11,7 @@ use crate::engine::FileRules;
 use crate::finding::Severity;
 use crate::lexer::Dialect;
 use crate::rules::{DownExpectation, RlsMode, Rule, Settings, REGISTRY};
-use crate::selection::{edit_distance, UnknownSelector};
+use crate::selection::{nearest, UnknownSelector};
 
 pub mod docs;
 pub mod glob;
@@ -316,25 +316,6 @@ fn hint(suggestion: Option<String>) -> String {
     suggestion
         .map(|s| format!("; did you mean `{s}`?"))
         .unwrap_or_default()
-}
-
-/// The closest candidate, if it is close enough to be a typo.
-fn nearest(input: &str, candidates: &[&str]) -> Option<String> {
-    let input = input.to_ascii_lowercase();
-    candidates
-        .iter()
-        .map(|c| {
-            // An abbreviation (`warn` for `warning`) is as good as a one-letter typo.
-            let distance = if c.starts_with(&input) && input.len() >= 3 {
-                1
-            } else {
-                edit_distance(&input, c)
-            };
-            (distance, *c)
-        })
-        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
-        .min()
-        .map(|(_, c)| c.to_string())
 }
 
 fn type_error(dotted: &str, expected: &str, node: &Node) -> Invalid {
