@@ -724,9 +724,14 @@ pub struct RulePlan {
 impl RulePlan {
     /// The per-file settings of a file (as discovered: relative to the cwd or absolute).
     pub fn file_rules(&self, path: &Path) -> FileRules {
-        let relative = glob::relative_to(self.base.as_deref(), path);
         let mut enabled: Vec<&'static str> = self.global.clone();
         let mut severity: Vec<SeveritySetting> = self.severity.clone();
+        // Only overrides depend on where the file is (resolving it costs a syscall per file).
+        let relative = if self.overrides.is_empty() {
+            String::new()
+        } else {
+            glob::relative_to(self.base.as_deref(), path)
+        };
         for o in &self.overrides {
             if !o.paths.iter().any(|g| g.matches(&relative)) {
                 continue;
