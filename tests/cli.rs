@@ -1,39 +1,12 @@
 //! CLI behaviour: exit codes, selection, fail-on, errors that name the file, GitHub files,
 //! and `--changed-since` against a real git repository.
 
-use std::path::{Path, PathBuf};
-use std::process::Command as StdCommand;
+use std::path::PathBuf;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn sqlgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("sqlgate").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("GITHUB_OUTPUT")
-        .env_remove("SQLGATE_SELECT")
-        .env_remove("SQLGATE_IGNORE")
-        .env_remove("SQLGATE_CONFIG")
-        .env_remove("SQLGATE_FORMAT")
-        .env_remove("SQLGATE_FAIL_ON")
-        .env_remove("SQLGATE_FRAMEWORK")
-        .env_remove("SQLGATE_DIALECT")
-        .env_remove("SQLGATE_RLS")
-        .env("NO_COLOR", "1");
-    cmd
-}
-
-fn write(dir: &Path, relative: &str, contents: &[u8]) {
-    let path = dir.join(relative);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, contents).unwrap();
-}
-
-fn json(output: &[u8]) -> Value {
-    serde_json::from_slice(output).expect("valid json")
-}
+mod common;
+use common::{git, json, sqlgate, write};
 
 fn codes(report: &Value) -> Vec<String> {
     report["findings"]
@@ -282,27 +255,6 @@ fn rules_and_rule_commands() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `drop-table`"));
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = StdCommand::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
 }
 
 #[test]

@@ -4,42 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-const VARS: &[&str] = &[
-    "SQLGATE_CONFIG",
-    "SQLGATE_FORMAT",
-    "SQLGATE_FAIL_ON",
-    "SQLGATE_SELECT",
-    "SQLGATE_IGNORE",
-    "SQLGATE_FRAMEWORK",
-    "SQLGATE_DIALECT",
-    "SQLGATE_RLS",
-    "GITHUB_ACTIONS",
-    "GITHUB_STEP_SUMMARY",
-    "GITHUB_OUTPUT",
-];
-
-fn sqlgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("sqlgate").unwrap();
-    cmd.current_dir(dir).env("NO_COLOR", "1");
-    for var in VARS {
-        cmd.env_remove(var);
-    }
-    cmd
-}
+mod common;
+use common::{sqlgate, write};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/config")
         .join(name)
-}
-
-fn write(dir: &Path, relative: &str, contents: &str) {
-    let path = dir.join(relative);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, contents).unwrap();
 }
 
 /// `file:code:severity` of each finding, files relative to `root`.

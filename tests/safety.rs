@@ -4,36 +4,17 @@
 //! format and the RLS change set under `--changed-since`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command as StdCommand;
+use std::path::PathBuf;
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+mod common;
+use common::{git, json, sqlgate, write};
 
 const SAFETY: &str = "fixtures/safety";
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn sqlgate(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sqlgate"));
-    cmd.current_dir(dir)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("GITHUB_OUTPUT")
-        .env("NO_COLOR", "1");
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("SQLGATE_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd
-}
-
-fn json(output: &[u8]) -> Value {
-    serde_json::from_slice(output)
-        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", String::from_utf8_lossy(output)))
 }
 
 /// The findings this issue is about: every DS, RV and SC finding and the suppression rules.
@@ -161,33 +142,6 @@ fn suppressed_findings_are_marked_in_json_and_only_counted_elsewhere() {
     let github = run("github");
     assert!(!github.contains("audit_events"), "{github}");
     assert!(github.contains("truncate of table notes"), "{github}");
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = StdCommand::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn write(dir: &Path, relative: &str, contents: &str) {
-    let path = dir.join(relative);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, contents).unwrap();
 }
 
 /// (file name, code) of the SC findings.

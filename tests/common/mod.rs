@@ -1,0 +1,59 @@
+//! Helpers shared by the tests that run the `sqlgate` binary.
+#![allow(dead_code)] // each test crate uses its own subset
+
+use std::path::Path;
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// `sqlgate` run in `dir`, with no colour and none of the caller's `SQLGATE_*` or GitHub
+/// Actions variables, so the developer's environment cannot change a result.
+pub fn sqlgate(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sqlgate"));
+    cmd.current_dir(dir)
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("GITHUB_OUTPUT")
+        .env("NO_COLOR", "1");
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("SQLGATE_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+/// Writes `dir/relative`, creating its directories.
+pub fn write(dir: &Path, relative: &str, contents: impl AsRef<[u8]>) {
+    let path = dir.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, contents).unwrap();
+}
+
+pub fn json(output: &[u8]) -> Value {
+    serde_json::from_slice(output)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", String::from_utf8_lossy(output)))
+}
+
+/// Runs git in `dir` with a fixed identity and no signing; fails the test on error.
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = StdCommand::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
