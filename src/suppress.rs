@@ -63,6 +63,8 @@ pub struct Parsed {
 
 const PREFIX: &str = "sqlgate:";
 const VERBS: [&str; 2] = ["ignore", "ignore-file"];
+const SYNTAX: &str =
+    "write `-- sqlgate: ignore RULE -- reason` or `-- sqlgate: ignore-file RULE -- reason`";
 
 /// A cheap test that lets files without any `sqlgate:` skip comment parsing.
 pub fn may_contain_directives(text: &str) -> bool {
@@ -136,7 +138,7 @@ fn parse_directive(text: &str, start: usize, end: usize) -> Result<(bool, Vec<En
             return Err(Violation::new(
                 start.saturating_sub(PREFIX.len())..start,
                 "empty suppression `sqlgate:`",
-                "write `-- sqlgate: ignore RULE -- reason` or `-- sqlgate: ignore-file RULE -- reason`",
+                SYNTAX,
             ));
         }
         other => {
@@ -146,7 +148,7 @@ fn parse_directive(text: &str, start: usize, end: usize) -> Result<(bool, Vec<En
             return Err(Violation::new(
                 verb_span,
                 format!("unknown suppression `sqlgate: {other}`{hint}"),
-                "write `-- sqlgate: ignore RULE -- reason` or `-- sqlgate: ignore-file RULE -- reason`",
+                SYNTAX,
             ));
         }
     };
