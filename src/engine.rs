@@ -235,27 +235,18 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
     let mut split_errors = Vec::new();
     // Per checked file: its comments and top-level statement ranges (for suppressions).
     let mut checked_files: BTreeMap<usize, FileSyntax> = BTreeMap::new();
-    let statement_rules: Vec<_> = rules
-        .iter()
-        .filter_map(|r| match r.check {
-            Check::Statement(f) => Some((*r, f)),
-            _ => None,
-        })
-        .collect();
-    let migration_rules: Vec<_> = rules
-        .iter()
-        .filter_map(|r| match r.check {
-            Check::Migration(f) => Some((*r, f)),
-            _ => None,
-        })
-        .collect();
-    let change_set_rules: Vec<_> = rules
-        .iter()
-        .filter_map(|r| match r.check {
-            Check::ChangeSet(f) => Some((*r, f)),
-            _ => None,
-        })
-        .collect();
+    // Each rule by what it looks at; engine-reported rules (MT001's split errors, MT002,
+    // MT003) are handled after the replay.
+    let (mut statement_rules, mut migration_rules, mut change_set_rules) =
+        (Vec::new(), Vec::new(), Vec::new());
+    for &rule in rules {
+        match rule.check {
+            Check::Statement(f) => statement_rules.push((rule, f)),
+            Check::Migration(f) => migration_rules.push((rule, f)),
+            Check::ChangeSet(f) => change_set_rules.push((rule, f)),
+            Check::Engine => {}
+        }
+    }
     for (s, set) in sets.iter().enumerate() {
         let changed: Vec<usize> = set
             .migrations
@@ -471,10 +462,8 @@ fn apply_suppressions(
             extra.extend(parsed.invalid.into_iter().map(|v| Raw::new(rule, file, v)));
         }
         for &i in by_file.get(&file).map_or(&[][..], Vec::as_slice) {
+            // MT002/MT003 findings are only added below, so no suppression can hide them.
             let finding = &mut raw[i];
-            if matches!(finding.rule.meta.code, "MT002" | "MT003") {
-                continue;
-            }
             let offset = finding.violation.span.start;
             for directive in &mut parsed.directives {
                 if directive.suppresses(finding.rule, offset) {
