@@ -12,7 +12,9 @@ use sqlparser::dialect::{ClickHouseDialect, PostgreSqlDialect};
 use sqlparser::parser::Parser;
 
 use crate::lexer::Dialect;
-use crate::model::{ActionKind, AlterAction, Name, ObjectType, StatementKind, TransactionControl};
+use crate::model::{
+    ActionKind, AlterAction, ColumnDef, Name, ObjectType, StatementKind, TransactionControl,
+};
 
 /// Deep nesting is rejected by sqlparser's recursion guard instead of overflowing the stack.
 const RECURSION_LIMIT: usize = 64;
@@ -186,15 +188,32 @@ pub fn model(
             table: namer.object(table_factor_name(&update.table.relation)?),
             has_where: update.selection.is_some(),
         },
-        ast::Statement::CreateTable(create) => StatementKind::CreateTable {
-            table: namer.object(&create.name),
-            temporary: create.temporary,
-            if_not_exists: create.if_not_exists,
-        },
+        ast::Statement::CreateTable(create) => {
+            // Column details, partitioning and their spans come from tokens.
+            let (columns, partitioned, partition_of) = match tokens_view {
+                StatementKind::CreateTable {
+                    columns,
+                    partitioned,
+                    partition_of,
+                    ..
+                } => (columns.clone(), *partitioned, partition_of.clone()),
+                _ => (Vec::new(), false, None),
+            };
+            StatementKind::CreateTable {
+                table: namer.object(&create.name),
+                temporary: create.temporary,
+                if_not_exists: create.if_not_exists,
+                columns,
+                partitioned,
+                partition_of,
+            }
+        }
         ast::Statement::CreateIndex(create) => StatementKind::CreateIndex {
             name: create.name.as_ref().map(|n| namer.object(n)),
             table: namer.object(&create.table_name),
             concurrently: create.concurrently,
+            only: matches!(tokens_view, StatementKind::CreateIndex { only: true, .. }),
+            unique: create.unique,
         },
         ast::Statement::AlterTable(alter) => {
             let StatementKind::AlterTable {
@@ -220,7 +239,7 @@ pub fn model(
                         fallback: token_action.span.clone(),
                     };
                     AlterAction {
-                        kind: action_kind(op, &namer, dialect)
+                        kind: action_kind(op, &namer, dialect, &token_action.kind)
                             .unwrap_or_else(|| token_action.kind.clone()),
                         span: token_action.span.clone(),
                     }
@@ -269,13 +288,25 @@ fn object_type_of(object: &ast::ObjectType) -> ObjectType {
 }
 
 /// `None` for operations the rules do not distinguish (the classifier's kind is kept).
-fn action_kind(op: &AlterTableOperation, namer: &Namer, dialect: Dialect) -> Option<ActionKind> {
+/// The AST decides what an action is and which column it names; the column definition,
+/// constraint and type details (with their spans) come from the token view of the action.
+fn action_kind(
+    op: &AlterTableOperation,
+    namer: &Namer,
+    dialect: Dialect,
+    token_kind: &ActionKind,
+) -> Option<ActionKind> {
     let clickhouse = dialect == Dialect::ClickHouse;
     let kind = match op {
         AlterTableOperation::AddColumn { column_def, .. } => ActionKind::AddColumn {
             column: namer.single(&column_def.name),
+            def: match token_kind {
+                ActionKind::AddColumn { def, .. } => def.clone(),
+                _ => ColumnDef::default(),
+            },
         },
-        AlterTableOperation::AddConstraint { .. } => ActionKind::AddConstraint,
+        // The constraint's details are read from tokens only.
+        AlterTableOperation::AddConstraint { .. } => return None,
         AlterTableOperation::DropColumn {
             column_names,
             drop_behavior,
@@ -307,7 +338,13 @@ fn action_kind(op: &AlterTableOperation, namer: &Namer, dialect: Dialect) -> Opt
         AlterTableOperation::AlterColumn { column_name, op } => {
             let column = namer.single(column_name);
             match op {
-                AlterColumnOperation::SetDataType { .. } => ActionKind::AlterColumnType { column },
+                AlterColumnOperation::SetDataType { .. } => ActionKind::AlterColumnType {
+                    column,
+                    data_type: match token_kind {
+                        ActionKind::AlterColumnType { data_type, .. } => data_type.clone(),
+                        _ => None,
+                    },
+                },
                 AlterColumnOperation::DropNotNull => ActionKind::DropNotNull { column },
                 AlterColumnOperation::DropDefault => ActionKind::DropDefault { column },
                 AlterColumnOperation::SetNotNull => ActionKind::SetNotNull { column },

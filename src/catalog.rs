@@ -52,6 +52,14 @@ pub struct Catalog {
     /// Functions (by key) whose latest definition is SECURITY DEFINER and callable (not a
     /// trigger function).
     definers: HashSet<String>,
+    /// Partitioned parents (`PARTITION BY`), by table key.
+    partitioned: HashSet<String>,
+    /// Index key → the table it was created on.
+    index_tables: HashMap<String, Name>,
+    /// (table key, column) with a valid `CHECK (column IS NOT NULL)`.
+    not_null_checks: HashSet<(String, String)>,
+    /// (table key, constraint name) → column, for such checks added `NOT VALID`.
+    unvalidated_not_null_checks: HashMap<(String, String), String>,
 }
 
 /// Relations share one namespace in Postgres, so a view dropped with DROP TABLE is found.
@@ -80,6 +88,23 @@ impl Catalog {
         self.columns
             .get(&(table.key(), column.name.clone()))
             .copied()
+    }
+
+    /// Whether the table is a partitioned parent (`CREATE TABLE ... PARTITION BY`).
+    pub fn is_partitioned(&self, table: &Name) -> bool {
+        self.partitioned.contains(&table.key())
+    }
+
+    /// The table a replayed migration created this index on.
+    pub fn index_table(&self, index: &Name) -> Option<&Name> {
+        self.index_tables.get(&index.key())
+    }
+
+    /// Whether a valid `CHECK (column IS NOT NULL)` exists, so `SET NOT NULL` needs no scan
+    /// (Postgres 12+).
+    pub fn has_not_null_check(&self, table: &Name, column: &Name) -> bool {
+        self.not_null_checks
+            .contains(&(table.key(), column.name.clone()))
     }
 
     /// The security state of a live table, if anything about it was recorded.
@@ -161,6 +186,11 @@ impl Catalog {
         if namespace(object) == ObjectType::Table {
             self.columns.retain(|(table, _), _| *table != key);
             self.table_ids.remove(&key);
+            self.partitioned.remove(&key);
+            self.not_null_checks.retain(|(table, _)| *table != key);
+        }
+        if object == ObjectType::Index {
+            self.index_tables.remove(&key);
         }
         if matches!(object, ObjectType::Function | ObjectType::Procedure) {
             self.definers.remove(&key);
@@ -191,6 +221,17 @@ impl Catalog {
                 }
                 self.table_ids.insert(to_key.clone(), id);
             }
+            if self.partitioned.remove(&from_key) {
+                self.partitioned.insert(to_key.clone());
+            }
+            for table in self.index_tables.values_mut() {
+                if table.key() == from_key {
+                    *table = Name {
+                        schema: to.schema.clone().or_else(|| from.schema.clone()),
+                        ..to.clone()
+                    };
+                }
+            }
             let moved: Vec<_> = self
                 .columns
                 .iter()
@@ -213,6 +254,8 @@ impl Catalog {
                 table,
                 temporary,
                 if_not_exists,
+                partitioned,
+                ..
             } => {
                 // IF NOT EXISTS on a table that exists changes nothing.
                 if *if_not_exists && self.created_at(ObjectType::Table, table).is_some() {
@@ -226,6 +269,11 @@ impl Catalog {
                 };
                 let id = self.new_table(table, Some(site), *temporary);
                 self.touch(migration, id);
+                if *partitioned {
+                    self.partitioned.insert(table.key());
+                } else {
+                    self.partitioned.remove(&table.key());
+                }
             }
             StatementKind::CreatePolicy { name, table, .. } => {
                 self.create(ObjectType::Policy, name, &at);
@@ -254,8 +302,13 @@ impl Catalog {
                 }
             }
             StatementKind::CreateIndex {
-                name: Some(name), ..
-            } => self.create(ObjectType::Index, name, &at),
+                name: Some(name),
+                table,
+                ..
+            } => {
+                self.create(ObjectType::Index, name, &at);
+                self.index_tables.insert(name.key(), table.clone());
+            }
             StatementKind::Create {
                 object,
                 name: Some(name),
@@ -291,7 +344,7 @@ impl Catalog {
                 let mut table = table.clone();
                 for action in actions {
                     match &action.kind {
-                        ActionKind::AddColumn { column } => {
+                        ActionKind::AddColumn { column, .. } => {
                             self.columns
                                 .insert((table.key(), column.name.clone()), migration);
                         }
@@ -324,6 +377,24 @@ impl Catalog {
                         ActionKind::NoForceRls => {
                             if let Some(&id) = self.table_ids.get(&table.key()) {
                                 self.tables[id].forced = false;
+                            }
+                        }
+                        ActionKind::AddConstraint { constraint } => {
+                            if let Some(column) = &constraint.not_null_check {
+                                let key = table.key();
+                                if !constraint.not_valid {
+                                    self.not_null_checks.insert((key, column.clone()));
+                                } else if let Some(name) = &constraint.name {
+                                    self.unvalidated_not_null_checks
+                                        .insert((key, name.name.clone()), column.clone());
+                                }
+                            }
+                        }
+                        ActionKind::ValidateConstraint { constraint } => {
+                            let pending = (table.key(), constraint.name.clone());
+                            if let Some(column) = self.unvalidated_not_null_checks.remove(&pending)
+                            {
+                                self.not_null_checks.insert((table.key(), column));
                             }
                         }
                         ActionKind::RenameTable { to } => {

@@ -4,6 +4,8 @@
 
 use std::ops::Range;
 
+mod columns;
+
 use crate::lexer::{Dialect, Token, TokenKind};
 use crate::model::{
     ActionKind, AlterAction, GrantTarget, Name, ObjectType, PolicyCommand, PolicyExpr, Role,
@@ -283,6 +285,15 @@ fn statement_kind(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
             StatementKind::Insert { table: c.name() }
         }
         "SELECT" | "VALUES" | "TABLE" => StatementKind::Select,
+        "SET" => set(c),
+        "RESET" => match c.ident_at(c.pos) {
+            Some(parameter) => StatementKind::Set {
+                parameter,
+                value: "default".into(),
+                local: false,
+            },
+            None => StatementKind::Other { keyword: first },
+        },
         "BEGIN" | "START" => StatementKind::Transaction(TransactionControl::Begin),
         "COMMIT" | "END" => StatementKind::Transaction(TransactionControl::Commit),
         "ROLLBACK" | "ABORT" => {
@@ -477,6 +488,31 @@ fn alter(mut c: Cursor) -> StatementKind {
     if c.eat_seq(&["default", "privileges"]) {
         return alter_default_privileges(c);
     }
+    if c.eat("domain") {
+        let Some(name) = c.name() else {
+            return StatementKind::Other {
+                keyword: "ALTER DOMAIN".into(),
+            };
+        };
+        if c.eat_seq(&["rename", "to"]) {
+            if let Some(to) = c.name() {
+                return StatementKind::Rename {
+                    object: ObjectType::Domain,
+                    name,
+                    to,
+                };
+            }
+        }
+        let add_constraint = if c.eat("add") {
+            Some(columns::constraint_def(&mut c))
+        } else {
+            None
+        };
+        return StatementKind::AlterDomain {
+            name,
+            add_constraint,
+        };
+    }
     let object = if c.eat("schema") {
         ObjectType::Schema
     } else if c.eat("type") {
@@ -616,7 +652,10 @@ fn alter_action(mut c: Cursor) -> ActionKind {
                     .iter()
                     .any(|kw| c.is(kw)) =>
             {
-                ActionKind::AlterColumnType { column }
+                ActionKind::AlterColumnType {
+                    column,
+                    data_type: None,
+                }
             }
             _ => ActionKind::Other,
         };
@@ -654,7 +693,9 @@ fn alter_action(mut c: Cursor) -> ActionKind {
         .iter()
         .any(|kw| c.is(kw))
         {
-            return ActionKind::AddConstraint;
+            return ActionKind::AddConstraint {
+                constraint: columns::constraint_def(&mut c),
+            };
         }
         if ["index", "projection", "statistics"]
             .iter()
@@ -665,7 +706,10 @@ fn alter_action(mut c: Cursor) -> ActionKind {
         c.eat("column");
         c.eat_seq(&["if", "not", "exists"]);
         return match c.name() {
-            Some(column) => ActionKind::AddColumn { column },
+            Some(column) => ActionKind::AddColumn {
+                column,
+                def: columns::column_def(&mut c),
+            },
             None => ActionKind::Other,
         };
     }
@@ -674,8 +718,9 @@ fn alter_action(mut c: Cursor) -> ActionKind {
         let Some(column) = c.name() else {
             return ActionKind::Other;
         };
-        if c.is("type") || c.is_seq(&["set", "data", "type"]) {
-            return ActionKind::AlterColumnType { column };
+        if c.eat("type") || c.eat_seq(&["set", "data", "type"]) {
+            let data_type = columns::data_type(&mut c, &["using"]);
+            return ActionKind::AlterColumnType { column, data_type };
         }
         if c.is_seq(&["drop", "not", "null"]) {
             return ActionKind::DropNotNull { column };
@@ -687,6 +732,12 @@ fn alter_action(mut c: Cursor) -> ActionKind {
             return ActionKind::SetNotNull { column };
         }
         return ActionKind::Other;
+    }
+    if c.eat_seq(&["validate", "constraint"]) {
+        return match c.name() {
+            Some(constraint) => ActionKind::ValidateConstraint { constraint },
+            None => ActionKind::Other,
+        };
     }
     if c.is_seq(&["enable", "row", "level", "security"]) {
         return ActionKind::EnableRls;
@@ -727,11 +778,32 @@ fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
     if c.eat("table") || c.eat_seq(&["foreign", "table"]) {
         let if_not_exists = c.eat_seq(&["if", "not", "exists"]);
         return match c.name() {
-            Some(table) => StatementKind::CreateTable {
-                table,
-                temporary,
-                if_not_exists,
-            },
+            Some(table) => {
+                let partition_of = if c.eat_seq(&["partition", "of"]) {
+                    c.name()
+                } else {
+                    None
+                };
+                let mut columns = Vec::new();
+                if c.punct_at(c.pos, "(") {
+                    let body_start = c.pos + 1;
+                    c.skip_parens();
+                    let body = c.restricted(&(body_start..c.pos.saturating_sub(1)));
+                    columns = columns::columns(&body);
+                }
+                // ClickHouse's PARTITION BY only names the part key.
+                let partitioned = c.dialect == Dialect::Postgres
+                    && c.find_top_level("partition")
+                        .is_some_and(|i| c.is_at(i + 1, "by"));
+                StatementKind::CreateTable {
+                    table,
+                    temporary,
+                    if_not_exists,
+                    columns,
+                    partitioned,
+                    partition_of,
+                }
+            }
             None => StatementKind::Other {
                 keyword: "CREATE TABLE".into(),
             },
@@ -739,16 +811,18 @@ fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
     }
     let unique = c.eat("unique");
     if c.eat("index") {
-        c.eat("concurrently");
+        let concurrently = c.eat("concurrently");
         c.eat_seq(&["if", "not", "exists"]);
         let name = if c.is("on") { None } else { c.name() };
         if c.eat("on") {
-            c.eat("only");
+            let only = c.eat("only");
             if let Some(table) = c.name() {
                 return StatementKind::CreateIndex {
                     name,
                     table,
-                    concurrently: false,
+                    concurrently,
+                    only,
+                    unique,
                 };
             }
         }
@@ -802,7 +876,52 @@ fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
             returns_trigger,
         };
     }
-    StatementKind::Create { object, name, on }
+    let constrained = object == ObjectType::Domain && {
+        let mut depth = 0usize;
+        (c.pos..c.tokens.len()).any(|i| {
+            if c.punct_at(i, "(") {
+                depth += 1;
+            } else if c.punct_at(i, ")") {
+                depth = depth.saturating_sub(1);
+            }
+            depth == 0 && (c.is_at(i, "check") || (c.is_at(i, "not") && c.is_at(i + 1, "null")))
+        })
+    };
+    StatementKind::Create {
+        object,
+        name,
+        on,
+        constrained,
+    }
+}
+
+/// `SET [SESSION|LOCAL] parameter {TO|=} value`, the cursor after `SET`.
+fn set(mut c: Cursor) -> StatementKind {
+    let local = c.eat("local");
+    c.eat("session");
+    let Some(mut parameter) = c.ident_at(c.pos) else {
+        return StatementKind::Other {
+            keyword: "SET".into(),
+        };
+    };
+    c.pos += 1;
+    while c.punct_at(c.pos, ".") {
+        if let Some(part) = c.ident_at(c.pos + 1) {
+            parameter = format!("{parameter}.{part}");
+        }
+        c.pos += 2;
+    }
+    // `SET TIME ZONE ...`, `SET ROLE x`: no `TO`/`=`, the word is the parameter.
+    let _ = c.eat("to") || c.eat_punct("=");
+    let value = (c.pos..c.tokens.len())
+        .map(|i| c.slice(i).trim_matches(|ch| ch == '\'' || ch == '"'))
+        .collect::<Vec<_>>()
+        .join(" ");
+    StatementKind::Set {
+        parameter,
+        value,
+        local,
+    }
 }
 
 /// The name after the first top-level `keyword` from the cursor on.

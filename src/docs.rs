@@ -9,7 +9,7 @@ pub fn rule_markdown(rule: &Rule) -> String {
     let m = &rule.meta;
     format!(
         "# {name} ({code})\n\n\
-         Category: {category} · Default severity: {severity}\n\n\
+         Category: {category} · Default severity: {severity}{opt_in}\n\n\
          {summary}\n\n\
          ## What it does\n\n{what}\n\n\
          ## Why is this bad?\n\n{why}\n\n\
@@ -19,6 +19,14 @@ pub fn rule_markdown(rule: &Rule) -> String {
         code = m.code,
         category = m.category.as_str(),
         severity = m.default_severity.as_str(),
+        opt_in = if m.opt_in {
+            format!(
+                " · Off by default: enable it by name, e.g. `select = [\"all\", \"{}\"]` or `--select {}`",
+                m.name, m.code
+            )
+        } else {
+            String::new()
+        },
         summary = m.summary,
         what = m.what_it_does,
         why = m.why_is_this_bad,
@@ -41,11 +49,21 @@ pub fn rules_index() -> String {
             m.name,
             m.name,
             m.category.as_str(),
-            m.default_severity.as_str(),
+            default_column(rule),
             m.summary
         ));
     }
     out
+}
+
+/// The severity, or `off (warning)` for an opt-in rule.
+pub fn default_column(rule: &Rule) -> String {
+    let severity = rule.meta.default_severity.as_str();
+    if rule.meta.opt_in {
+        format!("off ({severity})")
+    } else {
+        severity.to_string()
+    }
 }
 
 /// Every generated file under `docs/`, as (relative path, contents).
@@ -71,11 +89,11 @@ pub fn rules_table() -> String {
     for rule in REGISTRY {
         let m = &rule.meta;
         out.push_str(&format!(
-            "{:<6} {:<24} {:<12} {:<8} {}\n",
+            "{:<6} {:<34} {:<14} {:<14} {}\n",
             m.code,
             m.name,
             m.category.as_str(),
-            m.default_severity.as_str(),
+            default_column(rule),
             m.summary
         ));
     }
@@ -88,6 +106,8 @@ struct RuleJson {
     code: &'static str,
     category: &'static str,
     severity: &'static str,
+    /// False for opt-in rules, which run only when selected by name or code.
+    enabled_by_default: bool,
     summary: &'static str,
     docs: String,
 }
@@ -101,6 +121,7 @@ pub fn rules_json() -> String {
             code: r.meta.code,
             category: r.meta.category.as_str(),
             severity: r.meta.default_severity.as_str(),
+            enabled_by_default: !r.meta.opt_in,
             summary: r.meta.summary,
             docs: docs_url(r.meta.name),
         })

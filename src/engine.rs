@@ -8,7 +8,9 @@ use std::sync::Mutex;
 
 use crate::analyze::{analyze_section, AnalyzedSection};
 use crate::catalog::Catalog;
-use crate::discover::{Discovery, Down, Framework, LoadedFile, MigrationSet, Section, Skipped};
+use crate::discover::{
+    Discovery, Down, Framework, LoadedFile, MigrationSet, Section, Skipped, TxMode,
+};
 use crate::finding::{Finding, GateSummary, RunError, RunReport, Severity};
 use crate::lexer::Dialect;
 use crate::model::{ParseStatus, Statement, StatementKind};
@@ -18,6 +20,7 @@ use crate::rules::{
 };
 use crate::source::LineIndex;
 use crate::suppress;
+use crate::transaction::{self, Place};
 
 /// Findings of these rules require the merge gate by default (DESIGN.md §4 `gate.triggers`).
 pub const DEFAULT_GATE_TRIGGERS: &[&str] = &[
@@ -63,6 +66,7 @@ struct Job {
     file: usize,
     range: std::ops::Range<usize>,
     dialect: Dialect,
+    tx: TxMode,
 }
 
 /// sqlparser recurses per nesting level, with large frames in unoptimized builds: the workers
@@ -221,13 +225,25 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                         file: section.file,
                         range: section.range.clone(),
                         dialect: set.dialect,
+                        tx: section.tx,
                     });
                 }
             }
         }
     }
     let analyzed = analyze_all(&files, &jobs);
+    let placed: Vec<Vec<Place>> = analyzed
+        .iter()
+        .zip(&jobs)
+        .map(|(a, job)| transaction::places(&a.statements, job.tx))
+        .collect();
     let section = |s, m, down| job_of.get(&(s, m, down)).and_then(|&j| analyzed.get(j));
+    let places_of = |s, m, down| {
+        job_of
+            .get(&(s, m, down))
+            .and_then(|&j| placed.get(j))
+            .map_or(&[][..], Vec::as_slice)
+    };
 
     let mut raw: Vec<Raw> = Vec::new();
     let mut stats = Stats::default();
@@ -288,9 +304,12 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                             .map(|st| st.range.clone()),
                     );
                 }
-                for statement in &analysis.statements {
+                let places = places_of(s, m, is_down);
+                for (i, statement) in analysis.statements.iter().enumerate() {
                     if checked {
                         let ctx = RuleContext {
+                            place: places.get(i).copied().unwrap_or_default(),
+                            framework: set.framework,
                             catalog: &catalog,
                             change_set: &change_set,
                             migration: m,
@@ -308,10 +327,18 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                 }
             }
             if checked {
-                if let Some(up) = view(section(s, m, false), &migration.up, &files) {
+                let up_view = view(
+                    section(s, m, false),
+                    places_of(s, m, false),
+                    &migration.up,
+                    &files,
+                );
+                if let Some(up) = up_view {
                     let down = match &migration.down {
-                        Down::Section(sec) => view(section(s, m, true), sec, &files)
-                            .map_or(DownView::NotSupported, DownView::Present),
+                        Down::Section(sec) => {
+                            view(section(s, m, true), places_of(s, m, true), sec, &files)
+                                .map_or(DownView::NotSupported, DownView::Present)
+                        }
                         Down::Missing(why) => DownView::Missing(why),
                         Down::NotSupported => DownView::NotSupported,
                     };
@@ -415,13 +442,16 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
 
 fn view<'a>(
     analysis: Option<&'a AnalyzedSection>,
+    places: &'a [Place],
     section: &'a Section,
     files: &'a [LoadedFile],
 ) -> Option<SectionView<'a>> {
     analysis.map(|a| SectionView {
         file: section.file,
         range: &section.range,
+        tx: section.tx,
         statements: &a.statements,
+        places,
         comments: &a.comments,
         text: files.get(section.file).map_or("", |f| f.text.as_str()),
     })

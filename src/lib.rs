@@ -19,3 +19,4 @@ pub mod selection;
 pub mod source;
 pub mod split;
 pub mod suppress;
+pub mod transaction;

@@ -93,8 +93,15 @@ pub struct AlterAction {
 pub enum ActionKind {
     AddColumn {
         column: Name,
+        def: ColumnDef,
     },
-    AddConstraint,
+    AddConstraint {
+        constraint: ConstraintDef,
+    },
+    /// `VALIDATE CONSTRAINT name`.
+    ValidateConstraint {
+        constraint: Name,
+    },
     DropColumn {
         column: Name,
         cascade: bool,
@@ -112,6 +119,8 @@ pub enum ActionKind {
     },
     AlterColumnType {
         column: Name,
+        /// The new type, when the classifier could read it.
+        data_type: Option<DataType>,
     },
     DropNotNull {
         column: Name,
@@ -145,14 +154,15 @@ pub enum ActionKind {
 macro_rules! action_names {
     ($kind:expr) => {
         match $kind {
-            ActionKind::AddColumn { column }
+            ActionKind::AddColumn { column, .. }
             | ActionKind::DropColumn { column, .. }
-            | ActionKind::AlterColumnType { column }
+            | ActionKind::AlterColumnType { column, .. }
             | ActionKind::DropNotNull { column }
             | ActionKind::DropDefault { column }
             | ActionKind::SetNotNull { column }
             | ActionKind::ClearColumn { column } => vec![column],
-            ActionKind::DropConstraint { constraint, .. } => vec![constraint],
+            ActionKind::DropConstraint { constraint, .. }
+            | ActionKind::ValidateConstraint { constraint } => vec![constraint],
             ActionKind::RenameTable { to } => vec![to],
             ActionKind::RenameColumn { column, to } => vec![column, to],
             _ => Vec::new(),
@@ -169,6 +179,98 @@ impl ActionKind {
     pub fn names_mut(&mut self) -> Vec<&mut Name> {
         action_names!(self)
     }
+}
+
+/// A column's type as written: words lower-cased and joined by one space, without
+/// `pg_catalog.`, length or precision (`character varying(20)[]` → `character varying`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataType {
+    pub name: String,
+    /// A length or precision was given: `varchar(20)`, `timestamp(3)`.
+    pub modifiers: bool,
+    pub array: bool,
+    pub span: Range<usize>,
+}
+
+/// A column's `DEFAULT` expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefaultExpr {
+    pub span: Range<usize>,
+    /// Lower-cased names of the functions it calls (`now`, `gen_random_uuid`), including
+    /// SQL-standard niladic ones written without parentheses (`current_timestamp`).
+    pub calls: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generated {
+    /// `GENERATED ALWAYS AS (expr) STORED`.
+    Stored,
+    /// `GENERATED ALWAYS AS (expr) VIRTUAL` (Postgres 18).
+    Virtual,
+    /// `GENERATED {ALWAYS|BY DEFAULT} AS IDENTITY`.
+    Identity,
+}
+
+/// What a column definition says besides its name (`CREATE TABLE` and `ADD COLUMN`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ColumnDef {
+    pub data_type: Option<DataType>,
+    pub not_null: bool,
+    pub default: Option<DefaultExpr>,
+    pub generated: Option<Generated>,
+    pub primary_key: bool,
+    pub unique: bool,
+    /// The table of an inline `REFERENCES t`.
+    pub references: Option<Name>,
+    /// An inline `CHECK (...)`.
+    pub check: bool,
+}
+
+/// A column of `CREATE TABLE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnSpec {
+    pub name: Name,
+    pub def: ColumnDef,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConstraintKind {
+    PrimaryKey,
+    Unique,
+    ForeignKey,
+    Check,
+    Exclude,
+    NotNull,
+    Other,
+}
+
+impl ConstraintKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConstraintKind::PrimaryKey => "primary key",
+            ConstraintKind::Unique => "unique",
+            ConstraintKind::ForeignKey => "foreign key",
+            ConstraintKind::Check => "check",
+            ConstraintKind::Exclude => "exclusion",
+            ConstraintKind::NotNull => "not null",
+            ConstraintKind::Other => "constraint",
+        }
+    }
+}
+
+/// A table or domain constraint being added (`ADD [CONSTRAINT name] ...`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConstraintDef {
+    pub name: Option<Name>,
+    pub kind: ConstraintKind,
+    pub not_valid: bool,
+    /// `PRIMARY KEY|UNIQUE USING INDEX idx`: built from an existing index, no scan.
+    pub using_index: bool,
+    /// The referenced table of a foreign key.
+    pub references: Option<Name>,
+    /// The column of a `CHECK (column IS NOT NULL)`, which lets a later `SET NOT NULL`
+    /// skip its table scan once validated.
+    pub not_null_check: Option<String>,
 }
 
 /// The command a policy applies to (`FOR ...`; `ALL` when absent).
@@ -236,11 +338,21 @@ pub enum StatementKind {
         table: Name,
         temporary: bool,
         if_not_exists: bool,
+        /// Its columns (empty for `AS SELECT`, `PARTITION OF` without a column list, ...).
+        columns: Vec<ColumnSpec>,
+        /// `PARTITION BY ...`: a partitioned parent that holds no rows itself (Postgres).
+        partitioned: bool,
+        /// `PARTITION OF parent`.
+        partition_of: Option<Name>,
     },
     CreateIndex {
         name: Option<Name>,
         table: Name,
         concurrently: bool,
+        /// `ON ONLY table`: on a partitioned parent, creates the index without touching the
+        /// partitions.
+        only: bool,
+        unique: bool,
     },
     /// `CREATE POLICY name ON table [AS PERMISSIVE|RESTRICTIVE] [FOR cmd] [TO roles]
     /// [USING (...)] [WITH CHECK (...)]`.
@@ -281,6 +393,22 @@ pub enum StatementKind {
         object: ObjectType,
         name: Option<Name>,
         on: Option<Name>,
+        /// A `CREATE DOMAIN` with a `CHECK` or `NOT NULL` constraint.
+        constrained: bool,
+    },
+    /// `ALTER DOMAIN name ...`; `add_constraint` for `ADD [CONSTRAINT c] CHECK (...)`.
+    AlterDomain {
+        name: Name,
+        add_constraint: Option<ConstraintDef>,
+    },
+    /// `SET [SESSION|LOCAL] parameter {TO|=} value` and `RESET parameter`
+    /// (value `default`).
+    Set {
+        /// Lower-cased.
+        parameter: String,
+        /// As written, without quotes; `default` for `RESET` and `SET ... TO DEFAULT`.
+        value: String,
+        local: bool,
     },
     Drop {
         object: ObjectType,
@@ -357,7 +485,8 @@ macro_rules! statement_names {
             StatementKind::Truncate { tables, .. } => tables.into_iter().collect(),
             StatementKind::Insert { table } => table.into_iter().collect(),
             StatementKind::Rename { name, to, .. } => vec![name, to],
-            StatementKind::RenameEnumValue { name, .. } => vec![name],
+            StatementKind::RenameEnumValue { name, .. }
+            | StatementKind::AlterDomain { name, .. } => vec![name],
             StatementKind::RenameTables { pairs } => {
                 pairs.into_iter().flat_map(|(a, b)| [a, b]).collect()
             }
@@ -390,6 +519,8 @@ impl StatementKind {
             StatementKind::AlterTable { .. } => "alter table".into(),
             StatementKind::Rename { object, .. } => format!("rename {}", object.as_str()),
             StatementKind::RenameEnumValue { .. } => "rename enum value".into(),
+            StatementKind::AlterDomain { .. } => "alter domain".into(),
+            StatementKind::Set { .. } => "set".into(),
             StatementKind::RenameTables { .. } => "rename table".into(),
             StatementKind::Truncate { .. } => "truncate".into(),
             StatementKind::Delete { .. } => "delete".into(),

@@ -29,6 +29,20 @@ impl std::fmt::Display for UnknownSelector {
     }
 }
 
+/// Whether a selector names exactly this rule (by name or code).
+fn names(selector: &str, rule: &Rule) -> bool {
+    selector.eq_ignore_ascii_case(rule.meta.name) || selector.eq_ignore_ascii_case(rule.meta.code)
+}
+
+/// Whether a selector picks the rule when enabling: opt-in rules only by exact name or code.
+fn enables(selector: &str, rule: &Rule) -> bool {
+    if rule.meta.opt_in {
+        names(selector, rule)
+    } else {
+        matches(selector, rule)
+    }
+}
+
 fn matches(selector: &str, rule: &Rule) -> bool {
     let meta = &rule.meta;
     selector.eq_ignore_ascii_case("all")
@@ -117,7 +131,19 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
-/// The rules enabled by `select` (default: all) minus `ignore`.
+/// Every rule a list of selectors refers to, opt-in rules included (for ignore lists and
+/// gate triggers, where naming a category must reach all of its rules).
+pub fn matching_rules(selectors: &[String]) -> Result<Vec<&'static Rule>, UnknownSelector> {
+    validate(selectors)?;
+    Ok(REGISTRY
+        .iter()
+        .copied()
+        .filter(|r| selectors.iter().any(|s| matches(s, r)))
+        .collect())
+}
+
+/// The rules enabled by `select` (default: every rule that is not opt-in) minus `ignore`;
+/// an opt-in rule is enabled only by its exact name or code.
 pub fn select_rules(
     select: &[String],
     ignore: &[String],
@@ -127,7 +153,13 @@ pub fn select_rules(
     Ok(REGISTRY
         .iter()
         .copied()
-        .filter(|r| select.is_empty() || select.iter().any(|s| matches(s, r)))
+        .filter(|r| {
+            if select.is_empty() {
+                !r.meta.opt_in
+            } else {
+                select.iter().any(|s| enables(s, r))
+            }
+        })
         .filter(|r| !ignore.iter().any(|s| matches(s, r)))
         .collect())
 }

@@ -61,7 +61,7 @@ fn readme_rule_table_lists_every_rule_as_registered() {
                 "| {} | {} | {} | {} |",
                 r.meta.code,
                 r.meta.name,
-                r.meta.default_severity.as_str(),
+                sqlgate::docs::default_column(r),
                 r.meta.summary
             )
         })

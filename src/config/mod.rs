@@ -642,7 +642,7 @@ fn resolve_selectors(selectors: &[String]) -> Vec<&'static str> {
     if selectors.is_empty() {
         return Vec::new();
     }
-    crate::selection::select_rules(selectors, &[])
+    crate::selection::matching_rules(selectors)
         .unwrap_or_default()
         .iter()
         .map(|r| r.meta.code)
@@ -675,7 +675,7 @@ impl Config {
             let ignore = if o.ignore.is_empty() {
                 Vec::new()
             } else {
-                crate::selection::select_rules(&o.ignore, &[])?
+                crate::selection::matching_rules(&o.ignore)?
             };
             if let Some(select) = &select {
                 enabled.extend(select.iter().map(|r| r.meta.code));

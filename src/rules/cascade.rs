@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "DS006",
         category: Category::Destructive,
         default_severity: Severity::Error,
+        opt_in: false,
         summary: "DROP/TRUNCATE ... CASCADE (reaches objects not named)",
         what_it_does: "Flags `CASCADE` on `DROP`, `TRUNCATE` and `ALTER TABLE ... DROP COLUMN/CONSTRAINT`, unless every object named was created earlier in the change set.",
         why_is_this_bad: "CASCADE silently drops or empties every dependent object: views, foreign keys, and with TRUNCATE the rows of every referencing table. The statement names one object; the damage reaches objects nobody reviewed.",

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
         code: "DS013",
         category: Category::Destructive,
         default_severity: Severity::Error,
+        opt_in: false,
         summary: "ClickHouse ALTER TABLE ... DELETE/UPDATE, DROP/DETACH PARTITION, TRUNCATE",
         what_it_does: "In ClickHouse migrations, flags mutations and partition removals: `ALTER TABLE ... DELETE`, `ALTER TABLE ... UPDATE`, `CLEAR COLUMN`, `DROP/DETACH PARTITION|PART`, lightweight `DELETE FROM` and `TRUNCATE`, on tables that existed before the change set.",
         why_is_this_bad: "ClickHouse mutations rewrite whole data parts asynchronously and cannot be rolled back; a partition drop removes its data at once. They are data modifications on production and need the same review and backup as a DROP.",

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "DS011",
         category: Category::Destructive,
         default_severity: Severity::Warning,
+        opt_in: false,
         summary: "ALTER COLUMN ... TYPE (data loss on narrowing; rewrite)",
         what_it_does: "Flags `ALTER COLUMN ... TYPE` / `SET DATA TYPE` (and ClickHouse `MODIFY COLUMN` with a type) on a column that existed before the change set.",
         why_is_this_bad: "Narrowing a type truncates or rejects existing values, and most type changes rewrite the whole table under an ACCESS EXCLUSIVE lock, blocking reads and writes for the duration.",
@@ -23,7 +24,7 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
         return;
     };
     for action in actions {
-        if let ActionKind::AlterColumnType { column } = &action.kind {
+        if let ActionKind::AlterColumnType { column, .. } = &action.kind {
             if !ctx.is_new_column(table, column) {
                 out.push(Violation::new(
                     action.span.clone(),

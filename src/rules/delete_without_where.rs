@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "DS007",
         category: Category::Destructive,
         default_severity: Severity::Error,
+        opt_in: false,
         summary: "DELETE with no WHERE",
         what_it_does: "Flags `DELETE` without a `WHERE` clause on a table that existed before the change set.",
         why_is_this_bad: "Without WHERE, DELETE removes every row of the table. In a migration that is almost always a mistake, or a data wipe that deserves its own review and a backup.",

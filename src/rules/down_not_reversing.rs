@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
         code: "RV003",
         category: Category::Reversibility,
         default_severity: Severity::Warning,
+        opt_in: false,
         summary: "down does not undo what up created (table, column, index, policy)",
         what_it_does: "Compares a migration's up and down statically (where `reversibility` is `down-file` and the down is not empty). It flags (1) every table, column added to an existing table, named index, type and policy that the up migration creates and still has at the end, but that the down migration does not drop: dropping a table covers its columns, indexes and policies, dropping a schema covers everything in it; and (2) every table, column, index and type that the down migration drops although the up migration did not create it. Statements in `DO` blocks count, function bodies do not. Names match when equal, where an unqualified name also matches a schema-qualified one (the search path may differ). A policy matches a `DROP POLICY` of the same name on the same table. Names the up or the down renames, objects the down re-creates, and objects of a kind the up creates under a name computed at run time are not reported as dropped without being created.",
         why_is_this_bad: "A down migration that leaves objects behind makes the next up fail (`relation already exists`) or run against a schema it does not expect; one that drops more than the up created deletes data that the previous version of the application still needs, at the worst moment: during a rollback.",
@@ -196,7 +197,9 @@ impl<'a> Up<'a> {
             StatementKind::CreatePolicy { name, table, .. } => {
                 self.create(Kind::Policy, name.clone(), Some(table.clone()), text)
             }
-            StatementKind::Create { object, name, on } => {
+            StatementKind::Create {
+                object, name, on, ..
+            } => {
                 let kind = match object {
                     ObjectType::Type => Kind::Type,
                     ObjectType::Policy => Kind::Policy,
@@ -219,7 +222,7 @@ impl<'a> Up<'a> {
                 for action in actions {
                     match &action.kind {
                         // Columns of a table the up creates go with the table.
-                        ActionKind::AddColumn { column } if !self.is_live_table(table) => {
+                        ActionKind::AddColumn { column, .. } if !self.is_live_table(table) => {
                             self.create(Kind::Column, column.clone(), Some(table.clone()), text);
                         }
                         ActionKind::DropColumn { column, .. } => {
@@ -351,7 +354,7 @@ impl<'a> Down<'a> {
                         ActionKind::RenameColumn { column, to } => {
                             self.renamed.extend([column.clone(), to.clone()]);
                         }
-                        ActionKind::AddColumn { column } => {
+                        ActionKind::AddColumn { column, .. } => {
                             self.created.push((Kind::Column, column.clone()));
                         }
                         _ => {}

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "DS002",
         category: Category::Destructive,
         default_severity: Severity::Error,
+        opt_in: false,
         summary: "ALTER TABLE ... DROP COLUMN",
         what_it_does: "Flags `ALTER TABLE ... DROP COLUMN` on a column that existed before the change set.",
         why_is_this_bad: "The column's data is gone once the migration commits, and application code (or an ORM that selects every column) that still references it fails until it is redeployed.",

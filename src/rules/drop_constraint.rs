@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "DS012",
         category: Category::Destructive,
         default_severity: Severity::Warning,
+        opt_in: false,
         summary: "DROP CONSTRAINT / DROP NOT NULL / DROP DEFAULT (guarantee removed)",
         what_it_does: "Flags `DROP CONSTRAINT`, `ALTER COLUMN ... DROP NOT NULL` and `ALTER COLUMN ... DROP DEFAULT` on tables that existed before the change set.",
         why_is_this_bad: "Constraints are guarantees other code relies on. Once removed, invalid rows (duplicates, orphans, NULLs) can be written immediately, and putting the guarantee back later requires cleaning them up first.",

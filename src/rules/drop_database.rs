@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "DS004",
         category: Category::Destructive,
         default_severity: Severity::Error,
+        opt_in: false,
         summary: "DROP DATABASE",
         what_it_does: "Flags every `DROP DATABASE`.",
         why_is_this_bad: "It deletes a whole database. A migration is the wrong place for it: it runs unattended on every environment the migration reaches, production included.",

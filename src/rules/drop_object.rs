@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "DS009",
         category: Category::Destructive,
         default_severity: Severity::Warning,
+        opt_in: false,
         summary: "DROP of view, materialized view, function, type, sequence, extension, trigger, policy, index",
         what_it_does: "Flags `DROP` of views, materialized views, functions, procedures, aggregates, types, domains, sequences, extensions, triggers, policies, rules, indexes and ClickHouse dictionaries that existed before the change set.",
         why_is_this_bad: "These objects hold no table rows, but running code depends on them: a dropped function or view breaks its callers, a dropped policy or trigger silently changes behaviour, a dropped index can turn fast queries into table scans, and a dropped sequence or type can take data with it.",

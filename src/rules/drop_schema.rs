@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "DS003",
         category: Category::Destructive,
         default_severity: Severity::Error,
+        opt_in: false,
         summary: "DROP SCHEMA",
         what_it_does: "Flags `DROP SCHEMA` of a schema that existed before the change set.",
         why_is_this_bad: "A schema holds tables, views and functions; dropping it (with CASCADE, everything inside it) removes data and code at once, and nothing in the migration names what was lost.",

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "DS001",
         category: Category::Destructive,
         default_severity: Severity::Error,
+        opt_in: false,
         summary: "DROP TABLE of an existing table",
         what_it_does: "Flags `DROP TABLE` of a table that existed before the change set. Tables created earlier in the same change set are not reported.",
         why_is_this_bad: "Dropping a table deletes its rows for good, and any running code that still reads or writes it starts failing the moment the migration commits. Restoring means a backup restore and lost writes since.",

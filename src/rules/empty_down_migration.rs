@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
         code: "RV002",
         category: Category::Reversibility,
         default_severity: Severity::Warning,
+        opt_in: false,
         summary: "down exists but has no statements",
         what_it_does: "Flags a down migration (file or `-- migrate:down`/`-- +goose Down` section) that has no statements, only comments and whitespace, or only placeholders that change nothing: transaction control (`BEGIN`/`COMMIT`) and `SELECT`s without a function call, such as goose's generated `SELECT 'down SQL query';`. Applies where `reversibility` is `down-file`.",
         why_is_this_bad: "An empty down migration looks like a way back but is not one: rolling back \"succeeds\", the tool records the version as reverted, and the schema still has everything the up migration created. The next up then fails or, worse, runs against a schema in an unexpected state.",

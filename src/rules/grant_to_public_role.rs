@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "SC007",
         category: Category::Security,
         default_severity: Severity::Warning,
+        opt_in: false,
         summary: "GRANT to PUBLIC or a configured public role (anon, authenticated)",
         what_it_does: "Flags `GRANT ... TO PUBLIC` (and `ALTER DEFAULT PRIVILEGES ... GRANT ... TO PUBLIC`), except `EXECUTE` on functions that are not SECURITY DEFINER (every function has that by default). For the roles in `security.public_roles` (default `anon`, `authenticated`), where table grants are how Supabase works, it flags only what row-level security does not cover: privileges on a table the migrations created whose row-level security is off at that point, `EXECUTE` on a function the migrations defined as SECURITY DEFINER (not trigger functions, which cannot be called directly), and membership in another role (`GRANT service_role TO authenticated`).",
         why_is_this_bad: "PUBLIC is every role, now and later. On Supabase, `anon` is anyone holding the public API key and `authenticated` anyone who signs up. A table privilege to them is only safe behind row-level security; a SECURITY DEFINER function runs with its owner's rights for whoever may execute it; a role membership hands over all of that role's rights.",

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
         code: "RV001",
         category: Category::Reversibility,
         default_severity: Severity::Error,
+        opt_in: false,
         summary: "reversible framework, no down file/section",
         what_it_does: "Flags a migration that has no down migration although its framework expects one (`reversibility` is `down-file`, the default for golang-migrate, sqlx, diesel, sourcegraph, dbmate, goose and Flyway): no `.down.sql` next to the `.up.sql`, no `down.sql` in the diesel/sourcegraph directory, no `-- migrate:down` or `-- +goose Down` section, or, in a Flyway project that has undo migrations, no `U<version>__*.sql` for a `V<version>__*.sql`. A migration whose up does nothing is not reported. Frameworks that have no down migrations at all (Supabase, Prisma, Atlas, plain SQL, and Flyway projects without a single undo file) are never reported, even when configured as `down-file`: there is no file they could ship; use `rollback-note` for them.",
         why_is_this_bad: "When a deploy goes wrong, the down migration is the prepared way back. Without it, rolling back means writing SQL by hand under pressure against a production database, and the migration tool cannot step back past this version.",

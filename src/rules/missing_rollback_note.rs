@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "RV004",
         category: Category::Reversibility,
         default_severity: Severity::Warning,
+        opt_in: false,
         summary: "framework without down files: no `-- rollback:` comment describing the reversal",
         what_it_does: "Flags a migration with at least one statement that changes something but no rollback note: a comment `-- rollback: ...` or `/* rollback: ... */` (any case, spaces allowed around the word), or a comment heading that names the rollback before a colon on the same line, such as `-- To rollback:` or `-- Rollback instructions:`. Applies where `reversibility` is `rollback-note`: by default Supabase and plain SQL migrations, which have no down files; Prisma and Atlas only when configured.",
         why_is_this_bad: "Without down files, the only way back from a bad deploy is SQL written by hand during the incident. A short note written with the migration, while its author still knows what it does, turns that into a reviewed, copy-and-paste step.",

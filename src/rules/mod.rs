@@ -4,10 +4,11 @@
 use std::ops::Range;
 
 use crate::catalog::{Catalog, MigrationIndex};
-use crate::discover::{FileId, Framework};
+use crate::discover::{FileId, Framework, TxMode};
 use crate::finding::{Category, Severity};
 use crate::lexer::Dialect;
 use crate::model::{Name, ObjectType, Statement};
+use crate::transaction::Place;
 
 mod cascade;
 mod clickhouse_mutation;
@@ -77,6 +78,9 @@ pub struct RuleMeta {
     pub code: &'static str,
     pub category: Category,
     pub default_severity: Severity,
+    /// Off unless selected by its exact name or code (not by `all`, a category or a code
+    /// prefix): checks most projects do not want by default.
+    pub opt_in: bool,
     /// One line: what it flags.
     pub summary: &'static str,
     pub what_it_does: &'static str,
@@ -271,6 +275,9 @@ impl ChangeSet {
 pub struct RuleContext<'a> {
     /// The catalog as it was just before this statement.
     pub catalog: &'a Catalog,
+    /// Whether the statement runs in a transaction, and whether a lock timeout is set.
+    pub place: Place,
+    pub framework: Framework,
     pub change_set: &'a ChangeSet,
     pub migration: MigrationIndex,
     pub dialect: Dialect,
@@ -310,8 +317,12 @@ pub struct SectionView<'a> {
     pub file: FileId,
     /// File-absolute byte range of the section.
     pub range: &'a Range<usize>,
+    /// How the framework runs the section.
+    pub tx: TxMode,
     /// Its statements (dynamic ones included, marked by their origin).
     pub statements: &'a [Statement],
+    /// Where each statement runs (parallel to `statements`).
+    pub places: &'a [Place],
     /// File-absolute ranges of its comments.
     pub comments: &'a [Range<usize>],
     /// The whole file's text (ranges index into it).

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "MT001",
         category: Category::Meta,
         default_severity: Severity::Warning,
+        opt_in: false,
         summary: "statement not fully parsed (still classified)",
         what_it_does: "Reports statements that sqlparser could not parse, and unterminated strings, quoted identifiers, dollar quotes and comments. Such statements are still classified from their tokens, so a `DROP TABLE` sqlparser cannot read is still reported as one, but details only the full parse provides may be missing.",
         why_is_this_bad: "A statement sqlgate understands only partly may hide something the rules would otherwise catch; an unterminated quote usually means the migration will fail to apply, or that everything after it is swallowed into one string.",

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "SC005",
         category: Category::Security,
         default_severity: Severity::Warning,
+        opt_in: false,
         summary: "USING (true) / WITH CHECK (true) on write commands",
         what_it_does: "Flags a permissive `CREATE POLICY` for `ALL`, `INSERT`, `UPDATE` or `DELETE` that applies to everyone (no `TO` clause, `PUBLIC`, or a role in `security.public_roles`, default `anon` and `authenticated`) with `USING (true)` or `WITH CHECK (true)` (also `1 = 1`). Read-only (`FOR SELECT`) and `AS RESTRICTIVE` policies are not reported.",
         why_is_this_bad: "A permissive policy whose condition is always true lets every user change or delete every row (or insert any row): row-level security is on but protects nothing for that command. On Supabase anyone holding the public anon key counts as `anon`, and anyone who signs up as `authenticated`.",

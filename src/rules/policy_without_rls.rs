@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
         code: "SC004",
         category: Category::Security,
         default_severity: Severity::Warning,
+        opt_in: false,
         summary: "CREATE POLICY on a table whose RLS is off",
         what_it_does: "Where row-level security is the access model (`security.rls`), flags `CREATE POLICY` in the change set on a table that the migrations created and whose row-level security is off when the change set ends (never enabled, or disabled again). Tables created outside the migrations (e.g. `auth.users`) are not reported: their state is unknown.",
         why_is_this_bad: "Policies are only enforced while row-level security is enabled on the table. A policy on a table without it restricts nothing, yet reads as if the table were protected.",

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "DS010",
         category: Category::Destructive,
         default_severity: Severity::Warning,
+        opt_in: false,
         summary: "RENAME of table, column, schema, type value (breaks running code)",
         what_it_does: "Flags renames of tables, views, columns, schemas, types and enum values that existed before the change set, including ClickHouse `RENAME TABLE`.",
         why_is_this_bad: "The old name disappears the moment the migration commits, while the running application (and every replica of it until the deploy finishes) still uses it: queries fail until the new code is everywhere.",

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "SC003",
         category: Category::Security,
         default_severity: Severity::Error,
+        opt_in: false,
         summary: "DISABLE ROW LEVEL SECURITY / NO FORCE",
         what_it_does: "Flags `ALTER TABLE ... DISABLE ROW LEVEL SECURITY` and `... NO FORCE ROW LEVEL SECURITY` everywhere unless `security.rls = \"off\"` (it does not wait for Supabase to be detected). Not reported: the same statement on a table created earlier in the change set whose row-level security (or FORCE) was never turned on, since it changes nothing.",
         why_is_this_bad: "Disabling row-level security removes every policy's protection at once: any role with table privileges (on Supabase, `anon` and `authenticated`) can read and write every row. `NO FORCE` lets the table owner, and the functions it owns, bypass the policies again.",

@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
         code: "SC002",
         category: Category::Security,
         default_severity: Severity::Error,
+        opt_in: false,
         summary: "RLS enabled, no policy for the table",
         what_it_does: "Where row-level security is the access model (`security.rls`), flags `ENABLE ROW LEVEL SECURITY` in the change set on a table that has no policy when the change set ends. Policies created by earlier migrations count.",
         why_is_this_bad: "With row-level security on and no policy, every query by a role other than the owner or a `BYPASSRLS` role sees no rows and every write fails. Usually a policy was forgotten and the feature is broken for users; if the table is really meant for the service role only, say so with a suppression so reviewers know.",

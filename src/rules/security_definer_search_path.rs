@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "SC006",
         category: Category::Security,
         default_severity: Severity::Warning,
+        opt_in: false,
         summary: "SECURITY DEFINER function without SET search_path",
         what_it_does: "Flags `CREATE [OR REPLACE] FUNCTION` and `PROCEDURE` with `SECURITY DEFINER` and no `SET search_path` option (`= ...`, `TO ...` or `FROM CURRENT`). A `SET search_path` statement inside the body does not count.",
         why_is_this_bad: "A SECURITY DEFINER function runs with its owner's privileges but resolves unqualified names through the caller's `search_path`. A caller who can create objects in any schema on that path can shadow a table, function or operator the body uses and run their own code as the owner (often a superuser).",

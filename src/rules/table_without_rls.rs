@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
         code: "SC001",
         category: Category::Security,
         default_severity: Severity::Error,
+        opt_in: false,
         summary: "CREATE TABLE in an exposed schema (default `public`) with no ENABLE ROW LEVEL SECURITY in the change set",
         what_it_does: "Where row-level security is the access model (`security.rls`: Supabase projects, SQL that uses `auth.uid()` or the roles `anon`/`authenticated`, or `required`), flags a table created in the change set in an exposed schema (`security.exposed_schemas`, default `public`; unqualified names are in `public`) that has no row-level security enabled when the change set ends. `CREATE TABLE ... AS`, `(LIKE ...)`, `PARTITION OF` and `UNLOGGED` tables count; temporary tables, tables dropped again, and `CREATE TABLE IF NOT EXISTS` of a table an earlier migration created do not.",
         why_is_this_bad: "Supabase's Data API serves every table of an exposed schema to the `anon` and `authenticated` roles, which by default hold all table privileges. Without row-level security, anyone with the public anon key can read, change and delete every row of the new table.",

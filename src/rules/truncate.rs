@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
         code: "DS005",
         category: Category::Destructive,
         default_severity: Severity::Error,
+        opt_in: false,
         summary: "TRUNCATE",
         what_it_does: "Flags `TRUNCATE` of a table that existed before the change set (PostgreSQL; ClickHouse TRUNCATE is `clickhouse-mutation`).",
         why_is_this_bad: "TRUNCATE removes every row at once, is not MVCC-safe for concurrent readers, and takes an ACCESS EXCLUSIVE lock. In a migration it usually means production data is wiped along with test data.",

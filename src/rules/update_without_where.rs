@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
         code: "DS008",
         category: Category::Destructive,
         default_severity: Severity::Error,
+        opt_in: false,
         summary: "UPDATE with no WHERE",
         what_it_does: "Flags `UPDATE` without a `WHERE` clause on a table that existed before the change set.",
         why_is_this_bad: "Without WHERE, UPDATE overwrites the column in every row: the previous values are gone, and on a large table the update rewrites it while holding row locks on all of it.",

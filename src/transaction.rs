@@ -1,0 +1,188 @@
+//! Where each statement of a section runs: inside a transaction or not (and why), and
+//! whether a lock timeout is in force. Read from the framework's transaction mode and the
+//! section's own `BEGIN`/`COMMIT` and `SET lock_timeout` statements.
+
+use crate::discover::TxMode;
+use crate::model::{Statement, StatementKind, TransactionControl};
+
+/// Why a statement runs inside a transaction block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transaction {
+    /// The framework wraps the migration in a transaction.
+    Framework,
+    /// An explicit `BEGIN` earlier in the section.
+    Explicit,
+    /// The framework sends the section as one query (golang-migrate, Prisma) and it holds
+    /// more than one statement: Postgres runs them as one implicit transaction.
+    SingleQuery,
+    /// Inside a DO block or function body, which always runs inside a transaction.
+    Dynamic,
+}
+
+/// Where one statement runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Place {
+    pub transaction: Option<Transaction>,
+    /// A non-zero `lock_timeout` was set earlier in the section and is still in force.
+    pub lock_timeout: bool,
+}
+
+/// Whether a `lock_timeout` value limits the wait (`0` and `DEFAULT` mean no limit).
+fn limits_wait(value: &str) -> bool {
+    let value = value.trim().trim_matches('\'').to_ascii_lowercase();
+    !(value.is_empty() || value == "default" || value.trim_start_matches('0').is_empty())
+}
+
+/// The number of statements the section sends to the server at top level.
+pub fn top_level_statements(statements: &[Statement]) -> usize {
+    statements
+        .iter()
+        .filter(|s| !s.origin.is_dynamic())
+        .filter(|s| !matches!(s.kind, StatementKind::PsqlMeta | StatementKind::CopyData))
+        .count()
+}
+
+/// One `Place` per statement, in order.
+pub fn places(statements: &[Statement], mode: TxMode) -> Vec<Place> {
+    let implicit = mode == TxMode::SingleQuery && top_level_statements(statements) > 1;
+    let mut framework_open = mode == TxMode::Wrapped;
+    let mut explicit_open = false;
+    let mut session_timeout = false;
+    // `SET LOCAL` lasts until the transaction ends.
+    let mut local_timeout: Option<bool> = None;
+    let mut out = Vec::with_capacity(statements.len());
+    for statement in statements {
+        let lock_timeout = local_timeout.unwrap_or(session_timeout);
+        if statement.origin.is_dynamic() {
+            out.push(Place {
+                transaction: Some(Transaction::Dynamic),
+                lock_timeout,
+            });
+            continue;
+        }
+        let transaction = if explicit_open {
+            Some(Transaction::Explicit)
+        } else if framework_open {
+            Some(Transaction::Framework)
+        } else if implicit {
+            Some(Transaction::SingleQuery)
+        } else {
+            None
+        };
+        out.push(Place {
+            transaction,
+            lock_timeout,
+        });
+        match &statement.kind {
+            StatementKind::Transaction(TransactionControl::Begin) => explicit_open = true,
+            StatementKind::Transaction(TransactionControl::Commit)
+            | StatementKind::Transaction(TransactionControl::Rollback) => {
+                // COMMIT inside a framework's transaction ends that transaction too.
+                explicit_open = false;
+                framework_open = false;
+                local_timeout = None;
+            }
+            StatementKind::Set {
+                parameter,
+                value,
+                local,
+            } if parameter == "lock_timeout" => {
+                let limited = limits_wait(value);
+                if *local {
+                    if transaction.is_some() {
+                        local_timeout = Some(limited);
+                    }
+                } else {
+                    session_timeout = limited;
+                    local_timeout = local_timeout.map(|_| limited);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::analyze_section;
+    use crate::lexer::Dialect;
+
+    fn of(sql: &str, mode: TxMode) -> Vec<(Option<Transaction>, bool)> {
+        let analysis = analyze_section(sql, 0..sql.len(), Dialect::Postgres);
+        places(&analysis.statements, mode)
+            .into_iter()
+            .map(|p| (p.transaction, p.lock_timeout))
+            .collect()
+    }
+
+    #[test]
+    fn explicit_transactions_open_and_close() {
+        let sql = "create table a (id int); begin; create index i on a (id); commit; select 1;";
+        assert_eq!(
+            of(sql, TxMode::None),
+            [
+                (None, false),
+                (None, false),
+                (Some(Transaction::Explicit), false),
+                (Some(Transaction::Explicit), false),
+                (None, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn framework_transactions_end_at_an_explicit_commit() {
+        let sql = "select 1; commit; create index concurrently i on a (id);";
+        assert_eq!(
+            of(sql, TxMode::Wrapped),
+            [
+                (Some(Transaction::Framework), false),
+                (Some(Transaction::Framework), false),
+                (None, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn single_query_sections_are_one_transaction_only_with_several_statements() {
+        assert_eq!(
+            of(
+                "create index concurrently i on a (id);",
+                TxMode::SingleQuery
+            ),
+            [(None, false)]
+        );
+        let two = of(
+            "create index concurrently i on a (id); select 1;",
+            TxMode::SingleQuery,
+        );
+        assert!(two
+            .iter()
+            .all(|(t, _)| *t == Some(Transaction::SingleQuery)));
+    }
+
+    #[test]
+    fn lock_timeout_is_tracked_until_reset_or_the_end_of_a_local_setting() {
+        let sql = "set lock_timeout = '2s'; alter table a add column b int; \
+                   set lock_timeout to 0; alter table a add column c int; \
+                   reset lock_timeout; begin; set local lock_timeout = '1s'; select 1; commit; select 2;";
+        let timeouts: Vec<bool> = of(sql, TxMode::None).into_iter().map(|p| p.1).collect();
+        assert_eq!(
+            timeouts,
+            [false, true, true, false, false, false, false, true, true, false]
+        );
+    }
+
+    #[test]
+    fn statements_in_do_blocks_run_in_a_transaction() {
+        let sql = "do $$ begin execute 'create index concurrently i on a (id)'; end $$;";
+        let places = of(sql, TxMode::None);
+        assert_eq!(places.first(), Some(&(None, false)));
+        assert!(places[1..]
+            .iter()
+            .all(|p| p.0 == Some(Transaction::Dynamic)));
+        assert!(places.len() > 1);
+    }
+}
