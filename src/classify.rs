@@ -8,8 +8,8 @@ mod columns;
 
 use crate::lexer::{Dialect, Token, TokenKind};
 use crate::model::{
-    ActionKind, AlterAction, GrantTarget, Name, ObjectType, PolicyCommand, PolicyExpr, Role,
-    StatementKind, TransactionControl,
+    ActionKind, AlterAction, GrantTarget, MaintenanceCommand, Name, ObjectType, PolicyCommand,
+    PolicyExpr, Role, StatementKind, TransactionControl,
 };
 
 /// A body of code inside a statement that is scanned for statements of its own.
@@ -286,6 +286,7 @@ fn statement_kind(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
         }
         "SELECT" | "VALUES" | "TABLE" => StatementKind::Select,
         "SET" => set(c),
+        "VACUUM" | "CLUSTER" | "REINDEX" | "REFRESH" | "LOCK" => maintenance(c, &first),
         "RESET" => match c.ident_at(c.pos) {
             Some(parameter) => StatementKind::Set {
                 parameter,
@@ -612,10 +613,24 @@ fn alter_action(mut c: Cursor) -> ActionKind {
         };
     }
     if c.eat("detach") {
-        return if clickhouse && (c.is("partition") || c.is("part")) {
-            ActionKind::DetachPartition
-        } else {
-            ActionKind::Other
+        if clickhouse && (c.is("partition") || c.is("part")) {
+            return ActionKind::DetachPartition;
+        }
+        if c.eat("partition") {
+            if let Some(partition) = c.name() {
+                let concurrently = c.is("concurrently");
+                return ActionKind::DetachTablePartition {
+                    partition,
+                    concurrently,
+                };
+            }
+        }
+        return ActionKind::Other;
+    }
+    if !clickhouse && c.eat_seq(&["attach", "partition"]) {
+        return match c.name() {
+            Some(partition) => ActionKind::AttachPartition { partition },
+            None => ActionKind::Other,
         };
     }
     if clickhouse && c.eat("delete") {
@@ -892,6 +907,67 @@ fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
         name,
         on,
         constrained,
+    }
+}
+
+/// `VACUUM`, `CLUSTER`, `REINDEX`, `REFRESH MATERIALIZED VIEW` and `LOCK TABLE`, the cursor
+/// after the first word.
+fn maintenance(mut c: Cursor, first: &str) -> StatementKind {
+    let mut full = false;
+    let mut object = ObjectType::Table;
+    let command = match first {
+        "VACUUM" => MaintenanceCommand::Vacuum,
+        "CLUSTER" => MaintenanceCommand::Cluster,
+        "REINDEX" => MaintenanceCommand::Reindex,
+        "LOCK" => MaintenanceCommand::LockTable,
+        _ => {
+            if !c.eat_seq(&["materialized", "view"]) {
+                return StatementKind::Other {
+                    keyword: first.to_string(),
+                };
+            }
+            MaintenanceCommand::RefreshMaterializedView
+        }
+    };
+    // Options: `VACUUM (FULL, ANALYZE)`, `REINDEX (VERBOSE)`, or bare `VACUUM FULL VERBOSE`.
+    if c.punct_at(c.pos, "(") {
+        let start = c.pos;
+        c.skip_parens();
+        full = (start..c.pos).any(|i| c.is_at(i, "full"));
+    }
+    loop {
+        if c.eat("full") {
+            full = true;
+        } else if !(c.eat("freeze")
+            || c.eat("verbose")
+            || c.eat("analyze")
+            || c.eat("analyse")
+            || c.eat("concurrently")
+            || c.eat("only")
+            || (command == MaintenanceCommand::LockTable && c.eat("table")))
+        {
+            break;
+        }
+    }
+    if command == MaintenanceCommand::Reindex {
+        object = if c.eat("index") {
+            ObjectType::Index
+        } else if c.eat("table") {
+            ObjectType::Table
+        } else if c.eat("schema") {
+            ObjectType::Schema
+        } else if c.eat("database") || c.eat("system") {
+            ObjectType::Database
+        } else {
+            ObjectType::Other
+        };
+        c.eat("concurrently");
+    }
+    StatementKind::Maintenance {
+        command,
+        object,
+        target: c.name(),
+        full,
     }
 }
 

@@ -143,6 +143,15 @@ pub enum ActionKind {
     DropPartition,
     /// ClickHouse `DETACH PARTITION|PART`.
     DetachPartition,
+    /// Postgres `ATTACH PARTITION t FOR VALUES ...`.
+    AttachPartition {
+        partition: Name,
+    },
+    /// Postgres `DETACH PARTITION t [CONCURRENTLY|FINALIZE]`.
+    DetachTablePartition {
+        partition: Name,
+        concurrently: bool,
+    },
     /// ClickHouse `CLEAR COLUMN`.
     ClearColumn {
         column: Name,
@@ -164,6 +173,8 @@ macro_rules! action_names {
             ActionKind::DropConstraint { constraint, .. }
             | ActionKind::ValidateConstraint { constraint } => vec![constraint],
             ActionKind::RenameTable { to } => vec![to],
+            ActionKind::AttachPartition { partition }
+            | ActionKind::DetachTablePartition { partition, .. } => vec![partition],
             ActionKind::RenameColumn { column, to } => vec![column, to],
             _ => Vec::new(),
         }
@@ -271,6 +282,15 @@ pub struct ConstraintDef {
     /// The column of a `CHECK (column IS NOT NULL)`, which lets a later `SET NOT NULL`
     /// skip its table scan once validated.
     pub not_null_check: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaintenanceCommand {
+    Vacuum,
+    Cluster,
+    Reindex,
+    RefreshMaterializedView,
+    LockTable,
 }
 
 /// The command a policy applies to (`FOR ...`; `ALL` when absent).
@@ -401,6 +421,16 @@ pub enum StatementKind {
         name: Name,
         add_constraint: Option<ConstraintDef>,
     },
+    /// `VACUUM`, `CLUSTER`, `REINDEX`, `REFRESH MATERIALIZED VIEW`, `LOCK TABLE`.
+    Maintenance {
+        command: MaintenanceCommand,
+        /// `REINDEX INDEX|TABLE|SCHEMA|DATABASE|SYSTEM`; `Table` for the others.
+        object: ObjectType,
+        /// The first object named (none for a database-wide `VACUUM`).
+        target: Option<Name>,
+        /// `VACUUM FULL` (also `VACUUM (FULL)`).
+        full: bool,
+    },
     /// `SET [SESSION|LOCAL] parameter {TO|=} value` and `RESET parameter`
     /// (value `default`).
     Set {
@@ -484,6 +514,7 @@ macro_rules! statement_names {
             StatementKind::Drop { names, on, .. } => names.into_iter().chain(on).collect(),
             StatementKind::Truncate { tables, .. } => tables.into_iter().collect(),
             StatementKind::Insert { table } => table.into_iter().collect(),
+            StatementKind::Maintenance { target, .. } => target.into_iter().collect(),
             StatementKind::Rename { name, to, .. } => vec![name, to],
             StatementKind::RenameEnumValue { name, .. }
             | StatementKind::AlterDomain { name, .. } => vec![name],
@@ -521,6 +552,14 @@ impl StatementKind {
             StatementKind::RenameEnumValue { .. } => "rename enum value".into(),
             StatementKind::AlterDomain { .. } => "alter domain".into(),
             StatementKind::Set { .. } => "set".into(),
+            StatementKind::Maintenance { command, .. } => match command {
+                MaintenanceCommand::Vacuum => "vacuum",
+                MaintenanceCommand::Cluster => "cluster",
+                MaintenanceCommand::Reindex => "reindex",
+                MaintenanceCommand::RefreshMaterializedView => "refresh materialized view",
+                MaintenanceCommand::LockTable => "lock table",
+            }
+            .into(),
             StatementKind::RenameTables { .. } => "rename table".into(),
             StatementKind::Truncate { .. } => "truncate".into(),
             StatementKind::Delete { .. } => "delete".into(),
