@@ -29,6 +29,8 @@ pub enum Category {
     Locking,
     Transaction,
     Integrity,
+    /// Column types and names that cause trouble later (opt-in, except identifier length).
+    Style,
     Meta,
 }
 
@@ -41,6 +43,7 @@ impl Category {
             Category::Locking => "locking",
             Category::Transaction => "transaction",
             Category::Integrity => "integrity",
+            Category::Style => "style",
             Category::Meta => "meta",
         }
     }

@@ -10,6 +10,7 @@ const FAMILIES: &[(&str, &str)] = &[
     ("LK", "locking"),
     ("TX", "transaction"),
     ("IN", "integrity"),
+    ("ST", "style"),
     ("MT", "meta"),
 ];
 
