@@ -348,7 +348,7 @@ fn action_kind(
                 AlterColumnOperation::DropNotNull => ActionKind::DropNotNull { column },
                 AlterColumnOperation::DropDefault => ActionKind::DropDefault { column },
                 AlterColumnOperation::SetNotNull => ActionKind::SetNotNull { column },
-                _ => ActionKind::Other,
+                _ => return None,
             }
         }
         AlterTableOperation::EnableRowLevelSecurity => ActionKind::EnableRls,

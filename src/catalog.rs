@@ -335,6 +335,11 @@ impl Catalog {
                 }
             }
             StatementKind::Rename { object, name, to } => self.rename(*object, name, to),
+            StatementKind::SetSchema {
+                object,
+                name,
+                schema,
+            } => self.rename(*object, name, &moved_to(name, schema)),
             StatementKind::RenameTables { pairs } => {
                 for (from, to) in pairs {
                     self.rename(ObjectType::Table, from, to);
@@ -397,6 +402,11 @@ impl Catalog {
                                 self.not_null_checks.insert((table.key(), column));
                             }
                         }
+                        ActionKind::SetSchema { schema } => {
+                            let to = moved_to(&table, schema);
+                            self.rename(ObjectType::Table, &table, &to);
+                            table = to;
+                        }
                         ActionKind::RenameTable { to } => {
                             self.rename(ObjectType::Table, &table, to);
                             table = Name {
@@ -410,6 +420,15 @@ impl Catalog {
             }
             _ => {}
         }
+    }
+}
+
+/// The name an object gets when `SET SCHEMA` moves it.
+fn moved_to(name: &Name, schema: &Name) -> Name {
+    Name {
+        schema: Some(schema.name.clone()),
+        name: name.name.clone(),
+        span: schema.span.clone(),
     }
 }
 

@@ -522,6 +522,14 @@ fn alter(mut c: Cursor) -> StatementKind {
         ObjectType::View
     } else if c.eat_seq(&["materialized", "view"]) {
         ObjectType::MaterializedView
+    } else if c.eat("sequence") {
+        ObjectType::Sequence
+    } else if c.eat("function") {
+        ObjectType::Function
+    } else if c.eat("procedure") || c.eat("routine") {
+        ObjectType::Procedure
+    } else if c.eat("index") {
+        ObjectType::Index
     } else {
         let keyword = c
             .upper_word(1)
@@ -537,9 +545,20 @@ fn alter(mut c: Cursor) -> StatementKind {
         let value = c.slice(c.pos).trim_matches('\'').to_string();
         return StatementKind::RenameEnumValue { name, value };
     }
+    // A function's argument list.
+    c.skip_parens();
     if c.eat_seq(&["rename", "to"]) {
         if let Some(to) = c.name() {
             return StatementKind::Rename { object, name, to };
+        }
+    }
+    if c.eat_seq(&["set", "schema"]) {
+        if let Some(schema) = c.name() {
+            return StatementKind::SetSchema {
+                object,
+                name,
+                schema,
+            };
         }
     }
     StatementKind::Other { keyword }
@@ -743,10 +762,19 @@ fn alter_action(mut c: Cursor) -> ActionKind {
         if c.is_seq(&["drop", "default"]) {
             return ActionKind::DropDefault { column };
         }
+        if c.is_seq(&["drop", "expression"]) {
+            return ActionKind::DropExpression { column };
+        }
         if c.is_seq(&["set", "not", "null"]) {
             return ActionKind::SetNotNull { column };
         }
         return ActionKind::Other;
+    }
+    if c.eat_seq(&["set", "schema"]) {
+        return match c.name() {
+            Some(schema) => ActionKind::SetSchema { schema },
+            None => ActionKind::Other,
+        };
     }
     if c.eat_seq(&["validate", "constraint"]) {
         return match c.name() {

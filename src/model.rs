@@ -128,6 +128,14 @@ pub enum ActionKind {
     DropDefault {
         column: Name,
     },
+    /// `ALTER COLUMN c DROP EXPRESSION`: a generated column becomes a plain one.
+    DropExpression {
+        column: Name,
+    },
+    /// `SET SCHEMA s`: the table moves to another schema.
+    SetSchema {
+        schema: Name,
+    },
     SetNotNull {
         column: Name,
     },
@@ -168,11 +176,13 @@ macro_rules! action_names {
             | ActionKind::AlterColumnType { column, .. }
             | ActionKind::DropNotNull { column }
             | ActionKind::DropDefault { column }
+            | ActionKind::DropExpression { column }
             | ActionKind::SetNotNull { column }
             | ActionKind::ClearColumn { column } => vec![column],
             ActionKind::DropConstraint { constraint, .. }
             | ActionKind::ValidateConstraint { constraint } => vec![constraint],
             ActionKind::RenameTable { to } => vec![to],
+            ActionKind::SetSchema { schema } => vec![schema],
             ActionKind::AttachPartition { partition }
             | ActionKind::DetachTablePartition { partition, .. } => vec![partition],
             ActionKind::RenameColumn { column, to } => vec![column, to],
@@ -458,6 +468,13 @@ pub enum StatementKind {
         name: Name,
         to: Name,
     },
+    /// `ALTER VIEW|TYPE|FUNCTION|SEQUENCE|... name SET SCHEMA s` (tables: an ALTER TABLE
+    /// action).
+    SetSchema {
+        object: ObjectType,
+        name: Name,
+        schema: Name,
+    },
     /// ALTER TYPE ... RENAME VALUE 'a' TO 'b'.
     RenameEnumValue {
         name: Name,
@@ -516,6 +533,7 @@ macro_rules! statement_names {
             StatementKind::Insert { table } => table.into_iter().collect(),
             StatementKind::Maintenance { target, .. } => target.into_iter().collect(),
             StatementKind::Rename { name, to, .. } => vec![name, to],
+            StatementKind::SetSchema { name, schema, .. } => vec![name, schema],
             StatementKind::RenameEnumValue { name, .. }
             | StatementKind::AlterDomain { name, .. } => vec![name],
             StatementKind::RenameTables { pairs } => {
@@ -550,6 +568,7 @@ impl StatementKind {
             StatementKind::AlterTable { .. } => "alter table".into(),
             StatementKind::Rename { object, .. } => format!("rename {}", object.as_str()),
             StatementKind::RenameEnumValue { .. } => "rename enum value".into(),
+            StatementKind::SetSchema { object, .. } => format!("set schema of {}", object.as_str()),
             StatementKind::AlterDomain { .. } => "alter domain".into(),
             StatementKind::Set { .. } => "set".into(),
             StatementKind::Maintenance { command, .. } => match command {

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
         default_severity: Severity::Warning,
         opt_in: false,
         summary: "DROP CONSTRAINT / DROP NOT NULL / DROP DEFAULT (guarantee removed)",
-        what_it_does: "Flags `DROP CONSTRAINT`, `ALTER COLUMN ... DROP NOT NULL` and `ALTER COLUMN ... DROP DEFAULT` on tables that existed before the change set.",
+        what_it_does: "Flags `DROP CONSTRAINT`, `ALTER COLUMN ... DROP NOT NULL`, `ALTER COLUMN ... DROP DEFAULT` and `ALTER COLUMN ... DROP EXPRESSION` (a generated column becomes a plain one) on tables that existed before the change set.",
         why_is_this_bad: "Constraints are guarantees other code relies on. Once removed, invalid rows (duplicates, orphans, NULLs) can be written immediately, and putting the guarantee back later requires cleaning them up first.",
         example: "ALTER TABLE orders DROP CONSTRAINT orders_customer_id_fkey;",
         use_instead: "-- keep the guarantee; if it must change, add the replacement first\nALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;",
@@ -36,6 +36,12 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
             }
             ActionKind::DropDefault { column } if !ctx.is_new_column(table, column) => {
                 format!("drop of default on column {table}.{}", column.name)
+            }
+            ActionKind::DropExpression { column } if !ctx.is_new_column(table, column) => {
+                format!(
+                    "drop of generation expression on column {table}.{}",
+                    column.name
+                )
             }
             _ => continue,
         };
