@@ -10,9 +10,15 @@ use crate::lexer::Dialect;
 use crate::model::{Name, ObjectType, Statement};
 use crate::transaction::Place;
 
+mod add_domain_constraint;
+mod add_exclusion_constraint;
+mod add_not_null_column_without_default;
+mod add_primary_key;
+mod add_unique_constraint;
 mod cascade;
 mod clickhouse_mutation;
 mod column_type_change;
+mod constraint_not_valid_missing;
 mod delete_without_where;
 mod down_not_reversing;
 mod drop_column;
@@ -33,10 +39,12 @@ mod rename;
 mod rls_disabled;
 mod rls_without_policy;
 mod security_definer_search_path;
+mod set_not_null;
 mod table_without_rls;
 mod truncate;
 mod unused_suppression;
 mod update_without_where;
+mod volatile_default;
 
 /// Every rule, in code order.
 pub static REGISTRY: &[&Rule] = &[
@@ -64,6 +72,14 @@ pub static REGISTRY: &[&Rule] = &[
     &permissive_policy::RULE,
     &security_definer_search_path::RULE,
     &grant_to_public_role::RULE,
+    &add_not_null_column_without_default::RULE,
+    &volatile_default::RULE,
+    &set_not_null::RULE,
+    &constraint_not_valid_missing::RULE,
+    &add_unique_constraint::RULE,
+    &add_primary_key::RULE,
+    &add_exclusion_constraint::RULE,
+    &add_domain_constraint::RULE,
     &parse_error::RULE,
     &unused_suppression::RULE,
     &invalid_suppression::RULE,

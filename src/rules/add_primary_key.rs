@@ -1,0 +1,57 @@
+use super::{Check, Rule, RuleContext, RuleMeta, Violation};
+use crate::finding::{Category, Severity};
+use crate::lexer::Dialect;
+use crate::model::{ActionKind, ConstraintKind, ObjectType, Statement, StatementKind};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "add-primary-key",
+        code: "LK010",
+        category: Category::Locking,
+        default_severity: Severity::Warning,
+        opt_in: false,
+        summary: "ADD PRIMARY KEY without USING INDEX on an existing table",
+        what_it_does: "Flags `ALTER TABLE ... ADD [CONSTRAINT c] PRIMARY KEY (...)` without `USING INDEX`, and `ADD COLUMN ... PRIMARY KEY`, on a table that existed before the change set.",
+        why_is_this_bad: "The primary key builds its unique index inside the `ALTER TABLE` (and sets its columns NOT NULL, scanning for NULLs), reading the whole table while holding an ACCESS EXCLUSIVE lock: no reads or writes until it is done. An index built beforehand with `CREATE UNIQUE INDEX CONCURRENTLY` becomes the primary key instantly, as long as its columns are already NOT NULL.",
+        example: "ALTER TABLE items ADD PRIMARY KEY (id);",
+        use_instead: "-- id already NOT NULL (see set-not-null for doing that without a long lock)\nCREATE UNIQUE INDEX CONCURRENTLY items_pkey ON items (id);\nALTER TABLE items ADD CONSTRAINT items_pkey PRIMARY KEY USING INDEX items_pkey;",
+    },
+    checks_down: false,
+    check: Check::Statement(check),
+};
+
+fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
+    if ctx.dialect != Dialect::Postgres || !statement.origin.runs_in_migration() {
+        return;
+    }
+    let StatementKind::AlterTable { table, actions } = &statement.kind else {
+        return;
+    };
+    if ctx.is_new(ObjectType::Table, table) {
+        return;
+    }
+    for action in actions {
+        let message = match &action.kind {
+            ActionKind::AddConstraint { constraint }
+                if constraint.kind == ConstraintKind::PrimaryKey && !constraint.using_index =>
+            {
+                let named = constraint
+                    .name
+                    .as_ref()
+                    .map(|n| format!(" {}", n.name))
+                    .unwrap_or_default();
+                format!("primary key{named} added to table {table} without using index")
+            }
+            ActionKind::AddColumn { column, def } if def.primary_key => format!(
+                "add column {table}.{} as primary key builds an index on table {table} under an access exclusive lock",
+                column.name
+            ),
+            _ => continue,
+        };
+        out.push(Violation::new(
+            action.span.clone(),
+            message,
+            "with the columns already not null, create unique index concurrently, then add constraint ... primary key using index",
+        ));
+    }
+}

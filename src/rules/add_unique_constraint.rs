@@ -1,0 +1,57 @@
+use super::{Check, Rule, RuleContext, RuleMeta, Violation};
+use crate::finding::{Category, Severity};
+use crate::lexer::Dialect;
+use crate::model::{ActionKind, ConstraintKind, ObjectType, Statement, StatementKind};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "add-unique-constraint",
+        code: "LK009",
+        category: Category::Locking,
+        default_severity: Severity::Warning,
+        opt_in: false,
+        summary: "ADD UNIQUE without USING INDEX on an existing table",
+        what_it_does: "Flags `ALTER TABLE ... ADD [CONSTRAINT c] UNIQUE (...)` without `USING INDEX`, and `ADD COLUMN ... UNIQUE`, on a table that existed before the change set.",
+        why_is_this_bad: "The constraint builds its unique index inside the `ALTER TABLE`, reading the whole table while holding an ACCESS EXCLUSIVE lock: no reads or writes until the index is built. An index built beforehand with `CREATE UNIQUE INDEX CONCURRENTLY` can be turned into the constraint instantly.",
+        example: "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);",
+        use_instead: "CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;",
+    },
+    checks_down: false,
+    check: Check::Statement(check),
+};
+
+fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
+    if ctx.dialect != Dialect::Postgres || !statement.origin.runs_in_migration() {
+        return;
+    }
+    let StatementKind::AlterTable { table, actions } = &statement.kind else {
+        return;
+    };
+    if ctx.is_new(ObjectType::Table, table) {
+        return;
+    }
+    for action in actions {
+        let message = match &action.kind {
+            ActionKind::AddConstraint { constraint }
+                if constraint.kind == ConstraintKind::Unique && !constraint.using_index =>
+            {
+                let named = constraint
+                    .name
+                    .as_ref()
+                    .map(|n| format!(" {}", n.name))
+                    .unwrap_or_default();
+                format!("unique constraint{named} added to table {table} without using index")
+            }
+            ActionKind::AddColumn { column, def } if def.unique => format!(
+                "add column {table}.{} with unique builds an index on table {table} under an access exclusive lock",
+                column.name
+            ),
+            _ => continue,
+        };
+        out.push(Violation::new(
+            action.span.clone(),
+            message,
+            "create unique index concurrently, then add constraint ... unique using index",
+        ));
+    }
+}
