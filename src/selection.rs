@@ -188,14 +188,35 @@ mod tests {
         assert_eq!(
             codes(
                 &[],
-                &["destructive", "reversibility", "security", "MT002", "MT003"]
+                &[
+                    "destructive",
+                    "reversibility",
+                    "security",
+                    "style",
+                    "MT002",
+                    "MT003"
+                ]
             ),
             ["MT001"]
         );
         assert_eq!(
-            codes(&["all"], &["DS", "RV", "SC", "MT"]),
+            codes(&["all"], &["DS", "RV", "SC", "ST", "MT"]),
             Vec::<&str>::new()
         );
+    }
+
+    #[test]
+    fn opt_in_rules_need_their_name_or_code() {
+        // A family or category enables only the style rule that is on by default.
+        assert_eq!(codes(&["ST"], &[]), ["ST008"]);
+        assert_eq!(codes(&["style"], &[]), ["ST008"]);
+        assert!(!codes(&[], &[]).contains(&"ST001"));
+        assert!(codes(&[], &[]).contains(&"ST008"));
+        assert_eq!(
+            codes(&["prefer-timestamptz", "ST004", "ST008"], &[]),
+            ["ST001", "ST004", "ST008"]
+        );
+        assert_eq!(codes(&["ST002", "style"], &["ST008"]), ["ST002"]);
     }
 
     #[test]

@@ -11,8 +11,10 @@ use crate::model::{Name, ObjectType, Statement};
 use crate::transaction::Place;
 
 mod cascade;
+mod char_column;
 mod clickhouse_mutation;
 mod column_type_change;
+mod column_types;
 mod delete_without_where;
 mod down_not_reversing;
 mod drop_column;
@@ -23,12 +25,18 @@ mod drop_schema;
 mod drop_table;
 mod empty_down_migration;
 mod grant_to_public_role;
+mod identifier_too_long;
 mod invalid_suppression;
+mod json_column;
 mod missing_down_migration;
 mod missing_rollback_note;
+mod money_column;
 mod parse_error;
 mod permissive_policy;
 mod policy_without_rls;
+mod prefer_bigint;
+mod prefer_identity;
+mod prefer_timestamptz;
 mod rename;
 mod rls_disabled;
 mod rls_without_policy;
@@ -37,6 +45,7 @@ mod table_without_rls;
 mod truncate;
 mod unused_suppression;
 mod update_without_where;
+mod varchar_length;
 
 /// Every rule, in code order.
 pub static REGISTRY: &[&Rule] = &[
@@ -64,6 +73,14 @@ pub static REGISTRY: &[&Rule] = &[
     &permissive_policy::RULE,
     &security_definer_search_path::RULE,
     &grant_to_public_role::RULE,
+    &prefer_timestamptz::RULE,
+    &char_column::RULE,
+    &varchar_length::RULE,
+    &prefer_bigint::RULE,
+    &prefer_identity::RULE,
+    &json_column::RULE,
+    &money_column::RULE,
+    &identifier_too_long::RULE,
     &parse_error::RULE,
     &unused_suppression::RULE,
     &invalid_suppression::RULE,
