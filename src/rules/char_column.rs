@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
         opt_in: true,
         summary: "char(n) column (blank-padded)",
         what_it_does: "Flags columns declared `char`, `char(n)`, `character(n)`, `bpchar` or `nchar` (arrays included) in `CREATE TABLE`, `ADD COLUMN` and `ALTER COLUMN ... TYPE`, on new tables too. `character varying` and the one-byte internal type `\"char\"` (quoted) are not flagged. PostgreSQL only.",
-        why_is_this_bad: "`char(n)` pads every value with blanks to `n` characters and ignores trailing blanks when comparing, which surprises clients (`'a'` comes back as `'a    '`, `LIKE` and concatenation see the padding). It is neither faster nor smaller than `text` in PostgreSQL, its length is as hard to change as `varchar(n)`'s, and a bare `char` means `char(1)`.",
+        why_is_this_bad: "`char(n)` pads every value with blanks to `n` characters, and treats trailing blanks as insignificant: comparisons ignore them and casts to `text` (concatenation, `LIKE`, most functions) drop them, while clients read the padded value (`'a'` comes back as `'a    '`). It is neither faster nor smaller than `text` in PostgreSQL, its length is as hard to change as `varchar(n)`'s, and a bare `char` means `char(1)`.",
         example: "ALTER TABLE countries ADD COLUMN iso_code char(2);",
         use_instead: "ALTER TABLE countries ADD COLUMN iso_code text CHECK (char_length(iso_code) = 2);",
     },
