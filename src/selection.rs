@@ -194,6 +194,8 @@ mod tests {
                     "reversibility",
                     "security",
                     "locking",
+                    "transaction",
+                    "style",
                     "MT002",
                     "MT003"
                 ]
@@ -201,9 +203,23 @@ mod tests {
             ["MT001"]
         );
         assert_eq!(
-            codes(&["all"], &["DS", "RV", "SC", "LK", "MT"]),
+            codes(&["all"], &["DS", "RV", "SC", "LK", "TX", "ST", "MT"]),
             Vec::<&str>::new()
         );
+    }
+
+    #[test]
+    fn opt_in_rules_need_their_name_or_code() {
+        // A family or category enables only the style rule that is on by default.
+        assert_eq!(codes(&["ST"], &[]), ["ST008"]);
+        assert_eq!(codes(&["style"], &[]), ["ST008"]);
+        assert!(!codes(&[], &[]).contains(&"ST001"));
+        assert!(codes(&[], &[]).contains(&"ST008"));
+        assert_eq!(
+            codes(&["prefer-timestamptz", "ST004", "ST008"], &[]),
+            ["ST001", "ST004", "ST008"]
+        );
+        assert_eq!(codes(&["ST002", "style"], &["ST008"]), ["ST002"]);
     }
 
     #[test]

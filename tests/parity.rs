@@ -144,7 +144,12 @@ fn findings(path: &Path, codes: &[String]) -> Vec<(usize, String)> {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let output = check_text(&path.display().to_string(), &blanked, Dialect::Postgres, REGISTRY);
+    let output = check_text(
+        &path.display().to_string(),
+        &blanked,
+        Dialect::Postgres,
+        REGISTRY,
+    );
     let mut found: Vec<(usize, String)> = output
         .report
         .findings
@@ -205,7 +210,11 @@ fn every_row_has_a_known_status_real_codes_and_reasons() {
             row.status
         );
         for code in &row.codes {
-            assert!(known.contains(code.as_str()), "{}: no rule {code}", row.theirs);
+            assert!(
+                known.contains(code.as_str()),
+                "{}: no rule {code}",
+                row.theirs
+            );
         }
         if row.status.starts_with("covered") || row.status == "partly" {
             assert!(!row.codes.is_empty(), "{}: covered by what?", row.theirs);
@@ -215,9 +224,9 @@ fn every_row_has_a_known_status_real_codes_and_reasons() {
         }
         if row.status == "covered (opt-in)" {
             assert!(
-                row.codes.iter().all(|c| REGISTRY
+                row.codes
                     .iter()
-                    .any(|r| r.meta.code == c && r.meta.opt_in)),
+                    .all(|c| REGISTRY.iter().any(|r| r.meta.code == c && r.meta.opt_in)),
                 "{}: marked opt-in but its rule runs by default",
                 row.theirs
             );

@@ -16,8 +16,10 @@ mod add_not_null_column_without_default;
 mod add_primary_key;
 mod add_unique_constraint;
 mod cascade;
+mod char_column;
 mod clickhouse_mutation;
 mod column_type_change;
+mod column_types;
 mod constraint_not_valid_missing;
 mod delete_without_where;
 mod down_not_reversing;
@@ -29,12 +31,18 @@ mod drop_schema;
 mod drop_table;
 mod empty_down_migration;
 mod grant_to_public_role;
+mod identifier_too_long;
 mod invalid_suppression;
+mod json_column;
 mod missing_down_migration;
 mod missing_rollback_note;
+mod money_column;
 mod parse_error;
 mod permissive_policy;
 mod policy_without_rls;
+mod prefer_bigint;
+mod prefer_identity;
+mod prefer_timestamptz;
 mod rename;
 mod rls_disabled;
 mod rls_without_policy;
@@ -44,6 +52,7 @@ mod table_without_rls;
 mod truncate;
 mod unused_suppression;
 mod update_without_where;
+mod varchar_length;
 mod volatile_default;
 
 /// Every rule, in code order.
@@ -80,6 +89,14 @@ pub static REGISTRY: &[&Rule] = &[
     &add_primary_key::RULE,
     &add_exclusion_constraint::RULE,
     &add_domain_constraint::RULE,
+    &prefer_timestamptz::RULE,
+    &char_column::RULE,
+    &varchar_length::RULE,
+    &prefer_bigint::RULE,
+    &prefer_identity::RULE,
+    &json_column::RULE,
+    &money_column::RULE,
+    &identifier_too_long::RULE,
     &parse_error::RULE,
     &unused_suppression::RULE,
     &invalid_suppression::RULE,
