@@ -13,11 +13,15 @@ use crate::transaction::Place;
 mod cascade;
 mod clickhouse_mutation;
 mod column_type_change;
+mod concurrently_in_transaction;
+mod create_index_non_concurrently;
 mod delete_without_where;
+mod detach_partition_non_concurrently;
 mod down_not_reversing;
 mod drop_column;
 mod drop_constraint;
 mod drop_database;
+mod drop_index_non_concurrently;
 mod drop_object;
 mod drop_schema;
 mod drop_table;
@@ -29,6 +33,7 @@ mod missing_rollback_note;
 mod parse_error;
 mod permissive_policy;
 mod policy_without_rls;
+mod reindex_non_concurrently;
 mod rename;
 mod rls_disabled;
 mod rls_without_policy;
@@ -37,6 +42,7 @@ mod table_without_rls;
 mod truncate;
 mod unused_suppression;
 mod update_without_where;
+mod vacuum_full_or_cluster;
 
 /// Every rule, in code order.
 pub static REGISTRY: &[&Rule] = &[
@@ -64,6 +70,12 @@ pub static REGISTRY: &[&Rule] = &[
     &permissive_policy::RULE,
     &security_definer_search_path::RULE,
     &grant_to_public_role::RULE,
+    &create_index_non_concurrently::RULE,
+    &drop_index_non_concurrently::RULE,
+    &concurrently_in_transaction::RULE,
+    &reindex_non_concurrently::RULE,
+    &detach_partition_non_concurrently::RULE,
+    &vacuum_full_or_cluster::RULE,
     &parse_error::RULE,
     &unused_suppression::RULE,
     &invalid_suppression::RULE,
