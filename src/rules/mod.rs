@@ -20,12 +20,16 @@ mod char_column;
 mod clickhouse_mutation;
 mod column_type_change;
 mod column_types;
+mod concurrently_in_transaction;
 mod constraint_not_valid_missing;
+mod create_index_non_concurrently;
 mod delete_without_where;
+mod detach_partition_non_concurrently;
 mod down_not_reversing;
 mod drop_column;
 mod drop_constraint;
 mod drop_database;
+mod drop_index_non_concurrently;
 mod drop_object;
 mod drop_schema;
 mod drop_table;
@@ -43,6 +47,7 @@ mod policy_without_rls;
 mod prefer_bigint;
 mod prefer_identity;
 mod prefer_timestamptz;
+mod reindex_non_concurrently;
 mod rename;
 mod rls_disabled;
 mod rls_without_policy;
@@ -52,6 +57,7 @@ mod table_without_rls;
 mod truncate;
 mod unused_suppression;
 mod update_without_where;
+mod vacuum_full_or_cluster;
 mod varchar_length;
 mod volatile_default;
 
@@ -81,6 +87,9 @@ pub static REGISTRY: &[&Rule] = &[
     &permissive_policy::RULE,
     &security_definer_search_path::RULE,
     &grant_to_public_role::RULE,
+    &create_index_non_concurrently::RULE,
+    &drop_index_non_concurrently::RULE,
+    &concurrently_in_transaction::RULE,
     &add_not_null_column_without_default::RULE,
     &volatile_default::RULE,
     &set_not_null::RULE,
@@ -88,6 +97,9 @@ pub static REGISTRY: &[&Rule] = &[
     &add_unique_constraint::RULE,
     &add_primary_key::RULE,
     &add_exclusion_constraint::RULE,
+    &reindex_non_concurrently::RULE,
+    &detach_partition_non_concurrently::RULE,
+    &vacuum_full_or_cluster::RULE,
     &add_domain_constraint::RULE,
     &prefer_timestamptz::RULE,
     &char_column::RULE,
