@@ -188,12 +188,19 @@ mod tests {
         assert_eq!(
             codes(
                 &[],
-                &["destructive", "reversibility", "security", "MT002", "MT003"]
+                &[
+                    "destructive",
+                    "reversibility",
+                    "security",
+                    "transaction",
+                    "MT002",
+                    "MT003"
+                ]
             ),
             ["MT001"]
         );
         assert_eq!(
-            codes(&["all"], &["DS", "RV", "SC", "MT"]),
+            codes(&["all"], &["DS", "RV", "SC", "TX", "MT"]),
             Vec::<&str>::new()
         );
     }

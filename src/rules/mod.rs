@@ -25,7 +25,10 @@ mod empty_down_migration;
 mod grant_to_public_role;
 mod invalid_suppression;
 mod missing_down_migration;
+mod missing_lock_timeout;
 mod missing_rollback_note;
+mod missing_transaction;
+mod nested_transaction;
 mod parse_error;
 mod permissive_policy;
 mod policy_without_rls;
@@ -35,6 +38,7 @@ mod rls_without_policy;
 mod security_definer_search_path;
 mod table_without_rls;
 mod truncate;
+mod uncommitted_transaction;
 mod unused_suppression;
 mod update_without_where;
 
@@ -64,6 +68,10 @@ pub static REGISTRY: &[&Rule] = &[
     &permissive_policy::RULE,
     &security_definer_search_path::RULE,
     &grant_to_public_role::RULE,
+    &missing_lock_timeout::RULE,
+    &missing_transaction::RULE,
+    &nested_transaction::RULE,
+    &uncommitted_transaction::RULE,
     &parse_error::RULE,
     &unused_suppression::RULE,
     &invalid_suppression::RULE,
