@@ -74,23 +74,79 @@ fn select_and_ignore_by_name_code_prefix_and_category() {
             .unwrap();
         codes(&json(&out.stdout))
     };
+    // TX001: the plain file's two statements run outside a transaction.
     assert_eq!(
         run(&[]),
-        ["sql/002_drop.sql:DS001", "sql/002_drop.sql:DS010"]
+        [
+            "sql/002_drop.sql:DS001",
+            "sql/002_drop.sql:TX001",
+            "sql/002_drop.sql:DS010"
+        ]
     );
     assert_eq!(run(&["--select", "DS001"]), ["sql/002_drop.sql:DS001"]);
     assert_eq!(run(&["--select", "rename"]), ["sql/002_drop.sql:DS010"]);
-    assert_eq!(run(&["--ignore", "destructive"]), Vec::<String>::new());
+    assert_eq!(
+        run(&["--ignore", "destructive"]),
+        ["sql/002_drop.sql:TX001"]
+    );
+    assert_eq!(
+        run(&["--ignore", "destructive", "--ignore", "transaction"]),
+        Vec::<String>::new()
+    );
     assert_eq!(
         run(&["--select", "DS0", "--ignore", "DS010"]),
         ["sql/002_drop.sql:DS001"]
     );
     let out = sqlgate(repo.path())
-        .env("SQLGATE_IGNORE", "DS001")
+        .env("SQLGATE_IGNORE", "DS001,TX001")
         .args(["check", "sql", "--format", "json"])
         .output()
         .unwrap();
     assert_eq!(codes(&json(&out.stdout)), ["sql/002_drop.sql:DS010"]);
+}
+
+#[test]
+fn opt_in_rules_run_only_when_named_exactly() {
+    let repo = tempfile::tempdir().unwrap();
+    write(
+        repo.path(),
+        "sql/001_note.sql",
+        b"ALTER TABLE orders ADD COLUMN note text;\n-- rollback: ALTER TABLE orders DROP COLUMN note;\n",
+    );
+    let run = |args: &[&str]| {
+        let out = sqlgate(repo.path())
+            .args(["check", "sql", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        codes(&json(&out.stdout))
+    };
+    let none = Vec::<String>::new();
+    let lk008 = ["sql/001_note.sql:LK008"];
+    // Off by default, and not enabled by `all`, its category or its code prefix.
+    assert_eq!(run(&[]), none);
+    assert_eq!(run(&["--select", "all"]), none);
+    assert_eq!(run(&["--select", "LK"]), none);
+    assert_eq!(run(&["--select", "LK0"]), none);
+    assert_eq!(run(&["--select", "locking"]), none);
+    // Enabled by its exact name or code (any case), alone or next to `all`.
+    assert_eq!(run(&["--select", "missing-lock-timeout"]), lk008);
+    assert_eq!(run(&["--select", "LK008"]), lk008);
+    assert_eq!(run(&["--select", "lk008"]), lk008);
+    assert_eq!(run(&["--select", "all,missing-lock-timeout"]), lk008);
+    assert_eq!(
+        run(&["--select", "missing-lock-timeout", "--ignore", "locking"]),
+        none
+    );
+    // The same from the configuration file.
+    write(
+        repo.path(),
+        "sqlgate.toml",
+        "[rules]\nselect = [\"all\", \"missing-lock-timeout\"]\n",
+    );
+    assert_eq!(run(&[]), lk008);
+    write(repo.path(), "sqlgate.toml", "[rules]\nselect = [\"LK\"]\n");
+    assert_eq!(run(&[]), none);
 }
 
 #[test]

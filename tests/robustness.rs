@@ -33,9 +33,12 @@ fn ten_thousand_nested_parentheses() {
 #[test]
 fn fifty_megabyte_file_finishes() {
     let statement = "INSERT INTO events (id, payload) VALUES (1, 'drop table x; -- not sql');\n";
-    let mut text = statement.repeat(50 * 1024 * 1024 / statement.len());
+    // BEGIN/COMMIT keep TX001 (missing-transaction) and the lock timeout keeps LK008
+    // (missing-lock-timeout) out of this plain-SQL run.
+    let mut text = String::from("SET lock_timeout = '5s';\nBEGIN;\n");
+    text.push_str(&statement.repeat(50 * 1024 * 1024 / statement.len()));
     // The note keeps RV004 (missing-rollback-note) out of this plain-SQL run.
-    text.push_str("DROP TABLE events;\n-- rollback: restore events from the backup\n");
+    text.push_str("DROP TABLE events;\nCOMMIT;\n-- rollback: restore events from the backup\n");
     let start = Instant::now();
     let found = codes(&text, Dialect::Postgres);
     assert_eq!(found, ["DS001"]);

@@ -39,8 +39,11 @@ mod identifier_too_long;
 mod invalid_suppression;
 mod json_column;
 mod missing_down_migration;
+mod missing_lock_timeout;
 mod missing_rollback_note;
+mod missing_transaction;
 mod money_column;
+mod nested_transaction;
 mod parse_error;
 mod permissive_policy;
 mod policy_without_rls;
@@ -55,6 +58,7 @@ mod security_definer_search_path;
 mod set_not_null;
 mod table_without_rls;
 mod truncate;
+mod uncommitted_transaction;
 mod unused_suppression;
 mod update_without_where;
 mod vacuum_full_or_cluster;
@@ -94,6 +98,7 @@ pub static REGISTRY: &[&Rule] = &[
     &volatile_default::RULE,
     &set_not_null::RULE,
     &constraint_not_valid_missing::RULE,
+    &missing_lock_timeout::RULE,
     &add_unique_constraint::RULE,
     &add_primary_key::RULE,
     &add_exclusion_constraint::RULE,
@@ -101,6 +106,9 @@ pub static REGISTRY: &[&Rule] = &[
     &detach_partition_non_concurrently::RULE,
     &vacuum_full_or_cluster::RULE,
     &add_domain_constraint::RULE,
+    &missing_transaction::RULE,
+    &nested_transaction::RULE,
+    &uncommitted_transaction::RULE,
     &prefer_timestamptz::RULE,
     &char_column::RULE,
     &varchar_length::RULE,
