@@ -281,9 +281,10 @@ fn assert_counts(json: &Value) {
 }
 
 /// The rules an `expected.tsv` lists: DS everywhere; the demo (the README's example) also
-/// lists its reversibility and row-level security findings.
+/// lists its reversibility, row-level security, locking and transaction findings.
 fn is_judged(root: &str, code: &str) -> bool {
-    code.starts_with("DS") || (root == DEMO && (code.starts_with("RV") || code.starts_with("SC")))
+    code.starts_with("DS")
+        || (root == DEMO && ["RV", "SC", "LK", "TX"].iter().any(|f| code.starts_with(f)))
 }
 
 // ---------------------------------------------------------------------------------------
