@@ -57,7 +57,7 @@ for line in open(sys.argv[1]):
 print(",".join(sorted(codes)))
 EOF
 )
-"$sqlgate" check --format json --select "all,$opt_in" "${dirs[@]}" >sqlgate.json 2>sqlgate.err || true
+"$sqlgate" check --format json --select "all,$opt_in" -- "${dirs[@]}" >sqlgate.json 2>sqlgate.err || true
 "$squawk" --reporter json "${files[@]}" >squawk.json 2>squawk.err || true
 
 python3 - "$root/docs/comparison.md" sqlgate.json squawk.json "${#files[@]}" <<'EOF'

@@ -61,11 +61,12 @@ struct CheckArgs {
     /// Config file [env: SQLGATE_CONFIG] (default: sqlgate.toml or .sqlgate.toml found walking up)
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Rules to run: names, codes, code prefixes or categories [env: SQLGATE_SELECT] (default: all)
-    #[arg(long, value_delimiter = ',', num_args = 1..)]
+    /// Rules to run: names, codes, code prefixes or categories; opt-in rules only by name or code
+    /// [env: SQLGATE_SELECT] (default: every rule that is not opt-in)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     select: Vec<String>,
     /// Rules to skip: names, codes, code prefixes or categories [env: SQLGATE_IGNORE]
-    #[arg(long, value_delimiter = ',', num_args = 1..)]
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
     ignore: Vec<String>,
     /// Lowest severity that makes the exit code 1 [env: SQLGATE_FAIL_ON] (default: error)
     #[arg(long, value_enum)]
