@@ -69,7 +69,7 @@ fn supabase() {
     assert_eq!(s.migrations[0].name, "init");
     for m in &s.migrations {
         assert_eq!(m.down, Down::NotSupported);
-        assert_eq!(m.up.tx, TxMode::Wrapped);
+        assert_eq!(m.up.tx, TxMode::SingleQuery);
     }
     assert_eq!(skipped(&d, "supabase/supabase/seed.sql"), "seed data");
     assert!(skipped(&d, "supabase/supabase/migrations/notes.sql").contains("Supabase CLI"));

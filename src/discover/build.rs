@@ -344,7 +344,9 @@ impl Builder<'_> {
         };
         let len = self.len(id);
         let (up, down) = match framework {
-            Framework::Supabase => (section(id, 0..len, TxMode::Wrapped), Down::NotSupported),
+            // The CLI sends a file's statements (and its history insert) as one pipelined
+            // batch, which Postgres runs as one implicit transaction.
+            Framework::Supabase => (section(id, 0..len, TxMode::SingleQuery), Down::NotSupported),
             Framework::Plain => (section(id, 0..len, TxMode::None), Down::NotSupported),
             Framework::Atlas => {
                 let tx = wrapped_unless(sections::atlas_no_transaction(self.text(id)));

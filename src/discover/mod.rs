@@ -72,10 +72,11 @@ pub const ALL_FRAMEWORKS: [Framework; 11] = [
 #[serde(rename_all = "kebab-case")]
 pub enum TxMode {
     /// The framework wraps the section in a transaction (sqlx, diesel, dbmate, goose,
-    /// Flyway, Atlas, Supabase CLI) unless the file opts out.
+    /// Flyway, Atlas) unless the file opts out.
     Wrapped,
-    /// The whole section is sent as one query (golang-migrate, Prisma): with more than one
-    /// statement it runs as one implicit transaction.
+    /// The whole section is sent as one query (golang-migrate, Prisma) or one pipelined
+    /// batch (Supabase CLI): with more than one statement it runs as one implicit
+    /// transaction, which an explicit `BEGIN` turns into an ordinary one.
     SingleQuery,
     /// No transaction: each statement commits on its own (opt-outs, plain SQL run by psql).
     None,

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
         default_severity: Severity::Error,
         opt_in: false,
         summary: "CONCURRENTLY inside BEGIN or a framework transaction",
-        what_it_does: "Flags `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX ... CONCURRENTLY` and `ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY` that would run inside a transaction block (PostgreSQL): a migration the framework wraps in a transaction (goose, dbmate, sqlx, diesel, Flyway, Atlas, Supabase, sourcegraph) unless it opts out, an explicit `BEGIN ... COMMIT`, a golang-migrate or Prisma file with more than one statement (sent as one query, so run as one implicit transaction), or a DO block. `REFRESH MATERIALIZED VIEW CONCURRENTLY` may run in a transaction and is not flagged. The rule applies to tables created in the same change set too: PostgreSQL rejects the statement whatever the table's age. Flyway runs a migration made only of statements that cannot run in a transaction (`CREATE`/`DROP INDEX CONCURRENTLY`, `REINDEX SCHEMA|DATABASE|SYSTEM`, `VACUUM`) without one, and is not flagged for it; so is a Supabase migration file holding a single `CREATE INDEX`, `DROP INDEX` or `REINDEX ... CONCURRENTLY`, and a sourcegraph migration holding a single `CREATE INDEX CONCURRENTLY` (which sourcegraph requires to be declared with `createIndexConcurrently: true` in metadata.yaml).",
+        what_it_does: "Flags `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX ... CONCURRENTLY` and `ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY` that would run inside a transaction block (PostgreSQL): a migration the framework wraps in a transaction (goose, dbmate, sqlx, diesel, Flyway, Atlas, sourcegraph) unless it opts out, an explicit `BEGIN ... COMMIT`, a golang-migrate, Prisma or Supabase file with more than one statement (sent as one query or one pipelined batch, so run as one implicit transaction), or a DO block. `REFRESH MATERIALIZED VIEW CONCURRENTLY` may run in a transaction and is not flagged. The rule applies to tables created in the same change set too: PostgreSQL rejects the statement whatever the table's age. Flyway runs a migration made only of statements that cannot run in a transaction (`CREATE`/`DROP INDEX CONCURRENTLY`, `REINDEX SCHEMA|DATABASE|SYSTEM`, `VACUUM`) without one, and is not flagged for it; so is a sourcegraph migration holding a single `CREATE INDEX CONCURRENTLY` (which sourcegraph requires to be declared with `createIndexConcurrently: true` in metadata.yaml).",
         why_is_this_bad: "PostgreSQL refuses these commands inside a transaction block (`CREATE INDEX CONCURRENTLY cannot run inside a transaction block`): the migration fails at deploy time, and with a framework that does not roll back, half of it may already be applied.",
         example: "-- +goose Up\nCREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);",
         use_instead: "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);",
@@ -210,7 +210,12 @@ fn explain(
         ),
         Transaction::SingleQuery => (
             format!(
-                "{subject} fails: {framework} sends the file as one query; with {statements} statements postgres runs them as one implicit transaction"
+                "{subject} fails: {framework} sends the file as {unit}; with {statements} statements postgres runs them as one implicit transaction",
+                unit = if ctx.framework == Framework::Supabase {
+                    "one pipelined batch"
+                } else {
+                    "one query"
+                }
             ),
             "put the CONCURRENTLY statement in a migration of its own".to_string(),
         ),
