@@ -1,7 +1,6 @@
 use super::{Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
-use crate::lexer::Dialect;
-use crate::model::{ActionKind, ConstraintKind, ObjectType, Statement, StatementKind};
+use crate::model::{ActionKind, ConstraintKind, Statement};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -21,15 +20,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
-    if ctx.dialect != Dialect::Postgres || !statement.origin.runs_in_migration() {
-        return;
-    }
-    let StatementKind::AlterTable { table, actions } = &statement.kind else {
+    let Some((table, actions)) = super::altered_existing_table(statement, ctx) else {
         return;
     };
-    if ctx.is_new(ObjectType::Table, table) {
-        return;
-    }
     for action in actions {
         let ActionKind::AddConstraint { constraint } = &action.kind else {
             continue;

@@ -1,7 +1,6 @@
 use super::{Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
-use crate::lexer::Dialect;
-use crate::model::{ActionKind, ConstraintKind, ObjectType, Statement, StatementKind};
+use crate::model::{ActionKind, ConstraintKind, Statement};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -27,15 +26,9 @@ const INLINE_HELP: &str =
 const PARTITION_HELP: &str = "postgres before 18 rejects not valid foreign keys on partitioned tables: add the key not valid and validate it on each partition first, then add it to the parent";
 
 fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
-    if ctx.dialect != Dialect::Postgres || !statement.origin.runs_in_migration() {
-        return;
-    }
-    let StatementKind::AlterTable { table, actions } = &statement.kind else {
+    let Some((table, actions)) = super::altered_existing_table(statement, ctx) else {
         return;
     };
-    if ctx.is_new(ObjectType::Table, table) {
-        return;
-    }
     let partitioned = ctx.catalog.is_partitioned(table);
     for action in actions {
         let (message, help) = match &action.kind {

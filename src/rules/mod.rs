@@ -7,7 +7,7 @@ use crate::catalog::{Catalog, MigrationIndex};
 use crate::discover::{FileId, Framework, TxMode};
 use crate::finding::{Category, Severity};
 use crate::lexer::Dialect;
-use crate::model::{Name, ObjectType, Statement};
+use crate::model::{AlterAction, Name, ObjectType, Statement, StatementKind};
 use crate::transaction::Place;
 
 mod add_domain_constraint;
@@ -490,6 +490,22 @@ pub(crate) fn report_each_name(
             help,
         ));
     }
+}
+
+/// The table and actions of an `ALTER TABLE` that a locking rule looks at: a PostgreSQL
+/// statement that runs during the migration (not one in a function body), on a table that
+/// existed before the change set.
+pub(crate) fn altered_existing_table<'a>(
+    statement: &'a Statement,
+    ctx: &RuleContext,
+) -> Option<(&'a Name, &'a [AlterAction])> {
+    if ctx.dialect != Dialect::Postgres || !statement.origin.runs_in_migration() {
+        return None;
+    }
+    let StatementKind::AlterTable { table, actions } = &statement.kind else {
+        return None;
+    };
+    (!ctx.is_new(ObjectType::Table, table)).then_some((table, actions.as_slice()))
 }
 
 /// Looks a rule up by name or code (case-insensitive).

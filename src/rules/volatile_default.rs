@@ -1,8 +1,7 @@
 use super::add_not_null_column_without_default::SERIAL_TYPES;
 use super::{Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
-use crate::lexer::Dialect;
-use crate::model::{ActionKind, ColumnDef, Generated, ObjectType, Statement, StatementKind};
+use crate::model::{ActionKind, ColumnDef, Generated, Statement};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -116,15 +115,9 @@ fn rewrite_cause(def: &ColumnDef) -> Option<String> {
 }
 
 fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
-    if ctx.dialect != Dialect::Postgres || !statement.origin.runs_in_migration() {
-        return;
-    }
-    let StatementKind::AlterTable { table, actions } = &statement.kind else {
+    let Some((table, actions)) = super::altered_existing_table(statement, ctx) else {
         return;
     };
-    if ctx.is_new(ObjectType::Table, table) {
-        return;
-    }
     for action in actions {
         let ActionKind::AddColumn { column, def } = &action.kind else {
             continue;
