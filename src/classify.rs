@@ -514,23 +514,7 @@ fn alter(mut c: Cursor) -> StatementKind {
             add_constraint,
         };
     }
-    let object = if c.eat("schema") {
-        ObjectType::Schema
-    } else if c.eat("type") {
-        ObjectType::Type
-    } else if c.eat("view") {
-        ObjectType::View
-    } else if c.eat_seq(&["materialized", "view"]) {
-        ObjectType::MaterializedView
-    } else if c.eat("sequence") {
-        ObjectType::Sequence
-    } else if c.eat("function") {
-        ObjectType::Function
-    } else if c.eat("procedure") || c.eat("routine") {
-        ObjectType::Procedure
-    } else if c.eat("index") {
-        ObjectType::Index
-    } else {
+    let Some(object) = object_type(&mut c) else {
         let keyword = c
             .upper_word(1)
             .map_or("ALTER".to_string(), |w| format!("ALTER {w}"));
