@@ -89,7 +89,7 @@ pub fn rules_table() -> String {
     for rule in REGISTRY {
         let m = &rule.meta;
         out.push_str(&format!(
-            "{:<6} {:<34} {:<14} {:<14} {}\n",
+            "{:<6} {:<36} {:<14} {:<14} {}\n",
             m.code,
             m.name,
             m.category.as_str(),
