@@ -67,6 +67,7 @@ struct Job {
     range: std::ops::Range<usize>,
     dialect: Dialect,
     tx: TxMode,
+    framework: Framework,
 }
 
 /// sqlparser recurses per nesting level, with large frames in unoptimized builds: the workers
@@ -226,6 +227,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                         range: section.range.clone(),
                         dialect: set.dialect,
                         tx: section.tx,
+                        framework: set.framework,
                     });
                 }
             }
@@ -235,7 +237,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
     let placed: Vec<Vec<Place>> = analyzed
         .iter()
         .zip(&jobs)
-        .map(|(a, job)| transaction::places(&a.statements, job.tx))
+        .map(|(a, job)| transaction::places(&a.statements, job.tx, job.framework))
         .collect();
     let section = |s, m, down| job_of.get(&(s, m, down)).and_then(|&j| analyzed.get(j));
     let places_of = |s, m, down| {

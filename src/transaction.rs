@@ -2,8 +2,10 @@
 //! whether a lock timeout is in force. Read from the framework's transaction mode and the
 //! section's own `BEGIN`/`COMMIT` and `SET lock_timeout` statements.
 
-use crate::discover::TxMode;
-use crate::model::{Statement, StatementKind, TransactionControl};
+use crate::discover::{Framework, TxMode};
+use crate::model::{
+    ActionKind, MaintenanceCommand, ObjectType, Statement, StatementKind, TransactionControl,
+};
 
 /// Why a statement runs inside a transaction block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,8 +44,103 @@ pub fn top_level_statements(statements: &[Statement]) -> usize {
         .count()
 }
 
-/// One `Place` per statement, in order.
-pub fn places(statements: &[Statement], mode: TxMode) -> Vec<Place> {
+/// Whether Postgres refuses the statement inside a transaction block: `CREATE`/`DROP INDEX
+/// CONCURRENTLY`, `REINDEX ... CONCURRENTLY`, `REINDEX SCHEMA|DATABASE|SYSTEM`, `VACUUM`, and
+/// `ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY`.
+pub fn cannot_run_in_transaction(statement: &Statement) -> bool {
+    match &statement.kind {
+        StatementKind::CreateIndex { concurrently, .. } => *concurrently,
+        StatementKind::Drop {
+            object: ObjectType::Index,
+            ..
+        } => statement.concurrently,
+        StatementKind::Maintenance {
+            command: MaintenanceCommand::Reindex,
+            object,
+            ..
+        } => statement.concurrently || matches!(object, ObjectType::Schema | ObjectType::Database),
+        StatementKind::Maintenance {
+            command: MaintenanceCommand::Vacuum,
+            ..
+        } => true,
+        StatementKind::AlterTable { actions, .. } => actions.iter().any(|a| {
+            matches!(
+                a.kind,
+                ActionKind::DetachTablePartition {
+                    concurrently: true,
+                    ..
+                }
+            )
+        }),
+        _ => false,
+    }
+}
+
+/// How a migration of the framework opts out of the framework's transaction, if it can.
+pub fn opt_out(framework: Framework) -> Option<&'static str> {
+    Some(match framework {
+        Framework::Goose => "`-- +goose NO TRANSACTION` in the migration file",
+        Framework::Dbmate => "`transaction:false` on its `-- migrate:up` line",
+        Framework::Sqlx => "`-- no-transaction` as its first line",
+        Framework::Diesel => "`run_in_transaction = false` in its metadata.toml",
+        Framework::Flyway => "`executeInTransaction=false` in its `.sql.conf` file",
+        Framework::Atlas => "`-- atlas:txmode none` in the migration file",
+        _ => return None,
+    })
+}
+
+/// The mode a section really runs in. Runners that wrap migrations skip their transaction
+/// for some on their own: Flyway for a migration made only of statements that cannot run in
+/// one, sourcegraph for a migration that is a single `CREATE INDEX CONCURRENTLY` (declared
+/// `createIndexConcurrently` in its metadata.yaml, which sourcegraph requires).
+fn effective_mode(statements: &[Statement], mode: TxMode, framework: Framework) -> TxMode {
+    if mode != TxMode::Wrapped {
+        return mode;
+    }
+    let mut top = statements
+        .iter()
+        .filter(|s| !s.origin.is_dynamic())
+        .filter(|s| !matches!(s.kind, StatementKind::PsqlMeta | StatementKind::CopyData))
+        .peekable();
+    let runs_outside = match framework {
+        Framework::Flyway => top.peek().is_some() && top.all(flyway_runs_outside),
+        Framework::Sourcegraph => match (top.next(), top.next()) {
+            (Some(only), None) => matches!(
+                only.kind,
+                StatementKind::CreateIndex {
+                    concurrently: true,
+                    ..
+                }
+            ),
+            _ => false,
+        },
+        _ => false,
+    };
+    if runs_outside {
+        TxMode::None
+    } else {
+        mode
+    }
+}
+
+/// The statements Flyway's PostgreSQL parser recognises as non-transactional: `CREATE|DROP
+/// INDEX CONCURRENTLY`, `REINDEX SCHEMA|DATABASE|SYSTEM` and `VACUUM` (not `REINDEX TABLE|INDEX
+/// CONCURRENTLY` or `DETACH PARTITION CONCURRENTLY`, which it wraps like any other).
+fn flyway_runs_outside(statement: &Statement) -> bool {
+    match &statement.kind {
+        StatementKind::Maintenance {
+            command: MaintenanceCommand::Reindex,
+            object,
+            ..
+        } => matches!(object, ObjectType::Schema | ObjectType::Database),
+        StatementKind::AlterTable { .. } => false,
+        _ => cannot_run_in_transaction(statement),
+    }
+}
+
+/// One `Place` per statement, in order, for a section the framework runs in `mode`.
+pub fn places(statements: &[Statement], mode: TxMode, framework: Framework) -> Vec<Place> {
+    let mode = effective_mode(statements, mode, framework);
     let implicit = mode == TxMode::SingleQuery && top_level_statements(statements) > 1;
     let mut framework_open = mode == TxMode::Wrapped;
     let mut explicit_open = false;
@@ -110,8 +207,16 @@ mod tests {
     use crate::lexer::Dialect;
 
     fn of(sql: &str, mode: TxMode) -> Vec<(Option<Transaction>, bool)> {
+        of_framework(sql, mode, Framework::Plain)
+    }
+
+    fn of_framework(
+        sql: &str,
+        mode: TxMode,
+        framework: Framework,
+    ) -> Vec<(Option<Transaction>, bool)> {
         let analysis = analyze_section(sql, 0..sql.len(), Dialect::Postgres);
-        places(&analysis.statements, mode)
+        places(&analysis.statements, mode, framework)
             .into_iter()
             .map(|p| (p.transaction, p.lock_timeout))
             .collect()
@@ -184,5 +289,31 @@ mod tests {
             .iter()
             .all(|p| p.0 == Some(Transaction::Dynamic)));
         assert!(places.len() > 1);
+    }
+
+    #[test]
+    fn runners_skip_their_transaction_for_migrations_that_cannot_run_in_one() {
+        let wrapped = |sql: &str, framework| {
+            of_framework(sql, TxMode::Wrapped, framework)
+                .into_iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>()
+        };
+        let concurrent = "create index concurrently i on a (x); drop index concurrently j;";
+        assert_eq!(wrapped(concurrent, Framework::Flyway), [None, None]);
+        assert_eq!(
+            wrapped("reindex table concurrently a;", Framework::Flyway),
+            [Some(Transaction::Framework)]
+        );
+        assert_eq!(
+            wrapped(concurrent, Framework::Goose),
+            [Some(Transaction::Framework); 2]
+        );
+        let lone = "create index concurrently i on a (x);";
+        assert_eq!(wrapped(lone, Framework::Sourcegraph), [None]);
+        assert_eq!(
+            wrapped(concurrent, Framework::Sourcegraph),
+            [Some(Transaction::Framework); 2]
+        );
     }
 }

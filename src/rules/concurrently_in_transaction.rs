@@ -5,7 +5,7 @@ use crate::discover::Framework;
 use crate::finding::{Category, Severity};
 use crate::lexer::Dialect;
 use crate::model::{ActionKind, MaintenanceCommand, ObjectType, Origin, Statement, StatementKind};
-use crate::transaction::{top_level_statements, Transaction};
+use crate::transaction::{opt_out, top_level_statements, Transaction};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -30,7 +30,6 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Located>) {
     }
     let up = &ctx.up;
     let statements = top_level_statements(up.statements);
-    let exempt = framework_runs_it_outside(ctx);
     for (statement, place) in up.statements.iter().zip(up.places) {
         if matches!(statement.origin, Origin::FunctionBody { .. }) {
             continue;
@@ -38,9 +37,6 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Located>) {
         let Some(reason) = place.transaction else {
             continue;
         };
-        if reason == Transaction::Framework && exempt {
-            continue;
-        }
         for (span, subject) in concurrent_operations(statement) {
             let (mut message, help) = explain(ctx, reason, statements, &subject);
             if let Some(origin) = statement.origin.describe() {
@@ -113,80 +109,6 @@ fn concurrent_operations(statement: &Statement) -> Vec<(Range<usize>, String)> {
     }
 }
 
-/// Whether the framework, although it wraps migrations in a transaction, runs this one
-/// without: Flyway when every statement needs to run outside one, Supabase and sourcegraph
-/// for a migration that is a single such statement.
-fn framework_runs_it_outside(ctx: &MigrationContext) -> bool {
-    let mut top = ctx
-        .up
-        .top_level()
-        .filter(|s| !matches!(s.kind, StatementKind::PsqlMeta | StatementKind::CopyData));
-    match ctx.framework {
-        Framework::Flyway => {
-            let mut any = false;
-            let all = top.all(|s| {
-                any = true;
-                flyway_non_transactional(s)
-            });
-            any && all
-        }
-        Framework::Supabase => match (top.next(), top.next()) {
-            (Some(only), None) => supabase_runs_outside(only),
-            _ => false,
-        },
-        Framework::Sourcegraph => match (top.next(), top.next()) {
-            (Some(only), None) => matches!(
-                only.kind,
-                StatementKind::CreateIndex {
-                    concurrently: true,
-                    ..
-                }
-            ),
-            _ => false,
-        },
-        _ => false,
-    }
-}
-
-/// Flyway's PostgreSQL parser runs these outside a transaction (and a migration made only of
-/// them without one): `CREATE|DROP [UNIQUE] INDEX CONCURRENTLY`, `REINDEX SCHEMA|DATABASE|SYSTEM`,
-/// `VACUUM` (also `CREATE|DROP DATABASE`, `ALTER SYSTEM`, `DISCARD ALL`, not modelled here).
-fn flyway_non_transactional(statement: &Statement) -> bool {
-    match &statement.kind {
-        StatementKind::CreateIndex { concurrently, .. } => *concurrently,
-        StatementKind::Drop {
-            object: ObjectType::Index,
-            ..
-        } => statement.concurrently,
-        StatementKind::Maintenance {
-            command: MaintenanceCommand::Reindex,
-            object,
-            ..
-        } => matches!(object, ObjectType::Schema | ObjectType::Database),
-        StatementKind::Maintenance {
-            command: MaintenanceCommand::Vacuum,
-            ..
-        } => true,
-        _ => false,
-    }
-}
-
-/// The Supabase CLI (2.109+) runs these outside the migration's transaction.
-fn supabase_runs_outside(statement: &Statement) -> bool {
-    match &statement.kind {
-        StatementKind::CreateIndex { concurrently, .. } => *concurrently,
-        StatementKind::Drop {
-            object: ObjectType::Index,
-            ..
-        }
-        | StatementKind::Maintenance {
-            command: MaintenanceCommand::Reindex,
-            ..
-        } => statement.concurrently,
-        _ => false,
-    }
-}
-
 /// The message and help for one operation, by why it runs in a transaction.
 fn explain(
     ctx: &MigrationContext,
@@ -231,22 +153,13 @@ fn explain(
 
 /// How to run the migration without the framework's transaction.
 fn framework_help(ctx: &MigrationContext) -> String {
-    match ctx.framework {
-        Framework::Goose => "add `-- +goose NO TRANSACTION` to the migration file".into(),
-        Framework::Dbmate => "mark the section `-- migrate:up transaction:false`".into(),
-        Framework::Sqlx => "make `-- no-transaction` the first line of the migration".into(),
-        Framework::Diesel => {
-            "set `run_in_transaction = false` in the migration's metadata.toml".into()
-        }
-        Framework::Flyway => format!(
-            "set `executeInTransaction=false` in a `V{}__<description>.sql.conf` next to the script, or put the statement in a migration of its own (flyway runs a migration made only of statements that cannot run in a transaction without one)",
+    match (ctx.framework, opt_out(ctx.framework)) {
+        (Framework::Flyway, Some(opt_out)) => format!(
+            "opt out with {opt_out} (V{}__<description>.sql.conf), or keep only statements that cannot run in a transaction in this migration: flyway then runs it without one",
             ctx.version
         ),
-        Framework::Atlas => "add `-- atlas:txmode none` to the migration file".into(),
-        Framework::Supabase => "put it in a migration file of its own: the supabase cli runs each file in a transaction (recent versions run a lone CREATE INDEX, DROP INDEX or REINDEX ... CONCURRENTLY outside it)".into(),
-        Framework::Sourcegraph => "sourcegraph runs every migration in a transaction except one that is a single CREATE INDEX CONCURRENTLY declared with `createIndexConcurrently: true` in its metadata.yaml: move it to such a migration".into(),
-        Framework::GolangMigrate | Framework::Prisma | Framework::Plain => {
-            "run it in a migration that runs without a transaction".into()
-        }
+        (_, Some(opt_out)) => format!("opt out of the transaction with {opt_out}"),
+        (Framework::Sourcegraph, None) => "sourcegraph runs every migration in a transaction except one that is a single CREATE INDEX CONCURRENTLY declared with `createIndexConcurrently: true` in its metadata.yaml: move it to such a migration".into(),
+        (_, None) => "run it in a migration that runs without a transaction".into(),
     }
 }

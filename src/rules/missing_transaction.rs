@@ -4,7 +4,8 @@ use super::{Check, Located, MigrationContext, Rule, RuleMeta, SectionView, Viola
 use crate::discover::{Framework, TxMode};
 use crate::finding::{Category, Severity};
 use crate::lexer::Dialect;
-use crate::model::{ActionKind, MaintenanceCommand, ObjectType, Origin, Statement, StatementKind};
+use crate::model::{Origin, Statement, StatementKind, TransactionControl};
+use crate::transaction::{cannot_run_in_transaction, opt_out};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -61,35 +62,11 @@ pub(super) fn changes_something(statement: &Statement) -> bool {
 
 /// Statements that cannot run inside a transaction block and can safely be run again.
 fn runs_only_outside_a_transaction(statement: &Statement) -> bool {
-    match &statement.kind {
-        StatementKind::CreateIndex { concurrently, .. } => *concurrently,
-        StatementKind::Drop {
-            object: ObjectType::Index,
-            if_exists,
-            ..
-        } => statement.concurrently && *if_exists,
-        StatementKind::Maintenance {
-            command: MaintenanceCommand::Reindex,
-            ..
-        } => statement.concurrently,
-        StatementKind::Maintenance {
-            command: MaintenanceCommand::Vacuum,
-            ..
-        } => true,
-        StatementKind::AlterTable { actions, .. } => {
-            !actions.is_empty()
-                && actions.iter().all(|a| {
-                    matches!(
-                        a.kind,
-                        ActionKind::DetachTablePartition {
-                            concurrently: true,
-                            ..
-                        }
-                    )
-                })
-        }
-        _ => false,
-    }
+    let rerunnable = match &statement.kind {
+        StatementKind::Drop { if_exists, .. } => *if_exists,
+        _ => true,
+    };
+    cannot_run_in_transaction(statement) && rerunnable
 }
 
 /// The span of a statement's first word (`ALTER`, `BEGIN`).
@@ -101,40 +78,38 @@ pub(super) fn keyword_span(text: &str, statement: &Statement) -> Range<usize> {
     statement.range.start..statement.range.start + len
 }
 
-/// How a framework's migration opts out of its transaction.
-fn opt_out(framework: Framework) -> &'static str {
-    match framework {
-        Framework::Goose => "`-- +goose NO TRANSACTION`",
-        Framework::Dbmate => "`transaction:false` on its `-- migrate:up` line",
-        Framework::Sqlx => "`-- no-transaction` on its first line",
-        Framework::Diesel => "`run_in_transaction = false` in its metadata.toml",
-        Framework::Flyway => "`executeInTransaction=false` in its .conf file",
-        Framework::Atlas => "`-- atlas:txmode none`",
-        _ => "its transaction setting",
-    }
-}
-
 /// (why there is no transaction, what to do) for a section.
 fn reason_and_help(framework: Framework, section: &SectionView) -> (String, String) {
     const SEPARATE: &str =
         "keep statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY) in a migration of their own";
     let name = framework.name();
-    match (framework, section.tx) {
-        (Framework::Plain, _) => (
+    let ended_early = section.top_level().any(|s| {
+        matches!(
+            s.kind,
+            StatementKind::Transaction(TransactionControl::Commit | TransactionControl::Rollback)
+        )
+    });
+    match (framework, section.tx, opt_out(framework)) {
+        (Framework::Plain, _, _) => (
             "plain sql files run by psql autocommit each statement".to_string(),
             format!("wrap the migration in BEGIN; ... COMMIT;, and {SEPARATE}"),
         ),
-        (_, TxMode::Wrapped) => (
+        (_, TxMode::Wrapped, _) if ended_early => (
             format!("an explicit commit ends the transaction {name} wraps it in"),
             format!("remove the COMMIT so {name}'s transaction covers the whole migration, and {SEPARATE}"),
         ),
-        _ => {
-            let opt_out = opt_out(framework);
-            (
-                format!("{name} runs it without a transaction, it opts out with {opt_out}"),
-                format!("wrap it in BEGIN; ... COMMIT; or remove {opt_out}, and {SEPARATE}"),
-            )
-        }
+        (_, TxMode::Wrapped, _) => (
+            format!("{name} runs a migration made only of statements that cannot run in a transaction without one"),
+            format!("make each of them safe to run again (IF EXISTS), or {SEPARATE}"),
+        ),
+        (_, _, Some(opt_out)) => (
+            format!("{name} runs it without a transaction, it opts out with {opt_out}"),
+            format!("wrap it in BEGIN; ... COMMIT; or remove {opt_out}, and {SEPARATE}"),
+        ),
+        (_, _, None) => (
+            format!("{name} runs it without a transaction"),
+            format!("wrap it in BEGIN; ... COMMIT;, and {SEPARATE}"),
+        ),
     }
 }
 
