@@ -303,6 +303,17 @@ pub enum MaintenanceCommand {
     LockTable,
 }
 
+impl ConstraintDef {
+    /// How messages name it: `unique constraint users_email_key`, or `check constraint`
+    /// when it has no name.
+    pub fn describe(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{} constraint {}", self.kind.as_str(), name.name),
+            None => format!("{} constraint", self.kind.as_str()),
+        }
+    }
+}
+
 /// The command a policy applies to (`FOR ...`; `ALL` when absent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PolicyCommand {

@@ -34,11 +34,7 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
     if constraint.not_valid || ctx.is_new(ObjectType::Domain, name) {
         return;
     }
-    let named = constraint
-        .name
-        .as_ref()
-        .map(|n| format!(" {}", n.name))
-        .unwrap_or_default();
+    let described = constraint.describe();
     let help = if constraint.kind == ConstraintKind::NotNull {
         "not null has no not valid form: add check (value is not null) not valid, then alter domain ... validate constraint"
     } else {
@@ -46,7 +42,9 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
     };
     out.push(Violation::new(
         statement.range.clone(),
-        format!("constraint{named} added to domain {name} without not valid checks every column using it"),
+        format!(
+            "{described} added to domain {name} without not valid checks every column using it"
+        ),
         help,
     ));
 }

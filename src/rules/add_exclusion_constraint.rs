@@ -30,14 +30,10 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
         if constraint.kind != ConstraintKind::Exclude {
             continue;
         }
-        let named = constraint
-            .name
-            .as_ref()
-            .map(|n| format!(" {}", n.name))
-            .unwrap_or_default();
+        let described = constraint.describe();
         out.push(Violation::new(
             action.span.clone(),
-            format!("exclusion constraint{named} added to table {table} scans it under an access exclusive lock"),
+            format!("{described} added to table {table} scans it under an access exclusive lock"),
             "add the exclusion constraint when the table is created, or in a maintenance window with a lock timeout",
         ));
     }

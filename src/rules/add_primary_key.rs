@@ -1,6 +1,6 @@
 use super::{Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
-use crate::model::{ActionKind, ConstraintKind, Statement};
+use crate::model::{ConstraintKind, Statement};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -20,31 +20,12 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
-    let Some((table, actions)) = super::altered_existing_table(statement, ctx) else {
-        return;
-    };
-    for action in actions {
-        let message = match &action.kind {
-            ActionKind::AddConstraint { constraint }
-                if constraint.kind == ConstraintKind::PrimaryKey && !constraint.using_index =>
-            {
-                let named = constraint
-                    .name
-                    .as_ref()
-                    .map(|n| format!(" {}", n.name))
-                    .unwrap_or_default();
-                format!("primary key{named} added to table {table} without using index")
-            }
-            ActionKind::AddColumn { column, def } if def.primary_key => format!(
-                "add column {table}.{} as primary key builds an index on table {table} under an access exclusive lock",
-                column.name
-            ),
-            _ => continue,
-        };
-        out.push(Violation::new(
-            action.span.clone(),
-            message,
-            "with the columns already not null, create unique index concurrently, then add constraint ... primary key using index",
-        ));
-    }
+    super::report_index_built_under_lock(
+        statement,
+        ctx,
+        ConstraintKind::PrimaryKey,
+        |def| def.primary_key,
+        "with the columns already not null, create unique index concurrently, then add constraint ... primary key using index",
+        out,
+    );
 }

@@ -38,11 +38,7 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
                     ConstraintKind::ForeignKey | ConstraintKind::Check
                 ) && !constraint.not_valid =>
             {
-                let named = constraint
-                    .name
-                    .as_ref()
-                    .map(|n| format!(" {}", n.name))
-                    .unwrap_or_default();
+                let described = constraint.describe();
                 let partitioned_fk = partitioned && constraint.kind == ConstraintKind::ForeignKey;
                 let (kind_of_table, help) = if partitioned_fk {
                     ("partitioned table", PARTITION_HELP)
@@ -50,10 +46,7 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
                     ("table", NOT_VALID_HELP)
                 };
                 (
-                    format!(
-                        "{} constraint{named} added to {kind_of_table} {table} without not valid",
-                        constraint.kind.as_str()
-                    ),
+                    format!("{described} added to {kind_of_table} {table} without not valid"),
                     help,
                 )
             }

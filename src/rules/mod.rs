@@ -7,7 +7,9 @@ use crate::catalog::{Catalog, MigrationIndex};
 use crate::discover::{FileId, Framework, TxMode};
 use crate::finding::{Category, Severity};
 use crate::lexer::Dialect;
-use crate::model::{AlterAction, Name, ObjectType, Statement, StatementKind};
+use crate::model::{
+    ActionKind, AlterAction, ColumnDef, ConstraintKind, Name, ObjectType, Statement, StatementKind,
+};
 use crate::transaction::Place;
 
 mod add_domain_constraint;
@@ -506,6 +508,41 @@ pub(crate) fn altered_existing_table<'a>(
         return None;
     };
     (!ctx.is_new(ObjectType::Table, table)).then_some((table, actions.as_slice()))
+}
+
+/// A UNIQUE or PRIMARY KEY constraint added to an existing table that builds its index inside
+/// the `ALTER TABLE` (no `USING INDEX`), as a table constraint or inline on an added column
+/// (`inline` reads the column's flag).
+pub(crate) fn report_index_built_under_lock(
+    statement: &Statement,
+    ctx: &RuleContext,
+    kind: ConstraintKind,
+    inline: fn(&ColumnDef) -> bool,
+    help: &str,
+    out: &mut Vec<Violation>,
+) {
+    let Some((table, actions)) = altered_existing_table(statement, ctx) else {
+        return;
+    };
+    for action in actions {
+        let message = match &action.kind {
+            ActionKind::AddConstraint { constraint }
+                if constraint.kind == kind && !constraint.using_index =>
+            {
+                format!(
+                    "{} added to table {table} without using index",
+                    constraint.describe()
+                )
+            }
+            ActionKind::AddColumn { column, def } if inline(def) => format!(
+                "add column {table}.{} with {} builds an index on table {table} under an access exclusive lock",
+                column.name,
+                kind.as_str()
+            ),
+            _ => continue,
+        };
+        out.push(Violation::new(action.span.clone(), message, help));
+    }
 }
 
 /// Looks a rule up by name or code (case-insensitive).
