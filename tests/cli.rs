@@ -396,35 +396,27 @@ fn config_sets_the_dialect_and_rejects_unknown_keys_with_a_suggestion() {
         b"ALTER TABLE events DELETE WHERE ts < now();\n",
     );
     // Without configuration the path says nothing about ClickHouse: no mutation finding.
-    let out = sqlgate(dir.path())
-        .args([
-            "check",
-            "analytics",
-            "--format",
-            "json",
-            "--select",
-            "DS013",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(codes(&json(&out.stdout)), Vec::<String>::new());
+    let mutations = || {
+        let out = sqlgate(dir.path())
+            .args([
+                "check",
+                "analytics",
+                "--format",
+                "json",
+                "--select",
+                "DS013",
+            ])
+            .output()
+            .unwrap();
+        codes(&json(&out.stdout))
+    };
+    assert_eq!(mutations(), Vec::<String>::new());
     write(
         dir.path(),
         "sqlgate.toml",
         b"[migrations]\ndialect = \"clickhouse\"\n",
     );
-    let out = sqlgate(dir.path())
-        .args([
-            "check",
-            "analytics",
-            "--format",
-            "json",
-            "--select",
-            "DS013",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(codes(&json(&out.stdout)), ["analytics/001_purge.sql:DS013"]);
+    assert_eq!(mutations(), ["analytics/001_purge.sql:DS013"]);
 
     write(
         dir.path(),
