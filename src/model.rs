@@ -210,6 +210,9 @@ pub struct DataType {
     /// A length or precision was given: `varchar(20)`, `timestamp(3)`.
     pub modifiers: bool,
     pub array: bool,
+    /// The type's own name was a quoted identifier: `"char"` is PostgreSQL's one-byte
+    /// internal type, `char` is `char(1)`.
+    pub quoted: bool,
     pub span: Range<usize>,
 }
 

@@ -88,7 +88,7 @@ impl Cursor<'_> {
 pub(super) fn data_type(c: &mut Cursor, until: &[&str]) -> Option<DataType> {
     let start = c.pos;
     let mut words: Vec<String> = Vec::new();
-    let (mut modifiers, mut array) = (false, false);
+    let (mut modifiers, mut array, mut quoted) = (false, false, false);
     while !c.at_end() && !c.at_option_word(c.pos) && !until.iter().any(|w| c.is(w)) {
         if c.punct_at(c.pos, "(") {
             modifiers = true;
@@ -108,7 +108,10 @@ pub(super) fn data_type(c: &mut Cursor, until: &[&str]) -> Option<DataType> {
         }
         match c.ident_at(c.pos) {
             Some(word) if word == "array" => array = true,
-            Some(word) => words.push(word),
+            Some(word) => {
+                quoted = matches!(c.tokens.get(c.pos), Some(t) if t.kind == TokenKind::QuotedIdent);
+                words.push(word);
+            }
             None => break,
         }
         c.pos += 1;
@@ -121,6 +124,7 @@ pub(super) fn data_type(c: &mut Cursor, until: &[&str]) -> Option<DataType> {
         name: words.join(" "),
         modifiers,
         array,
+        quoted,
         span,
     })
 }
@@ -396,6 +400,18 @@ mod tests {
         };
         assert_eq!(constraint.kind, ConstraintKind::PrimaryKey);
         assert!(constraint.using_index && !constraint.not_valid);
+    }
+
+    #[test]
+    fn quoted_type_names_are_marked() {
+        let type_of = |sql: &str| match action(sql) {
+            ActionKind::AddColumn { def, .. } => def.data_type.unwrap(),
+            other => panic!("not add column: {other:?}"),
+        };
+        assert!(type_of("alter table t add c \"char\"").quoted);
+        assert!(type_of("alter table t add c pg_catalog.\"char\"[]").quoted);
+        assert!(!type_of("alter table t add c char[]").quoted);
+        assert!(!type_of("alter table t add c \"pg_catalog\".char").quoted);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 use super::column_types::{is_one_of, report_column_types};
 use super::{Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
-use crate::model::{DataType, Statement};
+use crate::model::Statement;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -36,49 +36,11 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
         ctx,
         out,
         |t| {
-            (is_one_of(t, BLANK_PADDED) && !is_quoted_char(t)).then(|| {
+            (is_one_of(t, BLANK_PADDED) && !t.quoted).then(|| {
                 let length = if t.modifiers { "(n)" } else { "" };
                 format!("{}{length} (blank-padded)", t.name)
             })
         },
         "use text (with a CHECK on its length if needed)",
     );
-}
-
-/// Whether `char` was written quoted: `"char"` is PostgreSQL's one-byte internal type, not
-/// `char(1)`. The model folds both to `char`, and a rule does not see the source text, so this
-/// reads the length of the type's span: `"char"` (6 bytes), `pg_catalog."char"` (17) and
-/// `"pg_catalog"."char"` (19), against `char` (4) and `pg_catalog.char` (15). `"char"` takes
-/// no length, so a type with modifiers is `char(n)`; an array of `"char"` cannot be told apart
-/// from `char[n]` this way and is flagged.
-fn is_quoted_char(t: &DataType) -> bool {
-    t.name == "char" && !t.modifiers && !t.array && matches!(t.span.len(), 6 | 17 | 19)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn char_type(text: &str, modifiers: bool, array: bool) -> DataType {
-        DataType {
-            name: "char".into(),
-            modifiers,
-            array,
-            span: 10..10 + text.len(),
-        }
-    }
-
-    #[test]
-    fn quoted_char_is_the_internal_type() {
-        assert!(is_quoted_char(&char_type("\"char\"", false, false)));
-        assert!(is_quoted_char(&char_type(
-            "pg_catalog.\"char\"",
-            false,
-            false
-        )));
-        assert!(!is_quoted_char(&char_type("char", false, false)));
-        assert!(!is_quoted_char(&char_type("pg_catalog.char", false, false)));
-        assert!(!is_quoted_char(&char_type("char(6)", true, false)));
-        assert!(!is_quoted_char(&char_type("char[]", false, true)));
-    }
 }

@@ -176,6 +176,7 @@ mod tests {
                 name: "bigserial".into(),
                 modifiers: false,
                 array: false,
+                quoted: false,
                 span: 0..0,
             }),
             ..ColumnDef::default()
