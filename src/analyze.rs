@@ -5,7 +5,9 @@ use std::ops::Range;
 
 use crate::classify::{classify, string_contents, Body, BodyKind, Classified};
 use crate::lexer::{tokenize, Dialect, Token, TokenKind};
-use crate::model::{Origin, ParseStatus, Statement, StatementKind};
+use crate::model::{
+    ActionKind, ColumnDef, ConstraintDef, Origin, ParseStatus, Statement, StatementKind,
+};
 use crate::split::{split, RawKind, SplitError};
 
 /// Dynamic SQL nested deeper than this (EXECUTE inside a DO block inside ...) is not scanned.
@@ -329,12 +331,98 @@ fn respan(kind: &mut StatementKind, span: &Range<usize>) {
     for name in kind.names_mut() {
         name.span = span.clone();
     }
-    if let StatementKind::AlterTable { actions, .. } = kind {
-        for action in actions {
-            action.span = span.clone();
-            for name in action.kind.names_mut() {
-                name.span = span.clone();
+    match kind {
+        StatementKind::AlterTable { actions, .. } => {
+            for action in actions {
+                action.span = span.clone();
+                for name in action.kind.names_mut() {
+                    name.span = span.clone();
+                }
+                match &mut action.kind {
+                    ActionKind::AddColumn { def, .. } => respan_column(def, span),
+                    ActionKind::AddConstraint { constraint } => respan_constraint(constraint, span),
+                    ActionKind::AlterColumnType {
+                        data_type: Some(data_type),
+                        ..
+                    } => data_type.span = span.clone(),
+                    _ => {}
+                }
             }
         }
+        StatementKind::CreateTable {
+            columns,
+            partition_of,
+            ..
+        } => {
+            for column in columns {
+                column.name.span = span.clone();
+                respan_column(&mut column.def, span);
+            }
+            if let Some(parent) = partition_of {
+                parent.span = span.clone();
+            }
+        }
+        StatementKind::AlterDomain {
+            add_constraint: Some(constraint),
+            ..
+        } => respan_constraint(constraint, span),
+        _ => {}
+    }
+}
+
+fn respan_column(def: &mut ColumnDef, span: &Range<usize>) {
+    if let Some(data_type) = &mut def.data_type {
+        data_type.span = span.clone();
+    }
+    if let Some(default) = &mut def.default {
+        default.span = span.clone();
+    }
+    if let Some(references) = &mut def.references {
+        references.span = span.clone();
+    }
+}
+
+fn respan_constraint(constraint: &mut ConstraintDef, span: &Range<usize>) {
+    for name in constraint.name.iter_mut().chain(&mut constraint.references) {
+        name.span = span.clone();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexer::Dialect;
+
+    /// Inside an `EXECUTE` string with doubled quotes, inner offsets are not file offsets:
+    /// every span of the model, column types and defaults included, points at the literal.
+    #[test]
+    fn spans_in_decoded_strings_cover_the_literal() {
+        let sql = "DO $$ BEGIN EXECUTE 'ALTER TABLE t ADD COLUMN n text DEFAULT ''x'', \
+                   ADD COLUMN c timestamp REFERENCES u'; END $$;";
+        let literal_start = sql.find("'ALTER").unwrap();
+        let literal_end = sql.rfind("u'").unwrap() + 2;
+        let analysis = analyze_section(sql, 0..sql.len(), Dialect::Postgres);
+        let Some(StatementKind::AlterTable { actions, .. }) = analysis
+            .statements
+            .iter()
+            .find(|s| s.origin.is_dynamic())
+            .map(|s| &s.kind)
+        else {
+            panic!("no dynamic alter table");
+        };
+        let mut spans = Vec::new();
+        for action in actions {
+            spans.push(action.span.clone());
+            if let ActionKind::AddColumn { def, .. } = &action.kind {
+                spans.extend(def.data_type.iter().map(|t| t.span.clone()));
+                spans.extend(def.default.iter().map(|d| d.span.clone()));
+                spans.extend(def.references.iter().map(|r| r.span.clone()));
+            }
+        }
+        assert_eq!(spans.len(), 6);
+        assert!(
+            spans.iter().all(|s| *s == (literal_start..literal_end)),
+            "{spans:?}"
+        );
     }
 }
