@@ -79,8 +79,6 @@ for line in open(doc):
     cells = [c.strip() for c in line.strip().strip("|").split("|")]
     if not section.startswith("squawk") or len(cells) != 4 or cells[2] in ("status", "---"):
         continue
-    if cells[0].startswith("-"):
-        continue
     codes = [] if cells[1] == "—" else [c.strip() for c in cells[1].split(",")]
     count = sum(by_code[c] for c in codes)
     shown = ", ".join(codes) or "—"
