@@ -634,6 +634,7 @@ fn resolve(
                     end,
                     message: violation.message,
                     help: violation.help,
+                    detail: violation.detail,
                     suppressed,
                     gate: options.gate_triggers.contains(&rule.meta.code)
                         && (!suppressed || options.count_suppressed),

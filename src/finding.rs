@@ -70,6 +70,8 @@ pub struct Finding {
     pub message: String,
     /// What to do instead.
     pub help: String,
+    /// Multi-line supporting text (IN001's unified diff), shown in the summary and comment.
+    pub detail: Option<String>,
     pub suppressed: bool,
     /// Whether this finding requires the merge gate (matches `gate.triggers`).
     pub gate: bool,

@@ -11,6 +11,7 @@ pub mod docs;
 pub mod engine;
 pub mod finding;
 pub mod git;
+pub mod github;
 pub mod lexer;
 pub mod model;
 pub mod report;

@@ -66,6 +66,7 @@ fn finding(spec: &Spec, file_id: usize, file: &str, text: &str, range: Range<usi
         end,
         message: spec.message.to_string(),
         help: spec.help.to_string(),
+        detail: None,
         suppressed: false,
         gate: spec.category == Category::Destructive,
     }

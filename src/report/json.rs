@@ -33,6 +33,9 @@ struct JsonFinding<'a> {
     help: &'a str,
     suppressed: bool,
     gate: bool,
+    /// Only for findings that carry one (IN001's unified diff).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diff: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -64,6 +67,7 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             help: &f.help,
             suppressed: f.suppressed,
             gate: f.gate,
+            diff: f.detail.as_deref(),
         }
     }
 }

@@ -295,6 +295,8 @@ pub struct Violation {
     pub span: Range<usize>,
     pub message: String,
     pub help: String,
+    /// Multi-line supporting text shown below the finding (IN001's unified diff).
+    pub detail: Option<String>,
 }
 
 impl Violation {
@@ -303,7 +305,14 @@ impl Violation {
             span,
             message: message.into(),
             help: help.into(),
+            detail: None,
         }
+    }
+
+    /// The violation with supporting text (a unified diff, for instance).
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
     }
 }
 
