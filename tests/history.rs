@@ -306,7 +306,7 @@ fn discovery_loads_atlas_sum_beside_the_migrations_not_as_one() {
     write(&m, "1_a.sql", "CREATE TABLE a (id int);\n");
     write(&m, "seed.sql", "INSERT INTO a VALUES (1);\n");
     write(&m, "atlas.sum", "h1:x\n");
-    let d = sqlgate::discover::discover(&[m.clone()], &Default::default());
+    let d = sqlgate::discover::discover(&[m], &Default::default());
     assert_eq!(d.sets.len(), 1);
     let set = &d.sets[0];
     assert_eq!(set.framework, sqlgate::discover::Framework::Atlas);

@@ -24,9 +24,9 @@ use std::path::{Path, PathBuf};
 
 use sqlgate::discover::{discover, DiscoverOptions};
 use sqlgate::engine::{check, check_text, ChangeFilter, CheckOptions};
-use sqlgate::{git, history};
 use sqlgate::lexer::Dialect;
 use sqlgate::rules::{Rule, REGISTRY};
+use sqlgate::{git, history};
 
 const FIXTURES: &str = "fixtures/rules";
 const MARKER: &str = "-- expect:";
@@ -117,7 +117,12 @@ fn run_git(dir: &Path, args: &[&str]) -> String {
     let out = std::process::Command::new("git")
         .current_dir(dir)
         .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .output()
         .expect("run git");
@@ -282,18 +287,20 @@ fn expect_file(dir: &Path) -> Vec<(usize, String)> {
     text.lines()
         .map(|line| line.split('#').next().unwrap_or("").trim())
         .filter(|line| !line.is_empty())
-        .map(|line| match line.split_whitespace().collect::<Vec<_>>()[..] {
-            [file, number, code] => (
-                number
-                    .parse()
-                    .unwrap_or_else(|_| panic!("{}: bad line number in `{line}`", display(dir))),
-                format!("{file} {code}"),
-            ),
-            _ => panic!(
-                "{}/{EXPECT_FILE}: `{line}` is not `path line CODE`",
-                display(dir)
-            ),
-        })
+        .map(
+            |line| match line.split_whitespace().collect::<Vec<_>>()[..] {
+                [file, number, code] => (
+                    number.parse().unwrap_or_else(|_| {
+                        panic!("{}: bad line number in `{line}`", display(dir))
+                    }),
+                    format!("{file} {code}"),
+                ),
+                _ => panic!(
+                    "{}/{EXPECT_FILE}: `{line}` is not `path line CODE`",
+                    display(dir)
+                ),
+            },
+        )
         .collect()
 }
 
