@@ -328,3 +328,61 @@ fn discovery_loads_atlas_sum_beside_the_migrations_not_as_one() {
         ]
     );
 }
+
+#[test]
+fn file_at_reads_a_file_at_a_revision() {
+    let repo = history_repo();
+    let root = repo.path();
+    let users = "supabase/migrations/20240101000000_users.sql";
+    assert_eq!(
+        sqlgate::git::file_at(root, "main", users).unwrap(),
+        Some(USERS_V1.as_bytes().to_vec())
+    );
+    assert_eq!(
+        sqlgate::git::file_at(root, "feature", users).unwrap(),
+        Some(USERS_V2.as_bytes().to_vec())
+    );
+    assert_eq!(
+        sqlgate::git::file_at(
+            root,
+            "feature",
+            "supabase/migrations/20240102000000_orders.sql"
+        )
+        .unwrap(),
+        None
+    );
+    // A directory is not a file.
+    assert_eq!(
+        sqlgate::git::file_at(root, "main", "supabase").unwrap(),
+        None
+    );
+    assert!(sqlgate::git::file_at(&root.join("nowhere"), "main", users).is_err());
+}
+
+#[test]
+fn changes_since_sorts_files_into_added_modified_deleted() {
+    let repo = history_repo();
+    let root = std::fs::canonicalize(repo.path()).unwrap();
+    write(&root, "notes.txt", "untracked\n");
+    let changes = sqlgate::git::changes_since(&root, "main").unwrap();
+    let m = root.join("supabase/migrations");
+    assert_eq!(changes.root, root);
+    assert_eq!(changes.base, "main");
+    assert_eq!(
+        changes.added,
+        [m.join("20240103000000_notes.sql"), root.join("notes.txt")]
+            .into_iter()
+            .collect()
+    );
+    assert_eq!(
+        changes.modified,
+        [m.join("20240101000000_users.sql")].into_iter().collect()
+    );
+    assert_eq!(changes.deleted, [m.join("20240102000000_orders.sql")]);
+    assert_eq!(changes.changed().len(), 3);
+    let err = sqlgate::git::changes_since(&root, "no-such-branch").unwrap_err();
+    assert_eq!(
+        err.0,
+        "git cannot resolve `no-such-branch`: fetch it first (e.g. `git fetch origin no-such-branch`) or pass an existing branch, tag or commit"
+    );
+}
