@@ -305,16 +305,17 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     } else {
         vec![crate::git::repo_root(&cwd).unwrap_or_else(|| PathBuf::from("."))]
     };
-    let filter = match &args.changed_since {
-        None => ChangeFilter::All,
+    let changes = match &args.changed_since {
+        None => None,
         Some(base) => {
             // git runs in the checked path's nearest existing directory.
             let dir = start.ancestors().find(|d| d.is_dir()).unwrap_or(&cwd);
-            ChangeFilter::Files(
-                crate::git::changed_since(dir, base).map_err(|e| Failure(e.to_string()))?,
-            )
+            Some(crate::git::changes_since(dir, base).map_err(|e| Failure(e.to_string()))?)
         }
     };
+    let filter = changes
+        .as_ref()
+        .map_or(ChangeFilter::All, |c| ChangeFilter::Files(c.changed()));
 
     let discovery = discover(
         &paths,
@@ -325,6 +326,11 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
             base: config.base.clone(),
         },
     );
+    let history = changes
+        .as_ref()
+        .map(|c| crate::history::snapshot(c, &discovery.files))
+        .transpose()
+        .map_err(|e| Failure(e.to_string()))?;
     let file_rules = |path: &Path| plan.file_rules(path);
     let options = engine::CheckOptions {
         rules: plan.rules.clone(),
@@ -332,6 +338,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         file_rules: Some(&file_rules),
         gate_triggers: config.gate.trigger_codes.clone(),
         count_suppressed: config.gate.count_suppressed,
+        history: history.as_ref(),
     };
     let output = engine::check(discovery, &filter, &options);
     if args.verbose {

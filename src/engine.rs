@@ -12,11 +12,12 @@ use crate::discover::{
     Discovery, Down, Framework, LoadedFile, MigrationSet, Section, Skipped, TxMode,
 };
 use crate::finding::{Finding, GateSummary, RunError, RunReport, Severity};
+use crate::history::{BaseSnapshot, DeletedFile};
 use crate::lexer::Dialect;
 use crate::model::{ParseStatus, Statement, StatementKind};
 use crate::rules::{
-    ChangeSet, ChangeSetContext, Check, DownView, Located, MigrationContext, RlsMode, Rule,
-    RuleContext, SectionView, Settings, Violation,
+    ChangeSet, ChangeSetContext, Check, DownView, HistoryContext, Located, MigrationContext,
+    RlsMode, Rule, RuleContext, SectionView, Settings, Violation,
 };
 use crate::source::LineIndex;
 use crate::suppress;
@@ -155,6 +156,9 @@ pub struct CheckOptions<'a> {
     pub gate_triggers: Vec<&'static str>,
     /// Whether suppressed findings still require the gate.
     pub count_suppressed: bool,
+    /// The base commit's side of a `--changed-since` run, for the history rules (IN001,
+    /// IN002, IN004); `None` otherwise.
+    pub history: Option<&'a BaseSnapshot>,
 }
 
 impl CheckOptions<'_> {
@@ -166,6 +170,7 @@ impl CheckOptions<'_> {
             file_rules: None,
             gate_triggers: DEFAULT_GATE_TRIGGERS.to_vec(),
             count_suppressed: true,
+            history: None,
         }
     }
 
@@ -186,7 +191,7 @@ fn rls_applies(mode: RlsMode, set: &MigrationSet, uses_supabase_auth: bool) -> b
 /// Runs the rules over discovered migrations.
 pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions) -> CheckOutput {
     let Discovery {
-        files,
+        mut files,
         sets,
         skipped,
         errors,
@@ -195,13 +200,18 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
     let settings = &options.settings;
 
     // Which migrations are in the change set.
-    let canonical: Vec<Option<PathBuf>> = match filter {
-        ChangeFilter::All => Vec::new(),
-        ChangeFilter::Files(_) => files
+    let needs_paths = matches!(filter, ChangeFilter::Files(_)) || options.history.is_some();
+    let mut canonical: Vec<Option<PathBuf>> = if needs_paths {
+        files
             .iter()
             .map(|f| std::fs::canonicalize(&f.path).ok())
-            .collect(),
+            .collect()
+    } else {
+        Vec::new()
     };
+    // A phantom file (empty text) per deleted migration file, for the history rules.
+    let deleted_of = phantoms(&sets, options.history, &mut files, &mut canonical);
+    let files = files;
     let is_changed = |section: &Section| match filter {
         ChangeFilter::All => true,
         ChangeFilter::Files(changed) => canonical
@@ -255,13 +265,14 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
     let mut checked_files: BTreeMap<usize, FileSyntax> = BTreeMap::new();
     // Each rule by what it looks at; engine-reported rules (MT001's split errors, MT002,
     // MT003) are handled after the replay.
-    let (mut statement_rules, mut migration_rules, mut change_set_rules) =
-        (Vec::new(), Vec::new(), Vec::new());
+    let (mut statement_rules, mut migration_rules, mut change_set_rules, mut history_rules) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for &rule in rules {
         match rule.check {
             Check::Statement(f) => statement_rules.push((rule, f)),
             Check::Migration(f) => migration_rules.push((rule, f)),
             Check::ChangeSet(f) => change_set_rules.push((rule, f)),
+            Check::History(f) => history_rules.push((rule, f)),
             Check::Engine => {}
         }
     }
@@ -376,6 +387,31 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                 run_located(&change_set_rules, &ctx, &mut raw);
             }
         }
+        let deleted = deleted_of.get(s).map_or(&[][..], Vec::as_slice);
+        let touched = match filter {
+            ChangeFilter::All => true,
+            ChangeFilter::Files(paths) => {
+                !changed.is_empty()
+                    || !deleted.is_empty()
+                    || set.atlas.as_ref().is_some_and(|a| {
+                        canonical
+                            .get(a.file)
+                            .and_then(Option::as_ref)
+                            .is_some_and(|p| paths.contains(p))
+                    })
+            }
+        };
+        let ctx = HistoryContext {
+            set,
+            files: &files,
+            checked: &changed,
+            has_change_set: matches!(filter, ChangeFilter::Files(_)),
+            touched,
+            history: options.history,
+            deleted,
+            canonical: &canonical,
+        };
+        run_located(&history_rules, &ctx, &mut raw);
     }
 
     // Unterminated quotes and comments are parse errors too.
@@ -440,6 +476,49 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
         skipped,
         stats,
     }
+}
+
+/// Appends a phantom file (empty text) for each deleted migration file of the snapshot that
+/// belongs to a set (in its directory, or for `up.sql`/`down.sql`/`migration.sql` in a
+/// migration directory of it); returns each set's phantoms.
+fn phantoms<'h>(
+    sets: &[MigrationSet],
+    history: Option<&'h BaseSnapshot>,
+    files: &mut Vec<LoadedFile>,
+    canonical: &mut Vec<Option<PathBuf>>,
+) -> Vec<Vec<(usize, &'h DeletedFile)>> {
+    let mut out: Vec<Vec<(usize, &DeletedFile)>> = vec![Vec::new(); sets.len()];
+    let Some(history) = history else {
+        return out;
+    };
+    let set_dirs: Vec<Option<PathBuf>> = sets
+        .iter()
+        .map(|s| std::fs::canonicalize(&s.dir).ok())
+        .collect();
+    for deleted in &history.deleted {
+        let dir = deleted.path.parent();
+        let per_migration = deleted
+            .path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| ["up.sql", "down.sql", "migration.sql"].contains(&n));
+        let owner = set_dirs.iter().position(|set_dir| {
+            set_dir.as_deref().is_some_and(|set_dir| {
+                dir == Some(set_dir)
+                    || (per_migration && dir.and_then(Path::parent) == Some(set_dir))
+            })
+        });
+        if let Some(owner) = owner {
+            files.push(LoadedFile {
+                path: deleted.path.clone(),
+                display: deleted.display.clone(),
+                text: String::new(),
+            });
+            canonical.push(Some(deleted.path.clone()));
+            out[owner].push((files.len() - 1, deleted));
+        }
+    }
+    out
 }
 
 fn view<'a>(
@@ -707,6 +786,7 @@ pub fn check_text(
                 },
                 down: Down::NotSupported,
             }],
+            atlas: None,
         }],
         skipped: Vec::new(),
         errors: Vec::new(),

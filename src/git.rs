@@ -1,8 +1,9 @@
 //! The few git queries sqlgate needs, through the `git` command line.
 
 use std::collections::HashSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GitError(pub String);
@@ -13,17 +14,19 @@ impl std::fmt::Display for GitError {
     }
 }
 
+fn could_not_run(e: &std::io::Error) -> GitError {
+    GitError(format!(
+        "could not run git ({e}): install git or drop --changed-since"
+    ))
+}
+
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
     let output = Command::new("git")
         .arg("-C")
         .arg(dir)
         .args(args)
         .output()
-        .map_err(|e| {
-            GitError(format!(
-                "could not run git ({e}): install git or drop --changed-since"
-            ))
-        })?;
+        .map_err(|e| could_not_run(&e))?;
     if output.status.success() {
         Ok(output.stdout)
     } else {
@@ -40,40 +43,189 @@ pub fn repo_root(dir: &Path) -> Option<PathBuf> {
     Some(PathBuf::from(root.trim_end_matches(['\n', '\r'])))
 }
 
-/// Canonical paths of files added or changed since `base` (committed, staged, unstaged or
-/// untracked), i.e. what a pull request from this work tree would add or change.
-pub fn changed_since(dir: &Path, base: &str) -> Result<HashSet<PathBuf>, GitError> {
+/// What changed in a work tree since a base commit: committed, staged, unstaged and
+/// untracked changes together, i.e. what a pull request from this work tree would change.
+/// A rename is a deletion plus an addition.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// The top of the work tree (canonical).
+    pub root: PathBuf,
+    /// The base as given (`main`, `origin/main`, a commit).
+    pub base: String,
+    /// Canonical paths of files that did not exist at the base (untracked ones included).
+    pub added: HashSet<PathBuf>,
+    /// Canonical paths of files that existed at the base and were changed.
+    pub modified: HashSet<PathBuf>,
+    /// Files that existed at the base and are gone: `root` joined with the path at the base.
+    pub deleted: Vec<PathBuf>,
+}
+
+impl Changes {
+    /// The files added or changed (canonical paths): the migrations to check.
+    pub fn changed(&self) -> HashSet<PathBuf> {
+        self.added.union(&self.modified).cloned().collect()
+    }
+
+    /// A path under `root` as git names it at the base (`/`-separated), if it is under `root`.
+    pub fn relative(&self, path: &Path) -> Option<String> {
+        let relative = path.strip_prefix(&self.root).ok()?;
+        let parts: Option<Vec<&str>> = relative.iter().map(|p| p.to_str()).collect();
+        Some(parts?.join("/"))
+    }
+}
+
+/// Whether the repository is a shallow clone (`git clone --depth N`).
+fn is_shallow(root: &Path) -> bool {
+    git(root, &["rev-parse", "--is-shallow-repository"])
+        .is_ok_and(|out| out.trim_ascii() == b"true")
+}
+
+/// Files added, changed and deleted since `base` in the work tree containing `dir`.
+pub fn changes_since(dir: &Path, base: &str) -> Result<Changes, GitError> {
     let root = repo_root(dir).ok_or_else(|| {
         GitError(format!(
             "{} is not inside a git repository: --changed-since needs one",
             dir.display()
         ))
     })?;
-    git(&root, &["rev-parse", "--verify", "--quiet", &format!("{base}^{{commit}}")]).map_err(
-        |_| {
-            GitError(format!(
-                "git cannot resolve `{base}`: fetch it first (e.g. `git fetch origin {base}`) or pass an existing branch, tag or commit"
-            ))
-        },
-    )?;
-    let diff = git(
+    let root = std::fs::canonicalize(&root).unwrap_or(root);
+    let resolved = git(
         &root,
         &[
-            "diff",
-            "--name-only",
-            "-z",
-            "--no-renames",
-            "--diff-filter=ACMRT",
-            base,
-            "--",
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{base}^{{commit}}"),
         ],
+    );
+    if resolved.is_err() {
+        return Err(GitError(if is_shallow(&root) {
+            format!(
+                "git cannot resolve `{base}`: this clone's history is shallow; fetch the full history with `fetch-depth: 0` in actions/checkout (or run `git fetch --unshallow`)"
+            )
+        } else {
+            format!(
+                "git cannot resolve `{base}`: fetch it first (e.g. `git fetch origin {base}`) or pass an existing branch, tag or commit"
+            )
+        }));
+    }
+    let diff = git(
+        &root,
+        &["diff", "--name-status", "-z", "--no-renames", base, "--"],
     )?;
     let untracked = git(&root, &["ls-files", "-z", "--others", "--exclude-standard"])?;
-    Ok(diff
+    let mut changes = Changes {
+        root: root.clone(),
+        base: base.to_string(),
+        ..Changes::default()
+    };
+    let canonical = |p: &str| std::fs::canonicalize(root.join(p)).ok();
+    let mut fields = diff
         .split(|&b| b == 0)
-        .chain(untracked.split(|&b| b == 0))
-        .filter(|p| !p.is_empty())
-        .filter_map(|p| std::str::from_utf8(p).ok())
-        .filter_map(|p| std::fs::canonicalize(root.join(p)).ok())
-        .collect())
+        .filter(|f| !f.is_empty())
+        .map(String::from_utf8_lossy);
+    while let (Some(status), Some(path)) = (fields.next(), fields.next()) {
+        match status.chars().next() {
+            Some('A') => changes.added.extend(canonical(&path)),
+            Some('M' | 'T') => changes.modified.extend(canonical(&path)),
+            Some('D') => changes.deleted.push(root.join(path.as_ref())),
+            _ => {}
+        }
+    }
+    changes.added.extend(
+        untracked
+            .split(|&b| b == 0)
+            .filter(|p| !p.is_empty())
+            .filter_map(|p| std::str::from_utf8(p).ok())
+            .filter_map(canonical),
+    );
+    changes.deleted.sort();
+    Ok(changes)
+}
+
+/// The contents of a file at a revision (`git show rev:path`; `relative` to the top of the
+/// work tree, `/`-separated), or `None` when the path does not exist there.
+pub fn file_at(root: &Path, rev: &str, relative: &str) -> Result<Option<Vec<u8>>, GitError> {
+    Ok(files_at(root, rev, &[relative])?.pop().flatten())
+}
+
+/// The contents of several files at a revision, in one `git cat-file --batch` call; `None`
+/// for a path that does not exist there (or is not a file).
+pub fn files_at(
+    root: &Path,
+    rev: &str,
+    relatives: &[&str],
+) -> Result<Vec<Option<Vec<u8>>>, GitError> {
+    if relatives.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut input = Vec::new();
+    for relative in relatives {
+        // The batch protocol is line-based: a name with a newline is asked for by a name
+        // that cannot exist, and so reads as missing.
+        let relative = relative.replace('\n', "");
+        let _ = writeln!(input, "{rev}:{relative}");
+    }
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| could_not_run(&e))?;
+    let writer = child.stdin.take().map(|mut stdin| {
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        })
+    });
+    let output = child.wait_with_output().map_err(|e| could_not_run(&e))?;
+    if let Some(writer) = writer {
+        let _ = writer.join();
+    }
+    if !output.status.success() {
+        return Err(GitError(
+            String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        ));
+    }
+    parse_batch(&output.stdout, relatives.len())
+}
+
+/// Splits `git cat-file --batch` output: per object `<oid> <type> <size>\n<bytes>\n`, or
+/// `<name> missing\n` (or `ambiguous`).
+fn parse_batch(mut out: &[u8], count: usize) -> Result<Vec<Option<Vec<u8>>>, GitError> {
+    let malformed = || GitError("unexpected output from git cat-file --batch".to_string());
+    let mut result = Vec::with_capacity(count);
+    for _ in 0..count {
+        let end = out.iter().position(|&b| b == b'\n').ok_or_else(malformed)?;
+        let header = String::from_utf8_lossy(&out[..end]).into_owned();
+        out = &out[end + 1..];
+        let parts: Vec<&str> = header.split(' ').collect();
+        match parts.as_slice() {
+            [_, kind, size] if !header.ends_with(" missing") && !header.ends_with(" ambiguous") => {
+                let size: usize = size.parse().map_err(|_| malformed())?;
+                let body = out.get(..size).ok_or_else(malformed)?;
+                result.push((*kind == "blob").then(|| body.to_vec()));
+                out = out.get(size + 1..).ok_or_else(malformed)?;
+            }
+            _ => result.push(None),
+        }
+    }
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_batch;
+
+    #[test]
+    fn parses_batch_output() {
+        let out = b"abc blob 3\nx\ny\nmain:gone.sql missing\ndef tree 0\n\n";
+        assert_eq!(
+            parse_batch(out, 3).unwrap(),
+            vec![Some(b"x\ny".to_vec()), None, None]
+        );
+        assert!(parse_batch(b"abc blob 9\nshort\n", 1).is_err());
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod ast;
+pub mod atlas_sum;
 pub mod catalog;
 pub mod classify;
 pub mod cli;
@@ -12,6 +13,7 @@ pub mod engine;
 pub mod finding;
 pub mod git;
 pub mod github;
+pub mod history;
 pub mod lexer;
 pub mod model;
 pub mod report;

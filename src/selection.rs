@@ -198,6 +198,7 @@ mod tests {
                     "security",
                     "locking",
                     "transaction",
+                    "integrity",
                     "style",
                     "MT002",
                     "MT003"
@@ -206,7 +207,7 @@ mod tests {
             ["MT001"]
         );
         assert_eq!(
-            codes(&["all"], &["DS", "RV", "SC", "LK", "TX", "ST", "MT"]),
+            codes(&["all"], &["DS", "RV", "SC", "LK", "TX", "IN", "ST", "MT"]),
             Vec::<&str>::new()
         );
     }

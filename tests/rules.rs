@@ -11,6 +11,13 @@
 //! - `fail*/` and `pass*/` directories: a small repository (any layout, e.g.
 //!   `supabase/migrations/` or golang-migrate `.up.sql`/`.down.sql` pairs), discovered and
 //!   checked as `sqlgate check` would; markers work the same in every file of it.
+//! - A directory holding `base/` and `head/` is a history: a temporary git repository where
+//!   `base/` is committed, then the work tree replaced by `head/` (left uncommitted: new
+//!   files untracked, removed ones deleted), checked as `sqlgate check --changed-since
+//!   <base commit>` would. Markers go in `head/`'s files (paths relative to `head/`).
+//! - `expect.txt` in a directory fixture lists further expected findings, one
+//!   `path line CODE` per line (`#` starts a comment): for findings on a deleted file, or on
+//!   a file that must stay byte-exact (`atlas.sum`). It is not copied into the repository.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -19,9 +26,11 @@ use sqlgate::discover::{discover, DiscoverOptions};
 use sqlgate::engine::{check, check_text, ChangeFilter, CheckOptions};
 use sqlgate::lexer::Dialect;
 use sqlgate::rules::{Rule, REGISTRY};
+use sqlgate::{git, history};
 
 const FIXTURES: &str = "fixtures/rules";
 const MARKER: &str = "-- expect:";
+const EXPECT_FILE: &str = "expect.txt";
 
 fn fixture_dir(rule: &Rule) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -82,29 +91,89 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Whether a fixture directory is a history (`base/` and `head/`).
+fn is_history(dir: &Path) -> bool {
+    dir.join("base").is_dir() && dir.join("head").is_dir()
+}
+
+/// Copies a fixture tree into `target` with its markers blanked (not `expect.txt`).
+fn copy_fixture(dir: &Path, target: &Path) {
+    for relative in files_under(dir) {
+        if relative == Path::new(EXPECT_FILE) {
+            continue;
+        }
+        let to = target.join(&relative);
+        fs::create_dir_all(to.parent().expect("parent")).expect("create dir");
+        let bytes = fs::read(dir.join(&relative)).expect("read fixture");
+        match String::from_utf8(bytes) {
+            Ok(text) => fs::write(&to, blank_markers(&text)),
+            Err(e) => fs::write(&to, e.into_bytes()),
+        }
+        .expect("write fixture copy");
+    }
+}
+
+fn run_git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
 /// (file, line, code) of every finding of `rule` in a fixture repository, sorted; `file`
 /// is relative to the repository.
 fn repo_findings(rule: &'static Rule, dir: &Path) -> Vec<(usize, String)> {
     let scratch = tempfile::tempdir().expect("temp dir");
-    for relative in files_under(dir) {
-        let target = scratch.path().join(&relative);
-        fs::create_dir_all(target.parent().expect("parent")).expect("create dir");
-        let bytes = fs::read(dir.join(&relative)).expect("read fixture");
-        match String::from_utf8(bytes) {
-            Ok(text) => fs::write(&target, blank_markers(&text)),
-            Err(e) => fs::write(&target, e.into_bytes()),
+    let root = scratch.path();
+    let output = if is_history(dir) {
+        copy_fixture(&dir.join("base"), root);
+        run_git(root, &["init", "-q"]);
+        run_git(root, &["add", "-A"]);
+        run_git(root, &["commit", "-q", "-m", "base"]);
+        let base = run_git(root, &["rev-parse", "HEAD"]);
+        for entry in fs::read_dir(root).expect("read scratch") {
+            let path = entry.expect("entry").path();
+            if path.file_name().is_some_and(|n| n != ".git") {
+                if path.is_dir() {
+                    fs::remove_dir_all(&path).expect("clear work tree");
+                } else {
+                    fs::remove_file(&path).expect("clear work tree");
+                }
+            }
         }
-        .expect("write fixture copy");
-    }
-    let discovery = discover(&[scratch.path().to_path_buf()], &DiscoverOptions::default());
-    let output = check(discovery, &ChangeFilter::All, &CheckOptions::new(REGISTRY));
+        copy_fixture(&dir.join("head"), root);
+        let changes = git::changes_since(root, &base).expect("changes since base");
+        let discovery = discover(&[root.to_path_buf()], &DiscoverOptions::default());
+        let snapshot = history::snapshot(&changes, &discovery.files).expect("base snapshot");
+        let mut options = CheckOptions::new(REGISTRY);
+        options.history = Some(&snapshot);
+        check(discovery, &ChangeFilter::Files(changes.changed()), &options)
+    } else {
+        copy_fixture(dir, root);
+        let discovery = discover(&[root.to_path_buf()], &DiscoverOptions::default());
+        check(discovery, &ChangeFilter::All, &CheckOptions::new(REGISTRY))
+    };
     assert!(
         output.report.errors.is_empty(),
         "{}: run errors: {:?}",
         display(dir),
         output.report.errors
     );
-    let root = scratch.path().display().to_string();
+    let root = root.display().to_string();
     let mut found: Vec<(usize, String)> = output
         .report
         .findings
@@ -172,15 +241,22 @@ fn blank_markers(text: &str) -> String {
 /// repository, (line, `path CODE`) over all its files.
 fn expectations(path: &Path) -> Vec<(usize, String)> {
     if path.is_dir() {
-        let mut all: Vec<(usize, String)> = files_under(path)
+        let marked = if is_history(path) {
+            path.join("head")
+        } else {
+            path.to_path_buf()
+        };
+        let mut all: Vec<(usize, String)> = files_under(&marked)
             .into_iter()
+            .filter(|relative| relative != Path::new(EXPECT_FILE))
             .flat_map(|relative| {
                 let file = relative.display().to_string();
-                expectations(&path.join(&relative))
+                expectations(&marked.join(&relative))
                     .into_iter()
                     .map(move |(line, code)| (line, format!("{file} {code}")))
             })
             .collect();
+        all.extend(expect_file(path));
         all.sort();
         return all;
     }
@@ -201,6 +277,31 @@ fn expectations(path: &Path) -> Vec<(usize, String)> {
         .collect();
     expected.sort();
     expected
+}
+
+/// The `path line CODE` lines of a directory fixture's `expect.txt`, as (line, `path CODE`).
+fn expect_file(dir: &Path) -> Vec<(usize, String)> {
+    let Ok(text) = fs::read_to_string(dir.join(EXPECT_FILE)) else {
+        return Vec::new();
+    };
+    text.lines()
+        .map(|line| line.split('#').next().unwrap_or("").trim())
+        .filter(|line| !line.is_empty())
+        .map(
+            |line| match line.split_whitespace().collect::<Vec<_>>()[..] {
+                [file, number, code] => (
+                    number.parse().unwrap_or_else(|_| {
+                        panic!("{}: bad line number in `{line}`", display(dir))
+                    }),
+                    format!("{file} {code}"),
+                ),
+                _ => panic!(
+                    "{}/{EXPECT_FILE}: `{line}` is not `path line CODE`",
+                    display(dir)
+                ),
+            },
+        )
+        .collect()
 }
 
 fn show(list: &[(usize, String)]) -> String {

@@ -8,8 +8,8 @@ use super::layout::{self, Direction, FlywayKind};
 use super::sections::{self, Sections};
 use super::walk::{display, file_key, fs_path, DirFiles, FileKey, Walked};
 use super::{
-    Dialect, DiscoverOptions, Discovery, Down, FileError, Framework, LoadedFile, Migration,
-    MigrationSet, Section, Skipped, TxMode, Version,
+    AtlasSum, Dialect, DiscoverOptions, Discovery, Down, FileError, Framework, LoadedFile,
+    Migration, MigrationSet, Section, Skipped, TxMode, Version,
 };
 
 const NO_VERSION: &str = "no version in the file name: not a migration";
@@ -34,6 +34,8 @@ struct Builder<'a> {
     migration_dirs: HashSet<PathBuf>,
     /// `.go` and template files, reported only when they sit in a migration directory.
     pending: Vec<(PathBuf, Skipped)>,
+    /// Atlas directories' `atlas.sum` and `*.sql` files (temporary ids), by directory.
+    atlas: HashMap<PathBuf, AtlasSum>,
 }
 
 pub(super) fn build(walked: Walked, options: &DiscoverOptions) -> Discovery {
@@ -46,6 +48,7 @@ pub(super) fn build(walked: Walked, options: &DiscoverOptions) -> Discovery {
         errors: walked.errors,
         migration_dirs: HashSet::new(),
         pending: Vec::new(),
+        atlas: HashMap::new(),
     };
     for dir in walked.dirs.values() {
         builder.dir(dir);
@@ -167,6 +170,7 @@ impl Builder<'_> {
                 framework,
                 dialect,
                 migrations: Vec::new(),
+                atlas: None,
             })
             .migrations
             .push(migration);
@@ -321,8 +325,35 @@ impl Builder<'_> {
                 for (name, &id) in cands {
                     self.single_file(dir, framework, name, id);
                 }
+                if framework == Framework::Atlas {
+                    self.atlas_sum(dir);
+                }
             }
         }
+    }
+
+    /// Loads an Atlas directory's `atlas.sum` and every `*.sql` file it covers (IN005).
+    fn atlas_sum(&mut self, dir: &DirFiles) {
+        // Keyed like the set's directory (`.` for the current one).
+        let key = if dir.path.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir.path.clone()
+        };
+        if !dir.names.contains("atlas.sum") || self.atlas.contains_key(&key) {
+            return;
+        }
+        let Some(file) = self.load(&dir.path.join("atlas.sum")) else {
+            return;
+        };
+        // Atlas globs `*.sql` (case-sensitive) and sorts the names as Go strings: bytes.
+        let files = dir
+            .names
+            .iter()
+            .filter(|n| n.ends_with(".sql"))
+            .map(|n| (n.clone(), self.load(&dir.path.join(n))))
+            .collect();
+        self.atlas.insert(key, AtlasSum { file, files });
     }
 
     /// Layouts where one file is one migration: Supabase, Atlas, plain, dbmate, goose.
@@ -748,10 +779,10 @@ impl Builder<'_> {
         let mut sets: Vec<MigrationSet> = std::mem::take(&mut self.sets).into_values().collect();
         let mut files = Vec::new();
         let mut new_ids: HashMap<usize, usize> = HashMap::new();
-        let mut remap = |section: &mut Section, loaded: &mut Vec<LoadedFile>| {
-            let id = *new_ids.entry(section.file).or_insert_with(|| {
+        let mut remap = |file: &mut usize, loaded: &mut Vec<LoadedFile>| {
+            let id = *new_ids.entry(*file).or_insert_with(|| {
                 files.push(std::mem::replace(
-                    &mut loaded[section.file],
+                    &mut loaded[*file],
                     LoadedFile {
                         path: PathBuf::new(),
                         display: String::new(),
@@ -760,15 +791,26 @@ impl Builder<'_> {
                 ));
                 files.len() - 1
             });
-            section.file = id;
+            *file = id;
         };
         for set in &mut sets {
             set.migrations
                 .sort_by(|a, b| (&a.version, &a.name).cmp(&(&b.version, &b.name)));
             for migration in &mut set.migrations {
-                remap(&mut migration.up, &mut self.loaded);
+                remap(&mut migration.up.file, &mut self.loaded);
                 if let Down::Section(down) = &mut migration.down {
-                    remap(down, &mut self.loaded);
+                    remap(&mut down.file, &mut self.loaded);
+                }
+            }
+            if set.framework == Framework::Atlas {
+                if let Some(mut atlas) = self.atlas.remove(&set.dir) {
+                    remap(&mut atlas.file, &mut self.loaded);
+                    for (_, file) in &mut atlas.files {
+                        if let Some(file) = file {
+                            remap(file, &mut self.loaded);
+                        }
+                    }
+                    set.atlas = Some(atlas);
                 }
             }
         }

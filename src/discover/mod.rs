@@ -155,6 +155,19 @@ pub struct MigrationSet {
     pub dialect: Dialect,
     /// Sorted by version (ties by name).
     pub migrations: Vec<Migration>,
+    /// For an Atlas directory with an `atlas.sum`: that file and the files it covers.
+    pub atlas: Option<AtlasSum>,
+}
+
+/// An Atlas directory's integrity file and what Atlas hashes into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AtlasSum {
+    /// `atlas.sum`, loaded (it is not a migration).
+    pub file: FileId,
+    /// Every `*.sql` file of the directory (migrations or not: Atlas hashes them all), sorted
+    /// by name as Atlas sorts them (byte order), with its loaded text; `None` when it could
+    /// not be read.
+    pub files: Vec<(String, Option<FileId>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,8 +4,9 @@
 use std::ops::Range;
 
 use crate::catalog::{Catalog, MigrationIndex};
-use crate::discover::{FileId, Framework, TxMode};
+use crate::discover::{FileId, Framework, LoadedFile, Migration, MigrationSet, TxMode, Version};
 use crate::finding::{Category, Severity};
+use crate::history::{BaseSnapshot, DeletedFile};
 use crate::lexer::Dialect;
 use crate::model::{
     ActionKind, AlterAction, ColumnDef, ConstraintKind, Name, ObjectType, Statement, StatementKind,
@@ -17,6 +18,7 @@ mod add_exclusion_constraint;
 mod add_not_null_column_without_default;
 mod add_primary_key;
 mod add_unique_constraint;
+mod atlas_sum_mismatch;
 mod cascade;
 mod char_column;
 mod clickhouse_mutation;
@@ -26,6 +28,7 @@ mod concurrently_in_transaction;
 mod constraint_not_valid_missing;
 mod create_index_non_concurrently;
 mod delete_without_where;
+mod deleted_applied_migration;
 mod detach_partition_non_concurrently;
 mod down_not_reversing;
 mod drop_column;
@@ -35,6 +38,8 @@ mod drop_index_non_concurrently;
 mod drop_object;
 mod drop_schema;
 mod drop_table;
+mod duplicate_version;
+mod edited_applied_migration;
 mod empty_down_migration;
 mod grant_to_public_role;
 mod identifier_too_long;
@@ -46,6 +51,7 @@ mod missing_rollback_note;
 mod missing_transaction;
 mod money_column;
 mod nested_transaction;
+mod out_of_order_migration;
 mod parse_error;
 mod permissive_policy;
 mod policy_without_rls;
@@ -119,6 +125,11 @@ pub static REGISTRY: &[&Rule] = &[
     &json_column::RULE,
     &money_column::RULE,
     &identifier_too_long::RULE,
+    &edited_applied_migration::RULE,
+    &deleted_applied_migration::RULE,
+    &duplicate_version::RULE,
+    &out_of_order_migration::RULE,
+    &atlas_sum_mismatch::RULE,
     &parse_error::RULE,
     &unused_suppression::RULE,
     &invalid_suppression::RULE,
@@ -163,6 +174,8 @@ pub enum Check {
     Migration(fn(&MigrationContext, &mut Vec<Located>)),
     /// Each change set once, at its end, with the catalog as the change set left it.
     ChangeSet(fn(&ChangeSetContext, &mut Vec<Located>)),
+    /// Each migration set once, with its files and (with `--changed-since`) the base commit.
+    History(fn(&HistoryContext, &mut Vec<Located>)),
     /// Reported by the pipeline itself (unterminated quotes, suppression comments).
     Engine,
 }
@@ -459,6 +472,73 @@ impl ChangeSetContext<'_> {
             ChangeSet::Migrations(list) => list.clone(),
         }
     }
+}
+
+/// Everything a history rule may read: one migration set, its files, and what changed.
+pub struct HistoryContext<'a> {
+    pub set: &'a MigrationSet,
+    /// Every loaded file of the run (phantoms of deleted files included); `FileId`s index it.
+    pub files: &'a [LoadedFile],
+    /// The checked migrations (indexes into `set.migrations`, ascending): every one without
+    /// `--changed-since`, else those with a file added or changed since the base.
+    pub checked: &'a [MigrationIndex],
+    /// Whether the run has a change set (`--changed-since`).
+    pub has_change_set: bool,
+    /// Whether the change set touches the set (a checked or deleted migration, or a changed
+    /// `atlas.sum`); always true without `--changed-since`.
+    pub touched: bool,
+    /// The base commit's side (`--changed-since` only).
+    pub history: Option<&'a BaseSnapshot>,
+    /// The set's migration files deleted since the base: the phantom file (empty text, so a
+    /// finding on it is at line 1, column 1) standing for each.
+    pub deleted: &'a [(FileId, &'a DeletedFile)],
+    /// Canonical path of each file (parallel to `files`; `None` when it cannot be resolved,
+    /// and empty without `--changed-since`).
+    pub canonical: &'a [Option<std::path::PathBuf>],
+}
+
+impl HistoryContext<'_> {
+    /// Whether the migration is in the change set (every migration without one).
+    pub fn is_checked(&self, migration: MigrationIndex) -> bool {
+        self.checked.binary_search(&migration).is_ok()
+    }
+
+    pub fn migration(&self, migration: MigrationIndex) -> Option<&Migration> {
+        self.set.migrations.get(migration)
+    }
+
+    /// How findings show a file.
+    pub fn display(&self, file: FileId) -> &str {
+        self.files.get(file).map_or("", |f| f.display.as_str())
+    }
+
+    pub fn text(&self, file: FileId) -> &str {
+        self.files.get(file).map_or("", |f| f.text.as_str())
+    }
+
+    fn canonical(&self, file: FileId) -> Option<&std::path::Path> {
+        self.canonical.get(file)?.as_deref()
+    }
+
+    /// The file's text at the base, when it was changed since.
+    pub fn base_text(&self, file: FileId) -> Option<&str> {
+        let path = self.canonical(file)?;
+        self.history?.modified.get(path).map(String::as_str)
+    }
+
+    /// Whether the file did not exist at the base (false without a base).
+    pub fn is_added(&self, file: FileId) -> bool {
+        match (self.history, self.canonical(file)) {
+            (Some(history), Some(path)) => history.added.contains(path),
+            _ => false,
+        }
+    }
+}
+
+/// A Flyway repeatable migration (`R__name.sql`): rerun whenever it changes, so editing it
+/// is its normal use and its version is not a version.
+pub(crate) fn is_repeatable(migration: &Migration) -> bool {
+    migration.version.same_order(&Version::repeatable())
 }
 
 impl std::fmt::Debug for Rule {
