@@ -91,6 +91,7 @@ enum OutputFormat {
     Json,
     Github,
     Markdown,
+    Sarif,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -353,7 +354,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
                 parse_choice(
                     choice,
                     |v| OutputFormat::from_str(v, false).ok(),
-                    &["human", "json", "github", "markdown"],
+                    &["human", "json", "github", "markdown", "sarif"],
                 )
             })
             .transpose()?,
@@ -363,6 +364,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         Some(OutputFormat::Json) => Format::Json,
         Some(OutputFormat::Github) => Format::Github,
         Some(OutputFormat::Markdown) => Format::Markdown,
+        Some(OutputFormat::Sarif) => Format::Sarif,
         None if in_actions => Format::Github,
         None => Format::Human,
     };

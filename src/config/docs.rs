@@ -47,7 +47,7 @@ max-age-days = 7
 /// Command-line flags and environment variables, in the docs' precedence table.
 pub const OVERRIDES: &[(&str, &str, &str)] = &[
     ("--config FILE", "SQLGATE_CONFIG", "config file (default: `sqlgate.toml` or `.sqlgate.toml` found walking up from the first checked path)"),
-    ("--format", "SQLGATE_FORMAT", "`human`, `json`, `github`, `markdown`"),
+    ("--format", "SQLGATE_FORMAT", "`human`, `json`, `github`, `markdown`, `sarif`"),
     ("--fail-on", "SQLGATE_FAIL_ON", "`error`, `warning`, `never`"),
     ("--select", "SQLGATE_SELECT", "replaces `rules.select` (comma-separated)"),
     ("--ignore", "SQLGATE_IGNORE", "replaces `rules.ignore` (comma-separated)"),

@@ -7,6 +7,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod sarif;
 
 use crate::finding::RunReport;
 
@@ -42,6 +43,7 @@ pub enum Format {
     Json,
     Github,
     Markdown,
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +80,7 @@ pub fn render(
             out
         }
         Format::Markdown => markdown::render(report),
+        Format::Sarif => sarif::render(report),
     }
 }
 
