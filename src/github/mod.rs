@@ -4,6 +4,9 @@
 
 use std::fmt;
 
+pub mod client;
+pub use client::{OctocrabClient, RetryPolicy};
+
 /// `owner/name`, as in `GITHUB_REPOSITORY`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repo {
