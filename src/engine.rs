@@ -284,9 +284,26 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             .filter(|(_, m)| is_changed(&m.up) || down_section(&m.down).is_some_and(is_changed))
             .map(|(i, _)| i)
             .collect();
+        // What the change creates is new; a migration that existed at the base (edited now,
+        // IN001) is still checked, but its tables existed before this change.
+        let existed_at_base = |m: usize| {
+            options.history.is_some_and(|history| {
+                set.migrations
+                    .get(m)
+                    .and_then(|migration| canonical.get(migration.up.file))
+                    .and_then(Option::as_ref)
+                    .is_some_and(|path| history.modified.contains_key(path))
+            })
+        };
         let change_set = match filter {
             ChangeFilter::All => ChangeSet::EachMigration,
-            ChangeFilter::Files(_) => ChangeSet::Migrations(changed.clone()),
+            ChangeFilter::Files(_) => ChangeSet::Migrations(
+                changed
+                    .iter()
+                    .copied()
+                    .filter(|&m| !existed_at_base(m))
+                    .collect(),
+            ),
         };
         let uses_supabase_auth = (0..set.migrations.len())
             .flat_map(|m| [section(s, m, false), section(s, m, true)])
@@ -370,7 +387,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             // A change set ends after each checked migration, or after the last one.
             let ends_here = match &change_set {
                 ChangeSet::EachMigration => checked,
-                ChangeSet::Migrations(list) => m + 1 == set.migrations.len() && !list.is_empty(),
+                ChangeSet::Migrations(_) => m + 1 == set.migrations.len() && !changed.is_empty(),
             };
             if ends_here {
                 let ctx = ChangeSetContext {
@@ -378,7 +395,9 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                     change_set: &change_set,
                     migration: match &change_set {
                         ChangeSet::EachMigration => m,
-                        ChangeSet::Migrations(list) => list.first().copied().unwrap_or(m),
+                        ChangeSet::Migrations(list) => {
+                            list.first().or(changed.first()).copied().unwrap_or(m)
+                        }
                     },
                     dialect: set.dialect,
                     settings,
