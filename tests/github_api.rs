@@ -729,6 +729,7 @@ fn create_check_run_sends_fifty_annotations() {
             id: 4,
             name: "sqlgate migrations".to_string(),
             head_sha: SHA.to_string(),
+            annotations_count: 50,
         }
     );
     let requests = server.requests();
@@ -852,6 +853,7 @@ fn find_check_run_picks_sqlgates_newest_run() {
             id: 9,
             name: "sqlgate migrations".to_string(),
             head_sha: SHA.to_string(),
+            annotations_count: 7,
         })
     );
     server.verify();

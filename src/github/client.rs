@@ -588,6 +588,14 @@ struct CheckRunJson {
     head_sha: String,
     #[serde(default)]
     external_id: Option<String>,
+    #[serde(default)]
+    output: Option<CheckRunOutputJson>,
+}
+
+#[derive(Deserialize)]
+struct CheckRunOutputJson {
+    #[serde(default)]
+    annotations_count: Option<usize>,
 }
 
 impl From<CheckRunJson> for CheckRun {
@@ -596,6 +604,7 @@ impl From<CheckRunJson> for CheckRun {
             id: c.id,
             name: c.name,
             head_sha: c.head_sha,
+            annotations_count: c.output.and_then(|o| o.annotations_count).unwrap_or(0),
         }
     }
 }

@@ -186,6 +186,8 @@ pub struct CheckRun {
     pub id: u64,
     pub name: String,
     pub head_sha: String,
+    /// `output.annotations_count`: annotations already on the run (they cannot be removed).
+    pub annotations_count: usize,
 }
 
 /// A pull request review (for the gate).
