@@ -307,9 +307,11 @@ fn sarif_rule_snapshot() {
 #[test]
 fn github_outputs_snapshot() {
     insta::assert_snapshot!(report::github::outputs(&sample()), @r"
+    findings=5
     errors=3
     warnings=2
     suppressed=1
+    files-not-read=1
     gate-required=true
     gate-status=blocked
     ");

@@ -118,14 +118,16 @@ fn annotate(f: &Finding, out: &mut String) {
     let _ = writeln!(out, "::{level} {props}::{}", escape_data(&message));
 }
 
-/// `$GITHUB_OUTPUT` lines: `errors`, `warnings`, `suppressed`, `gate-required`,
-/// `gate-status`, each `key=value` with a trailing newline.
+/// `$GITHUB_OUTPUT` lines: `findings` (unsuppressed), `errors`, `warnings`, `suppressed`,
+/// `files-not-read`, `gate-required`, `gate-status`, each `key=value` with a trailing newline.
 pub fn outputs(report: &RunReport) -> String {
     format!(
-        "errors={}\nwarnings={}\nsuppressed={}\ngate-required={}\ngate-status={}\n",
+        "findings={}\nerrors={}\nwarnings={}\nsuppressed={}\nfiles-not-read={}\ngate-required={}\ngate-status={}\n",
+        report.findings.iter().filter(|f| !f.suppressed).count(),
         report.count(Severity::Error),
         report.count(Severity::Warning),
         report.suppressed(),
+        report.errors.len(),
         report.gate.required,
         report.gate.status,
     )

@@ -38,8 +38,19 @@ pub fn render(report: &RunReport, sources: &dyn SourceLookup, options: &HumanOpt
             if text.as_ref().map(|(id, _)| *id) != Some(f.file_id) {
                 text = Some((f.file_id, sources.text(f.file_id).map(FileText::new)));
             }
-            let file_text = text.as_ref().and_then(|(_, t)| t.as_ref());
+            // An empty text (a deleted file's stand-in) has nothing to show a snippet of.
+            let file_text = text
+                .as_ref()
+                .and_then(|(_, t)| t.as_ref())
+                .filter(|t| !t.text.is_empty());
             out.push_str(&render_finding(f, file_text, options.color, width));
+            if let Some(detail) = &f.detail {
+                for line in detail.lines() {
+                    out.push_str("  │ ");
+                    out.push_str(&sanitize(line));
+                    out.push('\n');
+                }
+            }
             out.push_str(&format!("  docs: {}\n", style.link(&docs_url(f.rule))));
             out.push('\n');
         }

@@ -80,6 +80,9 @@ pub fn render(report: &RunReport) -> String {
     for (file, findings) in group_by_file(report.findings.iter().filter(|f| !f.suppressed)) {
         let _ = write!(out, "\n### {}\n\n", code_span(file));
         findings_table(&mut out, &findings);
+        for f in findings.iter().filter(|f| f.detail.is_some()) {
+            details(&mut out, f);
+        }
     }
 
     if suppressed > 0 {
@@ -182,6 +185,31 @@ fn verdict(report: &RunReport, errors: usize, warnings: usize) -> String {
 
 fn rule_link(f: &Finding) -> String {
     format!("[{}]({})", escape_cell(f.rule), docs_url(f.rule))
+}
+
+/// A finding's supporting text (IN001's unified diff) in a collapsed block, fenced with more
+/// backticks than any run inside it so the text cannot end the block.
+fn details(out: &mut String, f: &Finding) {
+    let Some(detail) = &f.detail else { return };
+    let longest = detail.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let language = if detail.starts_with("--- ") || detail.starts_with("@@") {
+        "diff"
+    } else {
+        ""
+    };
+    let _ = write!(
+        out,
+        "\n<details><summary>{} {} at line {}</summary>\n\n{fence}{language}\n{}",
+        escape_cell(f.code),
+        escape_cell(f.rule),
+        f.start.line,
+        detail
+    );
+    if !detail.ends_with('\n') {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{fence}\n\n</details>");
 }
 
 fn findings_table(out: &mut String, findings: &[&Finding]) {

@@ -85,7 +85,7 @@ pub fn render(
 }
 
 /// `n` followed by `singular` or `plural`: `1 error`, `2 errors`.
-pub(crate) fn plural(n: usize, singular: &str, plural: &str) -> String {
+pub fn plural(n: usize, singular: &str, plural: &str) -> String {
     if n == 1 {
         format!("{n} {singular}")
     } else {
