@@ -27,6 +27,10 @@ struct Cli {
 enum Command {
     /// Lint migrations (default: discover them from the repository root)
     Check(CheckArgs),
+    /// Inside GitHub Actions: check the pull request's changed migrations, annotate them,
+    /// write the job summary, and update the sticky PR comment (and a check run, SARIF)
+    #[command(after_help = CI_EXAMPLES)]
+    Ci(CiArgs),
     /// List every rule with its code, category and default severity
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
@@ -42,9 +46,12 @@ enum Command {
     },
     /// Write a commented sqlgate.toml for the repository, from the migrations found in it
     Init {
-        /// Overwrite an existing sqlgate.toml / .sqlgate.toml
+        /// Overwrite existing files
         #[arg(long)]
         force: bool,
+        /// Also write the GitHub Actions workflow .github/workflows/sqlgate.yml
+        #[arg(long)]
+        github: bool,
     },
 }
 
@@ -83,6 +90,45 @@ struct CheckArgs {
     /// Also print skipped files with the reason and parse statistics (to stderr)
     #[arg(short, long)]
     verbose: bool,
+}
+
+const CI_EXAMPLES: &str = "\
+Examples (in a workflow step; the environment comes from GitHub Actions):
+  sqlgate ci
+  sqlgate ci supabase/migrations --check-run sqlgate --sarif-file sqlgate.sarif
+  SQLGATE_COMMENT=false sqlgate ci
+
+Reads GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_API_URL,
+GITHUB_STEP_SUMMARY, GITHUB_OUTPUT and the token from SQLGATE_GITHUB_TOKEN or GITHUB_TOKEN.
+Needs the full history: actions/checkout with `fetch-depth: 0`.";
+
+#[derive(clap::Args, Debug)]
+struct CiArgs {
+    /// Directories or files to check [env: SQLGATE_PATHS] (default: the config's paths, else
+    /// the repository)
+    paths: Vec<PathBuf>,
+    /// Config file [env: SQLGATE_CONFIG]; under pull_request_target it is read from the base commit
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Rules to run: names, codes, code prefixes or categories [env: SQLGATE_SELECT]
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    select: Vec<String>,
+    /// Rules to skip [env: SQLGATE_IGNORE]
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    ignore: Vec<String>,
+    /// Lowest severity that makes the exit code 1 [env: SQLGATE_FAIL_ON] (default: error)
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Create or update the sticky pull request comment: true or false [env: SQLGATE_COMMENT]
+    /// (default: true)
+    #[arg(long, value_name = "BOOL")]
+    comment: Option<String>,
+    /// Also publish a check run with this name, with every annotation [env: SQLGATE_CHECK_RUN]
+    #[arg(long, value_name = "NAME")]
+    check_run: Option<String>,
+    /// Write a SARIF 2.1.0 report to this file [env: SQLGATE_SARIF_FILE]
+    #[arg(long, value_name = "FILE")]
+    sarif_file: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,9 +170,10 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => run_check(args),
+        Command::Ci(args) => run_ci(args),
         Command::Rules { format, write_docs } => run_rules(format, write_docs.as_deref()),
         Command::Rule { name } => run_rule(&name),
-        Command::Init { force } => run_init(force),
+        Command::Init { force, github } => run_init(force, github),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -210,25 +257,36 @@ fn parse_choice<T>(
     })
 }
 
-/// The effective configuration: the file, then `SQLGATE_*` variables, then flags.
-fn merged_config(args: &CheckArgs, start: &Path) -> Result<Config, Failure> {
+/// The config file named by `--config` or `SQLGATE_CONFIG` (and which of them named it).
+fn explicit_config(args: &CheckArgs) -> Option<(PathBuf, &'static str)> {
     let from_env = std::env::var_os("SQLGATE_CONFIG").filter(|v| !v.is_empty());
-    let config_file = match (&args.config, from_env) {
+    match (&args.config, from_env) {
         (Some(file), _) => Some((file.clone(), "the --config path")),
         (None, Some(file)) => Some((PathBuf::from(file), "SQLGATE_CONFIG")),
-        (None, None) => crate::config::find(start).map(|f| (f, "")),
-    };
-    let mut config = match config_file {
-        Some((file, source)) if !source.is_empty() && !file.is_file() => {
+        (None, None) => None,
+    }
+}
+
+/// The effective configuration: the file, then `SQLGATE_*` variables, then flags.
+fn merged_config(args: &CheckArgs, start: &Path) -> Result<Config, Failure> {
+    let config = match explicit_config(args) {
+        Some((file, source)) if !file.is_file() => {
             return Err(Failure(format!(
                 "config file {} not found: check {source}",
                 file.display()
             )))
         }
         Some((file, _)) => crate::config::load(&file).map_err(|e| Failure(e.to_string()))?,
-        None => Config::default(),
+        None => match crate::config::find(start) {
+            Some(file) => crate::config::load(&file).map_err(|e| Failure(e.to_string()))?,
+            None => Config::default(),
+        },
     };
+    apply_overrides(config, args)
+}
 
+/// `SQLGATE_*` variables, then flags, over the file's settings.
+fn apply_overrides(mut config: Config, args: &CheckArgs) -> Result<Config, Failure> {
     // Selection lists from the environment or flags replace the file's.
     let from_env = |name: &str| -> Option<Vec<String>> {
         std::env::var(name)
@@ -289,23 +347,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     let config = merged_config(&args, &start)?;
     let plan = config.rule_plan().map_err(|e| Failure(format!("{e}")))?;
 
-    let paths = if !args.paths.is_empty() {
-        args.paths.clone()
-    } else if !config.paths.is_empty() {
-        // Reported relative to the current directory when under it, like paths given as arguments.
-        let here = std::fs::canonicalize(&cwd).unwrap_or_else(|_| cwd.clone());
-        config
-            .paths
-            .iter()
-            .map(|p| match p.strip_prefix(&here) {
-                Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
-                Ok(relative) => relative.to_path_buf(),
-                Err(_) => p.clone(),
-            })
-            .collect()
-    } else {
-        vec![crate::git::repo_root(&cwd).unwrap_or_else(|| PathBuf::from("."))]
-    };
+    let paths = check_paths(&args.paths, &config, &cwd);
     let changes = match &args.changed_since {
         None => None,
         Some(base) => {
@@ -383,7 +425,34 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         write_github_files(&output)?;
     }
 
-    let fail_on = match args.fail_on {
+    let fail_on = fail_on_setting(args.fail_on)?;
+    Ok(exit_code(&output.report, fail_on))
+}
+
+/// The paths to check: the arguments, else the config's `paths`, else the repository root.
+fn check_paths(given: &[PathBuf], config: &Config, cwd: &Path) -> Vec<PathBuf> {
+    if !given.is_empty() {
+        given.to_vec()
+    } else if !config.paths.is_empty() {
+        // Reported relative to the current directory when under it, like paths given as arguments.
+        let here = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+        config
+            .paths
+            .iter()
+            .map(|p| match p.strip_prefix(&here) {
+                Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
+                Ok(relative) => relative.to_path_buf(),
+                Err(_) => p.clone(),
+            })
+            .collect()
+    } else {
+        vec![crate::git::repo_root(cwd).unwrap_or_else(|| PathBuf::from("."))]
+    }
+}
+
+/// `--fail-on`, else `SQLGATE_FAIL_ON`, else `error`; `None` never fails.
+fn fail_on_setting(flag: Option<FailOn>) -> Result<Option<Severity>, Failure> {
+    let fail_on = match flag {
         Some(fail_on) => fail_on,
         None => flag_or_env(None, "--fail-on", "SQLGATE_FAIL_ON")
             .map(|choice| {
@@ -396,72 +465,95 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
             .transpose()?
             .unwrap_or(FailOn::Error),
     };
-    let fail_on = match fail_on {
+    Ok(match fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Never => None,
-    };
-    if !output.report.errors.is_empty() {
-        return Ok(EXIT_ERROR);
-    }
-    Ok(if engine::fails(&output.report, fail_on) {
-        EXIT_FINDINGS
-    } else {
-        0
     })
 }
 
-fn run_init(force: bool) -> Result<u8, Failure> {
+/// 2 when files could not be read, 1 when findings reach `fail_on`, else 0.
+fn exit_code(report: &crate::finding::RunReport, fail_on: Option<Severity>) -> u8 {
+    if !report.errors.is_empty() {
+        EXIT_ERROR
+    } else if engine::fails(report, fail_on) {
+        EXIT_FINDINGS
+    } else {
+        0
+    }
+}
+
+fn run_init(force: bool, github: bool) -> Result<u8, Failure> {
     let cwd = std::env::current_dir()
         .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
     let root = crate::git::repo_root(&cwd).unwrap_or(cwd);
+    let existing_config = crate::config::FILE_NAMES
+        .iter()
+        .map(|name| root.join(name))
+        .find(|p| p.exists());
+    let workflow = root.join(crate::ci::WORKFLOW_PATH);
     if !force {
-        if let Some(existing) = crate::config::FILE_NAMES
-            .iter()
-            .map(|name| root.join(name))
-            .find(|p| p.exists())
-        {
+        if github && workflow.exists() {
+            return Err(Failure(format!(
+                "{} already exists: edit it, or run `sqlgate init --github --force` to overwrite it",
+                workflow.display()
+            )));
+        }
+        if let (Some(existing), false) = (&existing_config, github) {
             return Err(Failure(format!(
                 "{} already exists: edit it, or run `sqlgate init --force` to overwrite it",
                 existing.display()
             )));
         }
     }
-    let detected = crate::config::init::detect(&root);
-    let file = root.join(crate::config::FILE_NAMES[0]);
-    std::fs::write(&file, crate::config::init::render(&detected))
-        .map_err(|e| Failure(format!("cannot write {}: {e}", file.display())))?;
-    write_stdout(&format!(
-        "{}\nwrote {}\n",
-        crate::config::init::summary(&detected),
-        file.display()
-    ))?;
+    let mut said = String::new();
+    match existing_config.filter(|_| !force) {
+        Some(existing) => said.push_str(&format!("kept {}\n", existing.display())),
+        None => {
+            let detected = crate::config::init::detect(&root);
+            let file = root.join(crate::config::FILE_NAMES[0]);
+            std::fs::write(&file, crate::config::init::render(&detected))
+                .map_err(|e| Failure(format!("cannot write {}: {e}", file.display())))?;
+            said.push_str(&format!(
+                "{}\nwrote {}\n",
+                crate::config::init::summary(&detected),
+                file.display()
+            ));
+        }
+    }
+    if github {
+        if let Some(parent) = workflow.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Failure(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        std::fs::write(&workflow, crate::ci::WORKFLOW)
+            .map_err(|e| Failure(format!("cannot write {}: {e}", workflow.display())))?;
+        said.push_str(&format!(
+            "wrote {}: commit it, then make its `sqlgate` job a required status check\n",
+            workflow.display()
+        ));
+    }
+    write_stdout(&said)?;
     Ok(0)
 }
 
 /// Appends the Markdown report to `$GITHUB_STEP_SUMMARY` and the counts to `$GITHUB_OUTPUT`.
 fn write_github_files(output: &CheckOutput) -> Result<(), Failure> {
-    let append = |var: &str, text: String| -> Result<(), Failure> {
-        let Some(path) = std::env::var_os(var).filter(|p| !p.is_empty()) else {
-            return Ok(());
-        };
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .and_then(|mut f| f.write_all(text.as_bytes()))
-            .map_err(|e| {
-                Failure(format!(
-                    "cannot write ${var} ({}): {e}",
-                    Path::new(&path).display()
-                ))
-            })
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
     };
-    append(
+    append_to(
+        var("GITHUB_STEP_SUMMARY").as_deref(),
         "GITHUB_STEP_SUMMARY",
-        report::markdown::render(&output.report),
+        &report::markdown::render(&output.report),
     )?;
-    append("GITHUB_OUTPUT", report::github::outputs(&output.report))
+    append_to(
+        var("GITHUB_OUTPUT").as_deref(),
+        "GITHUB_OUTPUT",
+        &report::github::outputs(&output.report),
+    )
 }
 
 fn print_verbose(output: &CheckOutput) {
@@ -482,4 +574,354 @@ fn print_verbose(output: &CheckOutput) {
         output.skipped.len(),
         output.report.errors.len()
     );
+}
+
+/// `sqlgate ci`: the pull request's changed migrations, checked with the older ones feeding
+/// the catalog, published as annotations, job summary, outputs, sticky comment, check run
+/// and SARIF. GitHub API failures never hide findings: they become notices, and the exit
+/// code still follows `--fail-on`.
+fn run_ci(args: CiArgs) -> Result<u8, Failure> {
+    use crate::ci::{self, EventKind};
+
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let ctx = ci::Context::from_env(&var).map_err(Failure)?;
+    let event = &ctx.event;
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
+    let root = crate::git::repo_root(&cwd).ok_or_else(|| {
+        Failure(
+            "sqlgate ci runs in the repository's checkout: add `actions/checkout` with \
+             `fetch-depth: 0` before it"
+                .to_string(),
+        )
+    })?;
+    let changes = crate::git::changes_since(&root, &event.base_sha)
+        .map_err(|e| Failure(format!("the pull request's base commit: {e}")))?;
+    let head_checked_out =
+        crate::git::is_ancestor(&root, &event.head_sha, "HEAD").map_err(|e| {
+            Failure(format!(
+                "the pull request's head: {e}: check out the pull request with `fetch-depth: 0` \
+             (under pull_request_target: `ref: ${{{{ github.event.pull_request.head.sha }}}}`)"
+            ))
+        })?;
+    if !head_checked_out {
+        return Err(Failure(format!(
+            "the checked-out commit does not contain the pull request's head {}: check out \
+             the pull request (under pull_request_target: `ref: ${{{{ \
+             github.event.pull_request.head.sha }}}}`) so its migrations are what is checked",
+            event.head_sha
+        )));
+    }
+
+    let paths = if args.paths.is_empty() {
+        var("SQLGATE_PATHS")
+            .map(|v| ci::split_paths(&v))
+            .unwrap_or_default()
+    } else {
+        args.paths.clone()
+    };
+    let check_args = CheckArgs {
+        paths,
+        format: None,
+        changed_since: None,
+        config: args.config.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        fail_on: args.fail_on,
+        framework: None,
+        dialect: None,
+        rls: None,
+        verbose: false,
+    };
+    let mut annotations_out = String::new();
+    let config = if event.kind == EventKind::PullRequestTarget {
+        let (config, source) = base_config(&root, &event.base_sha, &check_args)?;
+        annotations_out.push_str(&format!(
+            "::notice::{}\n",
+            report::github::escape_data(&format!(
+                "sqlgate: pull_request_target: the policy is read from the base commit {} ({source}); nothing from the pull request is executed",
+                short_sha(&event.base_sha)
+            ))
+        ));
+        apply_overrides(config, &check_args)?
+    } else {
+        let start = check_args
+            .paths
+            .first()
+            .cloned()
+            .unwrap_or_else(|| cwd.clone());
+        merged_config(&check_args, &start)?
+    };
+    let plan = config.rule_plan().map_err(|e| Failure(format!("{e}")))?;
+    // GitHub places annotations by paths relative to the repository root: run from there.
+    let root = std::fs::canonicalize(&root).unwrap_or(root);
+    let paths: Vec<PathBuf> = check_paths(&check_args.paths, &config, &cwd)
+        .iter()
+        .map(|p| relative_to_root(&root, &cwd, p))
+        .collect();
+    let sarif_file = args
+        .sarif_file
+        .clone()
+        .or_else(|| var("SQLGATE_SARIF_FILE").map(PathBuf::from));
+    let sarif_target = sarif_file.as_ref().map(|f| cwd.join(f));
+    std::env::set_current_dir(&root)
+        .map_err(|e| Failure(format!("cannot change to {}: {e}", root.display())))?;
+    let discovery = discover(
+        &paths,
+        &DiscoverOptions {
+            framework: config.framework,
+            dialect: config.dialect,
+            dialect_overrides: config.dialect_overrides.clone(),
+            base: config.base.clone(),
+        },
+    );
+    let mut snapshot = crate::history::snapshot(&changes, &discovery.files)
+        .map_err(|e| Failure(format!("reading the base commit: {e}")))?;
+    // Messages name the base as people read it.
+    snapshot.base = format!("the base commit {}", short_sha(&event.base_sha));
+    let file_rules = |path: &Path| plan.file_rules(path);
+    let options = engine::CheckOptions {
+        rules: plan.rules.clone(),
+        settings: config.settings(),
+        file_rules: Some(&file_rules),
+        gate_triggers: config.gate.trigger_codes.clone(),
+        count_suppressed: config.gate.count_suppressed,
+        history: Some(&snapshot),
+    };
+    let output = engine::check(discovery, &ChangeFilter::Files(changes.changed()), &options);
+    let report = &output.report;
+    let exit = exit_code(report, fail_on_setting(args.fail_on)?);
+
+    report::github::render(report, &mut annotations_out);
+    write_stdout(&annotations_out)?;
+
+    let markdown = format!(
+        "{}\n<sub>sqlgate {} · {} · head {}</sub>\n",
+        report::markdown::render(report),
+        env!("CARGO_PKG_VERSION"),
+        event.kind.name(),
+        short_sha(&event.head_sha)
+    );
+    append_to(
+        ctx.step_summary.as_deref(),
+        "GITHUB_STEP_SUMMARY",
+        &markdown,
+    )?;
+
+    if let Some(file) = &sarif_target {
+        std::fs::write(file, report::sarif::render(report)).map_err(|e| {
+            Failure(format!(
+                "cannot write the SARIF file {}: {e}",
+                file.display()
+            ))
+        })?;
+    }
+
+    let comment = match args.comment.clone().or_else(|| var("SQLGATE_COMMENT")) {
+        None => true,
+        Some(value) => ci::parse_bool(&value).ok_or_else(|| {
+            Failure(format!(
+                "--comment / SQLGATE_COMMENT: invalid value `{value}` (valid: true, false)"
+            ))
+        })?,
+    };
+    let check_run = args
+        .check_run
+        .clone()
+        .or_else(|| var("SQLGATE_CHECK_RUN"))
+        .filter(|name| ci::parse_bool(name) != Some(false));
+    if comment || check_run.is_some() {
+        write_stdout(&publish(&ctx, report, &markdown, comment, check_run, exit))?;
+    }
+
+    let mut outputs = report::github::outputs(report);
+    outputs.push_str(&ci::output_lines(&[(
+        "sarif-file",
+        sarif_file
+            .map(|f| f.display().to_string())
+            .unwrap_or_default(),
+    )]));
+    append_to(ctx.output.as_deref(), "GITHUB_OUTPUT", &outputs)?;
+    Ok(exit)
+}
+
+/// `path` (relative to `cwd` or absolute) relative to the repository `root`, `.` for the
+/// root itself; unchanged when it is outside the root or does not exist.
+fn relative_to_root(root: &Path, cwd: &Path, path: &Path) -> PathBuf {
+    std::fs::canonicalize(cwd.join(path))
+        .ok()
+        .and_then(|absolute| {
+            absolute.strip_prefix(root).ok().map(|relative| {
+                if relative.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    relative.to_path_buf()
+                }
+            })
+        })
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// The first 7 characters of a commit SHA.
+fn short_sha(sha: &str) -> &str {
+    sha.get(..7).unwrap_or(sha)
+}
+
+/// The configuration as committed at `base` (pull_request_target: the pull request must not
+/// be able to change the policy that judges it), and where it came from.
+fn base_config(root: &Path, base: &str, args: &CheckArgs) -> Result<(Config, String), Failure> {
+    let explicit = explicit_config(args);
+    let candidates: Vec<(String, bool)> = match &explicit {
+        Some((file, source)) => {
+            let relative = crate::ci::git_relative(root, file).ok_or_else(|| {
+                Failure(format!(
+                    "config file {} (from {source}) is outside the repository: under \
+                     pull_request_target it is read from the base commit",
+                    file.display()
+                ))
+            })?;
+            vec![(relative, true)]
+        }
+        None => crate::config::FILE_NAMES
+            .iter()
+            .map(|n| (n.to_string(), false))
+            .collect(),
+    };
+    for (relative, explicit) in candidates {
+        let bytes = crate::git::file_at(root, base, &relative)
+            .map_err(|e| Failure(format!("reading {relative} at the base commit: {e}")))?;
+        match bytes {
+            Some(bytes) => {
+                let text = String::from_utf8_lossy(&bytes);
+                let config = crate::config::parse(&text, &root.join(&relative))
+                    .map_err(|e| Failure(format!("{e} (as committed at {})", short_sha(base))))?;
+                return Ok((config, relative));
+            }
+            None if explicit => {
+                return Err(Failure(format!(
+                    "config file {relative} does not exist at the base commit {}: under \
+                     pull_request_target the policy comes from the base branch, so merge the \
+                     config there first",
+                    short_sha(base)
+                )))
+            }
+            None => {}
+        }
+    }
+    Ok((Config::default(), "no config file: defaults".to_string()))
+}
+
+/// Appends `text` to the file a GitHub Actions variable names, when it is set.
+fn append_to(path: Option<&Path>, var: &str, text: &str) -> Result<(), Failure> {
+    let Some(path) = path else { return Ok(()) };
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| Failure(format!("cannot write ${var} ({}): {e}", path.display())))
+}
+
+/// Comments on the pull request and publishes the check run. Returns workflow commands
+/// (notices) about what could not be done; never fails the run, so a fork's read-only token
+/// still leaves the annotations and the exit code.
+fn publish(
+    ctx: &crate::ci::Context,
+    report: &crate::finding::RunReport,
+    markdown: &str,
+    comment: bool,
+    check_run: Option<String>,
+    exit: u8,
+) -> String {
+    use crate::ci::publish::{self as p, CommentOutcome};
+    use crate::github::{ApiError, CheckOutput, CheckRunRequest, OctocrabClient, RetryPolicy};
+
+    let event = &ctx.event;
+    let mut out = String::new();
+    let notice = |out: &mut String, level: &str, text: String| {
+        out.push_str(&format!(
+            "::{level}::{}\n",
+            report::github::escape_data(&text)
+        ));
+    };
+    let Some(token) = ctx.token.as_deref() else {
+        notice(
+            &mut out,
+            "notice",
+            "sqlgate: no GitHub token (set `github-token`, SQLGATE_GITHUB_TOKEN or GITHUB_TOKEN): \
+             no pull request comment or check run; the findings are in the annotations and the job summary"
+                .to_string(),
+        );
+        return out;
+    };
+    let client = match OctocrabClient::new(&ctx.api_url, Some(token), RetryPolicy::default()) {
+        Ok(client) => client,
+        Err(e) => {
+            notice(&mut out, "warning", format!("sqlgate: {e}"));
+            return out;
+        }
+    };
+    let failed = |what: &str, e: &ApiError| -> (&'static str, String) {
+        if e.is_permission() {
+            (
+                "notice",
+                format!(
+                    "sqlgate could not {what}: {e}. The token is read-only (as on pull requests \
+                     from forks) or lacks the permission; the findings are in the annotations \
+                     and the job summary, and the exit code is unchanged"
+                ),
+            )
+        } else {
+            ("warning", format!("sqlgate could not {what}: {e}"))
+        }
+    };
+    if comment {
+        let body = p::comment_body(markdown);
+        let needed = !report.findings.iter().all(|f| f.suppressed) || !report.errors.is_empty();
+        match p::upsert_comment(&client, &ctx.repo, event.number, &body, needed) {
+            Ok(CommentOutcome::Created(id)) => out.push_str(&format!(
+                "sqlgate: commented on pull request #{} (comment {id})\n",
+                event.number
+            )),
+            Ok(CommentOutcome::Updated(id)) => out.push_str(&format!(
+                "sqlgate: updated its comment on pull request #{} (comment {id})\n",
+                event.number
+            )),
+            Ok(CommentOutcome::NotNeeded) => {}
+            Err(e) => {
+                let (level, text) =
+                    failed(&format!("comment on pull request #{}", event.number), &e);
+                notice(&mut out, level, text);
+            }
+        }
+    }
+    if let Some(name) = check_run {
+        let errors = report.count(crate::finding::Severity::Error);
+        let warnings = report.count(crate::finding::Severity::Warning);
+        let request = CheckRunRequest {
+            name: name.clone(),
+            head_sha: event.head_sha.clone(),
+            conclusion: p::conclusion(exit),
+            output: CheckOutput {
+                title: format!(
+                    "{}, {}",
+                    report::plural(errors, "error", "errors"),
+                    report::plural(warnings, "warning", "warnings")
+                ),
+                summary: p::truncate(markdown, p::MAX_BODY_CHARS),
+                annotations: Vec::new(),
+            },
+        };
+        match p::publish_check_run(&client, &ctx.repo, request, p::annotations(report)) {
+            Ok(run) => out.push_str(&format!(
+                "sqlgate: published check run `{name}` ({})\n",
+                run.id
+            )),
+            Err(e) => {
+                let (level, text) = failed(&format!("publish the check run `{name}`"), &e);
+                notice(&mut out, level, text);
+            }
+        }
+    }
+    out
 }

@@ -215,6 +215,25 @@ fn parse_batch(mut out: &[u8], count: usize) -> Result<Vec<Option<Vec<u8>>>, Git
     Ok(result)
 }
 
+/// Whether `commit` is `descendant` or one of its ancestors. An unknown commit is an error.
+pub fn is_ancestor(dir: &Path, commit: &str, descendant: &str) -> Result<bool, GitError> {
+    git(dir, &["cat-file", "-e", &format!("{commit}^{{commit}}")])
+        .map_err(|_| GitError(format!("commit {commit} is not in this checkout")))?;
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["merge-base", "--is-ancestor", commit, descendant])
+        .status()
+        .map_err(|e| GitError(format!("could not run git ({e})")))?;
+    match status.code() {
+        Some(0) => Ok(true),
+        Some(1) => Ok(false),
+        _ => Err(GitError(format!(
+            "git merge-base --is-ancestor {commit} {descendant} failed"
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_batch;

@@ -4,6 +4,7 @@ pub mod analyze;
 pub mod ast;
 pub mod atlas_sum;
 pub mod catalog;
+pub mod ci;
 pub mod classify;
 pub mod cli;
 pub mod config;
