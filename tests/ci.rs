@@ -366,6 +366,17 @@ impl Run {
 }
 
 fn run_ci(repo: &Path, scratch: &Path, event: &Path, api: &str, extra: &[&str]) -> Run {
+    run_ci_on("pull_request", repo, scratch, event, api, extra)
+}
+
+fn run_ci_on(
+    event_name: &str,
+    repo: &Path,
+    scratch: &Path,
+    event: &Path,
+    api: &str,
+    extra: &[&str],
+) -> Run {
     let summary = scratch.join("summary.md");
     let outputs = scratch.join("outputs.txt");
     let _ = std::fs::remove_file(&summary);
@@ -374,7 +385,7 @@ fn run_ci(repo: &Path, scratch: &Path, event: &Path, api: &str, extra: &[&str]) 
         .arg("ci")
         .args(extra)
         .env("GITHUB_ACTIONS", "true")
-        .env("GITHUB_EVENT_NAME", "pull_request")
+        .env("GITHUB_EVENT_NAME", event_name)
         .env("GITHUB_EVENT_PATH", event)
         .env("GITHUB_REPOSITORY", OWNER_REPO)
         .env("GITHUB_API_URL", api)
@@ -505,9 +516,25 @@ fn a_pull_request_gets_annotations_summary_outputs_one_comment_and_a_check_run()
         .get("authorization")
         .is_some_and(|v| v.to_str().unwrap().ends_with("ghs_test_token"))));
 
-    // Second run (e.g. the pull_request_review event): the same comment is updated in place
-    // and the check run refreshed without duplicating its annotations.
-    let second = run_ci(&repo, scratch.path(), &event, &server.uri(), &args);
+    // Second run, on a review: the same comment is updated in place and the check run
+    // refreshed without duplicating its annotations.
+    let review = json!({
+        "action": "submitted",
+        "review": {"id": 80, "user": {"login": "bob"}, "state": "approved", "commit_id": head},
+        "pull_request": serde_json::from_str::<Value>(&std::fs::read_to_string(&event).unwrap())
+            .unwrap()["pull_request"]
+            .clone()
+    });
+    let review_event = scratch.path().join("review.json");
+    std::fs::write(&review_event, review.to_string()).unwrap();
+    let second = run_ci_on(
+        "pull_request_review",
+        &repo,
+        scratch.path(),
+        &review_event,
+        &server.uri(),
+        &args,
+    );
     assert_eq!(second.output.status.code(), Some(1));
     assert!(second
         .stdout()
