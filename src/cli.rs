@@ -65,19 +65,8 @@ struct CheckArgs {
     /// Lint only migrations added or changed since REF; older ones still feed the catalog
     #[arg(long, value_name = "REF")]
     changed_since: Option<String>,
-    /// Config file [env: SQLGATE_CONFIG] (default: sqlgate.toml or .sqlgate.toml found walking up)
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// Rules to run: names, codes, code prefixes or categories; opt-in rules only by name or code
-    /// [env: SQLGATE_SELECT] (default: every rule that is not opt-in)
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    select: Vec<String>,
-    /// Rules to skip: names, codes, code prefixes or categories [env: SQLGATE_IGNORE]
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    ignore: Vec<String>,
-    /// Lowest severity that makes the exit code 1 [env: SQLGATE_FAIL_ON] (default: error)
-    #[arg(long, value_enum)]
-    fail_on: Option<FailOn>,
+    #[command(flatten)]
+    common: CommonArgs,
     /// Migration framework: auto, supabase, golang-migrate, ... [env: SQLGATE_FRAMEWORK]
     #[arg(long, value_name = "NAME")]
     framework: Option<String>,
@@ -90,6 +79,25 @@ struct CheckArgs {
     /// Also print skipped files with the reason and parse statistics (to stderr)
     #[arg(short, long)]
     verbose: bool,
+}
+
+/// Settings `check` and `ci` share.
+#[derive(clap::Args, Debug, Clone)]
+struct CommonArgs {
+    /// Config file [env: SQLGATE_CONFIG] (default: sqlgate.toml or .sqlgate.toml found walking
+    /// up; under `ci` on pull_request_target: read from the base commit)
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Rules to run: names, codes, code prefixes or categories; opt-in rules only by name or code
+    /// [env: SQLGATE_SELECT] (default: every rule that is not opt-in)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    select: Vec<String>,
+    /// Rules to skip: names, codes, code prefixes or categories [env: SQLGATE_IGNORE]
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    ignore: Vec<String>,
+    /// Lowest severity that makes the exit code 1 [env: SQLGATE_FAIL_ON] (default: error)
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
 }
 
 const CI_EXAMPLES: &str = "\
@@ -107,18 +115,8 @@ struct CiArgs {
     /// Directories or files to check [env: SQLGATE_PATHS] (default: the config's paths, else
     /// the repository)
     paths: Vec<PathBuf>,
-    /// Config file [env: SQLGATE_CONFIG]; under pull_request_target it is read from the base commit
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// Rules to run: names, codes, code prefixes or categories [env: SQLGATE_SELECT]
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    select: Vec<String>,
-    /// Rules to skip [env: SQLGATE_IGNORE]
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    ignore: Vec<String>,
-    /// Lowest severity that makes the exit code 1 [env: SQLGATE_FAIL_ON] (default: error)
-    #[arg(long, value_enum)]
-    fail_on: Option<FailOn>,
+    #[command(flatten)]
+    common: CommonArgs,
     /// Create or update the sticky pull request comment: true or false [env: SQLGATE_COMMENT]
     /// (default: true)
     #[arg(long, value_name = "BOOL")]
@@ -260,7 +258,7 @@ fn parse_choice<T>(
 /// The config file named by `--config` or `SQLGATE_CONFIG` (and which of them named it).
 fn explicit_config(args: &CheckArgs) -> Option<(PathBuf, &'static str)> {
     let from_env = std::env::var_os("SQLGATE_CONFIG").filter(|v| !v.is_empty());
-    match (&args.config, from_env) {
+    match (&args.common.config, from_env) {
         (Some(file), _) => Some((file.clone(), "the --config path")),
         (None, Some(file)) => Some((PathBuf::from(file), "SQLGATE_CONFIG")),
         (None, None) => None,
@@ -295,8 +293,8 @@ fn apply_overrides(mut config: Config, args: &CheckArgs) -> Result<Config, Failu
             .map(|v| v.split(',').map(|s| s.trim().to_string()).collect())
     };
     for (flag, var, list) in [
-        (&args.select, "SQLGATE_SELECT", &mut config.select),
-        (&args.ignore, "SQLGATE_IGNORE", &mut config.ignore),
+        (&args.common.select, "SQLGATE_SELECT", &mut config.select),
+        (&args.common.ignore, "SQLGATE_IGNORE", &mut config.ignore),
     ] {
         if !flag.is_empty() {
             *list = flag.clone();
@@ -425,7 +423,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         write_github_files(&output)?;
     }
 
-    let fail_on = fail_on_setting(args.fail_on)?;
+    let fail_on = fail_on_setting(args.common.fail_on)?;
     Ok(exit_code(&output.report, fail_on))
 }
 
@@ -446,7 +444,18 @@ fn check_paths(given: &[PathBuf], config: &Config, cwd: &Path) -> Vec<PathBuf> {
             })
             .collect()
     } else {
-        vec![crate::git::repo_root(cwd).unwrap_or_else(|| PathBuf::from("."))]
+        // The repository root, written relative to the current directory so findings name
+        // files as the repository does (`.` at the root, `../..` two levels below it).
+        let Some(root) = crate::git::repo_root(cwd) else {
+            return vec![PathBuf::from(".")];
+        };
+        let here = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+        let root = std::fs::canonicalize(&root).unwrap_or(root);
+        match here.strip_prefix(&root) {
+            Ok(below) if below.as_os_str().is_empty() => vec![PathBuf::from(".")],
+            Ok(below) => vec![below.components().map(|_| "..").collect::<PathBuf>()],
+            Err(_) => vec![root],
+        }
     }
 }
 
@@ -624,10 +633,7 @@ fn run_ci(args: CiArgs) -> Result<u8, Failure> {
         paths,
         format: None,
         changed_since: None,
-        config: args.config.clone(),
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        fail_on: args.fail_on,
+        common: args.common.clone(),
         framework: None,
         dialect: None,
         rls: None,
@@ -690,7 +696,7 @@ fn run_ci(args: CiArgs) -> Result<u8, Failure> {
     };
     let output = engine::check(discovery, &ChangeFilter::Files(changes.changed()), &options);
     let report = &output.report;
-    let exit = exit_code(report, fail_on_setting(args.fail_on)?);
+    let exit = exit_code(report, fail_on_setting(args.common.fail_on)?);
 
     report::github::render(report, &mut annotations_out);
     write_stdout(&annotations_out)?;

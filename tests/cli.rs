@@ -435,3 +435,34 @@ fn config_sets_the_dialect_and_rejects_unknown_keys_with_a_suggestion() {
     );
     assert!(stderr.contains("did you mean `dialect`?"), "{stderr}");
 }
+
+#[test]
+fn without_paths_the_repository_is_checked_and_files_are_named_from_here() {
+    let repo = tempfile::tempdir().unwrap();
+    git(repo.path(), &["init", "-q"]);
+    write(
+        repo.path(),
+        "db/migrations/0001_drop.sql",
+        "DROP TABLE users;\n",
+    );
+    write(repo.path(), "app/src/.keep", "");
+    let files = |dir: &std::path::Path| -> Vec<String> {
+        let out = sqlgate(dir)
+            .args(["check", "--format", "json"])
+            .output()
+            .unwrap();
+        json(&out.stdout)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["file"].as_str().unwrap().to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    assert_eq!(files(repo.path()), ["db/migrations/0001_drop.sql"]);
+    assert_eq!(
+        files(&repo.path().join("app/src")),
+        ["../../db/migrations/0001_drop.sql"]
+    );
+}
