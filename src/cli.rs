@@ -358,15 +358,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         .as_ref()
         .map_or(ChangeFilter::All, |c| ChangeFilter::Files(c.changed()));
 
-    let discovery = discover(
-        &paths,
-        &DiscoverOptions {
-            framework: config.framework,
-            dialect: config.dialect,
-            dialect_overrides: config.dialect_overrides.clone(),
-            base: config.base.clone(),
-        },
-    );
+    let discovery = discover(&paths, &discover_options(&config));
     let history = changes
         .as_ref()
         .map(|c| crate::history::snapshot(c, &discovery.files))
@@ -425,6 +417,16 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
 
     let fail_on = fail_on_setting(args.common.fail_on)?;
     Ok(exit_code(&output.report, fail_on))
+}
+
+/// What discovery takes from the configuration.
+fn discover_options(config: &Config) -> DiscoverOptions {
+    DiscoverOptions {
+        framework: config.framework,
+        dialect: config.dialect,
+        dialect_overrides: config.dialect_overrides.clone(),
+        base: config.base.clone(),
+    }
 }
 
 /// The paths to check: the arguments, else the config's `paths`, else the repository root.
@@ -604,6 +606,7 @@ fn run_ci(args: CiArgs) -> Result<u8, Failure> {
                 .to_string(),
         )
     })?;
+    let root = std::fs::canonicalize(&root).unwrap_or(root);
     let changes = crate::git::changes_since(&root, &event.base_sha)
         .map_err(|e| Failure(format!("the pull request's base commit: {e}")))?;
     let head_checked_out =
@@ -641,7 +644,7 @@ fn run_ci(args: CiArgs) -> Result<u8, Failure> {
     };
     let mut annotations_out = String::new();
     let config = if event.kind == EventKind::PullRequestTarget {
-        let (config, source) = base_config(&root, &event.base_sha, &check_args)?;
+        let (config, source) = base_config(&root, &cwd, &event.base_sha, &check_args)?;
         annotations_out.push_str(&format!(
             "::notice::{}\n",
             report::github::escape_data(&format!(
@@ -660,10 +663,9 @@ fn run_ci(args: CiArgs) -> Result<u8, Failure> {
     };
     let plan = config.rule_plan().map_err(|e| Failure(format!("{e}")))?;
     // GitHub places annotations by paths relative to the repository root: run from there.
-    let root = std::fs::canonicalize(&root).unwrap_or(root);
     let paths: Vec<PathBuf> = check_paths(&check_args.paths, &config, &cwd)
         .iter()
-        .map(|p| relative_to_root(&root, &cwd, p))
+        .map(|p| repository_path(&root, &cwd, p).unwrap_or_else(|| p.clone()))
         .collect();
     let sarif_file = args
         .sarif_file
@@ -672,15 +674,7 @@ fn run_ci(args: CiArgs) -> Result<u8, Failure> {
     let sarif_target = sarif_file.as_ref().map(|f| cwd.join(f));
     std::env::set_current_dir(&root)
         .map_err(|e| Failure(format!("cannot change to {}: {e}", root.display())))?;
-    let discovery = discover(
-        &paths,
-        &DiscoverOptions {
-            framework: config.framework,
-            dialect: config.dialect,
-            dialect_overrides: config.dialect_overrides.clone(),
-            base: config.base.clone(),
-        },
-    );
+    let discovery = discover(&paths, &discover_options(&config));
     let mut snapshot = crate::history::snapshot(&changes, &discovery.files)
         .map_err(|e| Failure(format!("reading the base commit: {e}")))?;
     // Messages name the base as people read it.
@@ -751,21 +745,21 @@ fn run_ci(args: CiArgs) -> Result<u8, Failure> {
     Ok(exit)
 }
 
-/// `path` (relative to `cwd` or absolute) relative to the repository `root`, `.` for the
-/// root itself; unchanged when it is outside the root or does not exist.
-fn relative_to_root(root: &Path, cwd: &Path, path: &Path) -> PathBuf {
-    std::fs::canonicalize(cwd.join(path))
-        .ok()
-        .and_then(|absolute| {
-            absolute.strip_prefix(root).ok().map(|relative| {
-                if relative.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    relative.to_path_buf()
-                }
-            })
-        })
-        .unwrap_or_else(|| path.to_path_buf())
+/// `path` (relative to `cwd` or absolute) relative to the repository `root` (canonical),
+/// `.` for the root itself. A file that does not exist in the work tree (a config read
+/// from the base commit) is placed through its directory. `None` when outside the root.
+fn repository_path(root: &Path, cwd: &Path, path: &Path) -> Option<PathBuf> {
+    let joined = cwd.join(path);
+    let absolute = std::fs::canonicalize(&joined).ok().or_else(|| {
+        let parent = std::fs::canonicalize(joined.parent()?).ok()?;
+        Some(parent.join(joined.file_name()?))
+    })?;
+    let relative = absolute.strip_prefix(root).ok()?;
+    Some(if relative.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        relative.to_path_buf()
+    })
 }
 
 /// The first 7 characters of a commit SHA.
@@ -775,18 +769,28 @@ fn short_sha(sha: &str) -> &str {
 
 /// The configuration as committed at `base` (pull_request_target: the pull request must not
 /// be able to change the policy that judges it), and where it came from.
-fn base_config(root: &Path, base: &str, args: &CheckArgs) -> Result<(Config, String), Failure> {
+fn base_config(
+    root: &Path,
+    cwd: &Path,
+    base: &str,
+    args: &CheckArgs,
+) -> Result<(Config, String), Failure> {
     let explicit = explicit_config(args);
     let candidates: Vec<(String, bool)> = match &explicit {
         Some((file, source)) => {
-            let relative = crate::ci::git_relative(root, file).ok_or_else(|| {
+            let relative = repository_path(root, cwd, file).ok_or_else(|| {
                 Failure(format!(
                     "config file {} (from {source}) is outside the repository: under \
                      pull_request_target it is read from the base commit",
                     file.display()
                 ))
             })?;
-            vec![(relative, true)]
+            // git names paths with `/`, whatever the platform.
+            let parts: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            vec![(parts.join("/"), true)]
         }
         None => crate::config::FILE_NAMES
             .iter()

@@ -106,6 +106,18 @@ pub struct RunReport {
     pub errors: Vec<RunError>,
 }
 
+impl Finding {
+    /// The line the span ends on. `end` is exclusive, so a span that ends just after a
+    /// newline (column 1 of a later line) ends on the line before.
+    pub fn last_line(&self) -> usize {
+        if self.end.line > self.start.line && self.end.column <= 1 {
+            self.end.line - 1
+        } else {
+            self.end.line.max(self.start.line)
+        }
+    }
+}
+
 impl RunReport {
     pub fn count(&self, severity: Severity) -> usize {
         self.findings

@@ -2,7 +2,7 @@
 //! environment and the event, and decides what to publish; `cli` wires it to the check
 //! pipeline and `publish` talks to GitHub through the [`crate::github::GitHub`] trait.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub mod event;
 pub mod publish;
@@ -93,22 +93,6 @@ pub fn split_paths(value: &str) -> Vec<PathBuf> {
         .filter(|p| !p.is_empty())
         .map(PathBuf::from)
         .collect()
-}
-
-/// `path` relative to `root` with `/` separators (a path as git names it), if under it.
-pub fn git_relative(root: &Path, path: &Path) -> Option<String> {
-    let absolute = std::fs::canonicalize(path).ok().or_else(|| {
-        // The file may not exist in the working tree (it is read from the base commit).
-        let parent = std::fs::canonicalize(path.parent()?).ok()?;
-        Some(parent.join(path.file_name()?))
-    })?;
-    let root = std::fs::canonicalize(root).ok()?;
-    let relative = absolute.strip_prefix(root).ok()?;
-    let parts: Vec<String> = relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    Some(parts.join("/"))
 }
 
 /// `key=value` lines for `$GITHUB_OUTPUT`; a value with a newline uses the heredoc form

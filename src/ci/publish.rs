@@ -90,12 +90,7 @@ pub fn annotations(report: &RunReport) -> Vec<Annotation> {
 }
 
 fn annotation(f: &Finding) -> Annotation {
-    // `end` is exclusive: a span ending just after a newline ends on the line before.
-    let end_line = if f.end.line > f.start.line && f.end.column == 1 {
-        f.end.line - 1
-    } else {
-        f.end.line.max(f.start.line)
-    };
+    let end_line = f.last_line();
     let one_line = f.start.line == end_line;
     let message = if f.help.is_empty() {
         f.message.clone()

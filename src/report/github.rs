@@ -85,12 +85,7 @@ fn annotate(f: &Finding, out: &mut String) {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    // `end` is exclusive: a span that ends just after a newline ends on the line before.
-    let end_line = if f.end.line > f.start.line && f.end.column == 1 {
-        f.end.line - 1
-    } else {
-        f.end.line.max(f.start.line)
-    };
+    let end_line = f.last_line();
     let mut props = format!(
         "file={},line={},endLine={}",
         escape_property(&f.file),

@@ -39,15 +39,19 @@ fn code_cell(s: &str) -> String {
 /// A file path as inline code.
 fn code_span(s: &str) -> String {
     let s = s.replace(['\r', '\n'], " ");
-    // A backtick run longer than any inside the text delimits it.
-    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
+    let fence = backtick_fence(&s, 1);
     let pad = if s.starts_with('`') || s.ends_with('`') {
         " "
     } else {
         ""
     };
     format!("{fence}{pad}{s}{pad}{fence}")
+}
+
+/// A run of backticks longer than any inside `s`, and at least `min` long: it delimits `s`.
+fn backtick_fence(s: &str, min: usize) -> String {
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat((longest + 1).max(min))
 }
 
 /// The whole report. Deterministic: the output depends only on `report`.
@@ -191,8 +195,7 @@ fn rule_link(f: &Finding) -> String {
 /// backticks than any run inside it so the text cannot end the block.
 fn details(out: &mut String, f: &Finding) {
     let Some(detail) = &f.detail else { return };
-    let longest = detail.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest.max(2) + 1);
+    let fence = backtick_fence(detail, 3);
     let language = if detail.starts_with("--- ") || detail.starts_with("@@") {
         "diff"
     } else {

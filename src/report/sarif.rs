@@ -318,11 +318,11 @@ fn notification(e: &RunError) -> Notification<'_> {
 /// its end (no `endColumn`).
 pub fn region(f: &Finding) -> Region {
     let start_column = f.start.column.max(1);
-    if f.end.line > f.start.line && f.end.column <= 1 {
+    if f.last_line() < f.end.line {
         return Region {
             start_line: f.start.line,
             start_column,
-            end_line: f.end.line - 1,
+            end_line: f.last_line(),
             end_column: None,
         };
     }
