@@ -480,7 +480,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
         files_checked: files_checked.len(),
         statements: stats.statements,
         parsed: stats.parsed,
-        gate: gate_summary(gate_required),
+        gate: GateSummary::unevaluated(gate_required),
         errors: errors
             .into_iter()
             .map(|e| RunError {
@@ -744,24 +744,6 @@ fn resolve(
         (&a.file, a.start, a.code, &a.message).cmp(&(&b.file, b.start, b.code, &b.message))
     });
     findings
-}
-
-/// `check` cannot see approvals or backups: when the gate is required it is blocked
-/// (fail closed) until `sqlgate ci` proves both.
-fn gate_summary(required: bool) -> GateSummary {
-    if required {
-        GateSummary {
-            required: true,
-            status: "blocked",
-            missing: vec!["approvals", "backup"],
-        }
-    } else {
-        GateSummary {
-            required: false,
-            status: "pass",
-            missing: Vec::new(),
-        }
-    }
 }
 
 /// Whether the run fails at the given threshold (`None`: never).

@@ -77,14 +77,7 @@ pub struct Finding {
     pub gate: bool,
 }
 
-/// Gate state as reported by `check` (approvals and backups are evaluated by `ci`/`gate`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct GateSummary {
-    pub required: bool,
-    /// `pass` or `blocked`.
-    pub status: &'static str,
-    pub missing: Vec<&'static str>,
-}
+pub use crate::gate::GateSummary;
 
 /// A file that could not be checked (unreadable, not UTF-8); the run continued without it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -215,6 +215,20 @@ fn parse_batch(mut out: &[u8], count: usize) -> Result<Vec<Option<Vec<u8>>>, Git
     Ok(result)
 }
 
+/// The paths of the files committed at `rev`, relative to the top of the work tree and
+/// `/`-separated.
+pub fn list_files(root: &Path, rev: &str) -> Result<Vec<String>, GitError> {
+    let out = git(
+        root,
+        &["ls-tree", "-r", "-z", "--name-only", "--full-tree", rev],
+    )?;
+    Ok(out
+        .split(|&b| b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect())
+}
+
 /// Whether `commit` is `descendant` or one of its ancestors. An unknown commit is an error.
 pub fn is_ancestor(dir: &Path, commit: &str, descendant: &str) -> Result<bool, GitError> {
     git(dir, &["cat-file", "-e", &format!("{commit}^{{commit}}")])

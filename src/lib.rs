@@ -12,6 +12,7 @@ pub mod discover;
 pub mod docs;
 pub mod engine;
 pub mod finding;
+pub mod gate;
 pub mod git;
 pub mod github;
 pub mod history;

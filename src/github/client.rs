@@ -15,6 +15,10 @@ use octocrab::Octocrab;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::wire::{
+    login, ArtifactsPage, CheckRunJson, CheckRunsPage, CommentJson, MembershipJson, PermissionJson,
+    PullJson, ReviewJson,
+};
 use super::{
     Annotation, ApiError, Artifact, CheckRun, CheckRunRequest, GitHub, IssueComment, PullRequest,
     Repo, Review,
@@ -546,164 +550,6 @@ fn to_json<T: Serialize>(what: &str, value: &T) -> Result<serde_json::Value, Api
 }
 
 // ---- GitHub's JSON (only what sqlgate reads) ----
-
-/// GitHub shows deleted accounts as this user; the API sends `user: null` for them.
-const GHOST: &str = "ghost";
-
-#[derive(Deserialize)]
-struct UserJson {
-    login: String,
-    #[serde(rename = "type", default)]
-    kind: Option<String>,
-}
-
-fn login(user: &Option<UserJson>) -> String {
-    user.as_ref()
-        .map_or_else(|| GHOST.to_string(), |u| u.login.clone())
-}
-
-#[derive(Deserialize)]
-struct CommentJson {
-    id: u64,
-    #[serde(default)]
-    body: Option<String>,
-    #[serde(default)]
-    user: Option<UserJson>,
-}
-
-impl From<CommentJson> for IssueComment {
-    fn from(c: CommentJson) -> IssueComment {
-        IssueComment {
-            id: c.id,
-            author: login(&c.user),
-            body: c.body.unwrap_or_default(),
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct CheckRunJson {
-    id: u64,
-    name: String,
-    head_sha: String,
-    #[serde(default)]
-    external_id: Option<String>,
-    #[serde(default)]
-    output: Option<CheckRunOutputJson>,
-}
-
-#[derive(Deserialize)]
-struct CheckRunOutputJson {
-    #[serde(default)]
-    annotations_count: Option<usize>,
-}
-
-impl From<CheckRunJson> for CheckRun {
-    fn from(c: CheckRunJson) -> CheckRun {
-        CheckRun {
-            id: c.id,
-            name: c.name,
-            head_sha: c.head_sha,
-            annotations_count: c.output.and_then(|o| o.annotations_count).unwrap_or(0),
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct CheckRunsPage {
-    check_runs: Vec<CheckRunJson>,
-}
-
-#[derive(Deserialize)]
-struct CommitRef {
-    sha: String,
-}
-
-#[derive(Deserialize)]
-struct PullJson {
-    number: u64,
-    #[serde(default)]
-    user: Option<UserJson>,
-    #[serde(default)]
-    body: Option<String>,
-    head: CommitRef,
-    base: CommitRef,
-}
-
-#[derive(Deserialize)]
-struct ReviewJson {
-    id: u64,
-    #[serde(default)]
-    user: Option<UserJson>,
-    state: String,
-    #[serde(default)]
-    commit_id: Option<String>,
-    #[serde(default)]
-    submitted_at: Option<String>,
-}
-
-impl From<ReviewJson> for Review {
-    fn from(r: ReviewJson) -> Review {
-        Review {
-            id: r.id,
-            author: login(&r.user),
-            author_is_bot: r
-                .user
-                .as_ref()
-                .is_some_and(|u| u.kind.as_deref() == Some("Bot")),
-            state: r.state,
-            commit_id: r.commit_id,
-            submitted_at: r.submitted_at,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct PermissionJson {
-    permission: String,
-}
-
-#[derive(Deserialize)]
-struct MembershipJson {
-    state: String,
-}
-
-#[derive(Deserialize)]
-struct WorkflowRunJson {
-    #[serde(default)]
-    head_sha: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ArtifactJson {
-    id: u64,
-    name: String,
-    expired: bool,
-    #[serde(default)]
-    created_at: Option<String>,
-    #[serde(default)]
-    expires_at: Option<String>,
-    #[serde(default)]
-    workflow_run: Option<WorkflowRunJson>,
-}
-
-impl From<ArtifactJson> for Artifact {
-    fn from(a: ArtifactJson) -> Artifact {
-        Artifact {
-            id: a.id,
-            name: a.name,
-            expired: a.expired,
-            created_at: a.created_at,
-            expires_at: a.expires_at,
-            head_sha: a.workflow_run.and_then(|w| w.head_sha),
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct ArtifactsPage {
-    artifacts: Vec<ArtifactJson>,
-}
 
 #[derive(Serialize)]
 struct CommentBody<'a> {

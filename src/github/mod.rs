@@ -5,6 +5,7 @@
 use std::fmt;
 
 pub mod client;
+pub mod wire;
 pub use client::{OctocrabClient, RetryPolicy};
 
 /// `owner/name`, as in `GITHUB_REPOSITORY`.

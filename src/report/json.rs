@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::finding::{Category, Finding, RunReport, Severity};
+use crate::finding::{Category, Finding, GateSummary, RunReport, Severity};
 
 /// Bumped only on incompatible changes to the schema.
 pub const VERSION: u32 = 1;
@@ -14,7 +14,7 @@ struct JsonReport<'a> {
     files_checked: usize,
     statements: usize,
     parsed: usize,
-    gate: JsonGate<'a>,
+    gate: &'a GateSummary,
     errors: Vec<JsonError<'a>>,
 }
 
@@ -36,13 +36,6 @@ struct JsonFinding<'a> {
     /// Only for findings that carry one (IN001's unified diff).
     #[serde(skip_serializing_if = "Option::is_none")]
     diff: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct JsonGate<'a> {
-    required: bool,
-    status: &'a str,
-    missing: &'a [&'static str],
 }
 
 #[derive(Serialize)]
@@ -81,11 +74,7 @@ pub fn render(report: &RunReport) -> String {
         files_checked: report.files_checked,
         statements: report.statements,
         parsed: report.parsed,
-        gate: JsonGate {
-            required: report.gate.required,
-            status: report.gate.status,
-            missing: &report.gate.missing,
-        },
+        gate: &report.gate,
         errors: report
             .errors
             .iter()
