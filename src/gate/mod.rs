@@ -462,12 +462,9 @@ fn backup(config: &GateConfig, facts: &Facts, errors: &mut Vec<String>) -> Backu
     // Workflow artifacts on the head commit.
     match &facts.artifacts {
         None => {}
-        Some(Err(e)) => {
-            // Only an error when nothing else proves the backup.
-            if state.evidence.is_empty() && policy.required {
-                errors.push(e.clone());
-            }
-        }
+        // Only an error when nothing else proves the backup.
+        Some(Err(e)) if state.evidence.is_empty() && policy.required => errors.push(e.clone()),
+        Some(Err(_)) => {}
         Some(Ok(artifacts)) => {
             let mut named = 0;
             for artifact in artifacts
