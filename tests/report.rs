@@ -175,11 +175,7 @@ fn sample() -> RunReport {
         files_checked: 3,
         statements: 7,
         parsed: 6,
-        gate: GateSummary {
-            required: true,
-            status: "blocked",
-            missing: vec!["approvals", "backup"],
-        },
+        gate: GateSummary::unevaluated(true),
         errors: vec![RunError {
             file: "db/migrations/0005_blob.sql".to_string(),
             message: "not UTF-8 (invalid byte at 1:3); convert the file to UTF-8".to_string(),
@@ -193,11 +189,7 @@ fn clean() -> RunReport {
         files_checked: 12,
         statements: 140,
         parsed: 138,
-        gate: GateSummary {
-            required: false,
-            status: "pass",
-            missing: vec![],
-        },
+        gate: GateSummary::not_required(),
         errors: vec![],
     }
 }
