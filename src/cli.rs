@@ -31,6 +31,9 @@ enum Command {
     /// write the job summary, and update the sticky PR comment (and a check run, SARIF)
     #[command(after_help = CI_EXAMPLES)]
     Ci(CiArgs),
+    /// Evaluate the merge gate offline from a saved event and API answers (tests, debugging)
+    #[command(after_help = GATE_EXAMPLES)]
+    Gate(GateArgs),
     /// List every rule with its code, category and default severity
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
@@ -129,6 +132,51 @@ struct CiArgs {
     sarif_file: Option<PathBuf>,
 }
 
+const GATE_EXAMPLES: &str = "\
+Examples (from the repository checkout, with the pull request's head checked out):
+  sqlgate gate --event event.json --reviews reviews.json
+  sqlgate gate --event event.json --reviews reviews.json --permissions perms.json \\
+      --artifacts artifacts.json --format json
+
+EVENT is a pull_request or pull_request_review webhook payload; REVIEWS the JSON array of
+GET /repos/OWNER/REPO/pulls/N/reviews; ARTIFACTS the body of GET
+/repos/OWNER/REPO/actions/artifacts; PERMS an object mapping logins to admin, maintain,
+write, triage or read (a login not in it has no access; without the file, approvers' access
+is unknown and blocks); TEAMS an object mapping `org/team` to member logins.
+Exit code: 1 while the gate blocks, or when findings it does not cover reach --fail-on; 0
+when it passes; 2 on bad input.";
+
+#[derive(clap::Args, Debug)]
+struct GateArgs {
+    /// Directories or files to check (default: the config's paths, else the repository)
+    paths: Vec<PathBuf>,
+    /// The pull_request or pull_request_review webhook payload
+    #[arg(long, value_name = "EVENT.json")]
+    event: PathBuf,
+    /// The pull request's reviews, as GET /repos/OWNER/REPO/pulls/N/reviews returns them
+    #[arg(long, value_name = "REVIEWS.json")]
+    reviews: PathBuf,
+    /// Workflow artifacts, as GET /repos/OWNER/REPO/actions/artifacts returns them
+    #[arg(long, value_name = "ARTIFACTS.json")]
+    artifacts: Option<PathBuf>,
+    /// Repository permission by login: {"alice": "write", "bob": "read"}
+    #[arg(long, value_name = "PERMS.json")]
+    permissions: Option<PathBuf>,
+    /// Team members for `gate.reviewers.teams`: {"acme/dba": ["alice"]}
+    #[arg(long, value_name = "TEAMS.json")]
+    teams: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = GateFormat::Human)]
+    format: GateFormat,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum GateFormat {
+    Human,
+    Json,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum OutputFormat {
     Human,
@@ -169,6 +217,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Ci(args) => run_ci(args),
+        Command::Gate(args) => run_gate(args),
         Command::Rules { format, write_docs } => run_rules(format, write_docs.as_deref()),
         Command::Rule { name } => run_rule(&name),
         Command::Init { force, github } => run_init(force, github),
@@ -587,22 +636,32 @@ fn print_verbose(output: &CheckOutput) {
     );
 }
 
-/// `sqlgate ci`: the pull request's changed migrations, checked with the older ones feeding
-/// the catalog, published as annotations, job summary, outputs, sticky comment, check run
-/// and SARIF. GitHub API failures never hide findings: they become notices, and the exit
-/// code still follows `--fail-on`.
-fn run_ci(args: CiArgs) -> Result<u8, Failure> {
-    use crate::ci::{self, EventKind};
+/// A pull request's changed migrations, checked from the repository root with the older
+/// ones feeding the catalog.
+struct PullRequestLint {
+    root: PathBuf,
+    config: Config,
+    output: CheckOutput,
+    /// Workflow commands to print before the annotations (the pull_request_target notice).
+    notices: String,
+}
 
-    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-    let ctx = ci::Context::from_env(&var).map_err(Failure)?;
-    let event = &ctx.event;
-    let cwd = std::env::current_dir()
-        .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
-    let root = crate::git::repo_root(&cwd).ok_or_else(|| {
+/// Lints what the pull request changes: git diff from the event's base to the checked-out
+/// head (which must contain the event's head), the policy from the base commit under
+/// pull_request_target. Changes the current directory to the repository root, so paths
+/// are repository-relative as GitHub wants them.
+fn lint_pull_request(
+    event: &crate::ci::PullRequestEvent,
+    paths: Vec<PathBuf>,
+    common: &CommonArgs,
+    cwd: &Path,
+) -> Result<PullRequestLint, Failure> {
+    use crate::ci::EventKind;
+
+    let root = crate::git::repo_root(cwd).ok_or_else(|| {
         Failure(
-            "sqlgate ci runs in the repository's checkout: add `actions/checkout` with \
-             `fetch-depth: 0` before it"
+            "run this in the pull request's git checkout (in GitHub Actions: add \
+             `actions/checkout` with `fetch-depth: 0` before it)"
                 .to_string(),
         )
     })?;
@@ -625,27 +684,20 @@ fn run_ci(args: CiArgs) -> Result<u8, Failure> {
         )));
     }
 
-    let paths = if args.paths.is_empty() {
-        var("SQLGATE_PATHS")
-            .map(|v| ci::split_paths(&v))
-            .unwrap_or_default()
-    } else {
-        args.paths.clone()
-    };
     let check_args = CheckArgs {
         paths,
         format: None,
         changed_since: None,
-        common: args.common.clone(),
+        common: common.clone(),
         framework: None,
         dialect: None,
         rls: None,
         verbose: false,
     };
-    let mut annotations_out = String::new();
+    let mut notices = String::new();
     let config = if event.kind == EventKind::PullRequestTarget {
-        let (config, source) = base_config(&root, &cwd, &event.base_sha, &check_args)?;
-        annotations_out.push_str(&format!(
+        let (config, source) = base_config(&root, cwd, &event.base_sha, &check_args)?;
+        notices.push_str(&format!(
             "::notice::{}\n",
             report::github::escape_data(&format!(
                 "sqlgate: pull_request_target: the policy is read from the base commit {} ({source}); nothing from the pull request is executed",
@@ -658,20 +710,15 @@ fn run_ci(args: CiArgs) -> Result<u8, Failure> {
             .paths
             .first()
             .cloned()
-            .unwrap_or_else(|| cwd.clone());
+            .unwrap_or_else(|| cwd.to_path_buf());
         merged_config(&check_args, &start)?
     };
     let plan = config.rule_plan().map_err(|e| Failure(format!("{e}")))?;
     // GitHub places annotations by paths relative to the repository root: run from there.
-    let paths: Vec<PathBuf> = check_paths(&check_args.paths, &config, &cwd)
+    let paths: Vec<PathBuf> = check_paths(&check_args.paths, &config, cwd)
         .iter()
-        .map(|p| repository_path(&root, &cwd, p).unwrap_or_else(|| p.clone()))
+        .map(|p| repository_path(&root, cwd, p).unwrap_or_else(|| p.clone()))
         .collect();
-    let sarif_file = args
-        .sarif_file
-        .clone()
-        .or_else(|| var("SQLGATE_SARIF_FILE").map(PathBuf::from));
-    let sarif_target = sarif_file.as_ref().map(|f| cwd.join(f));
     std::env::set_current_dir(&root)
         .map_err(|e| Failure(format!("cannot change to {}: {e}", root.display())))?;
     let discovery = discover(&paths, &discover_options(&config));
@@ -689,9 +736,240 @@ fn run_ci(args: CiArgs) -> Result<u8, Failure> {
         history: Some(&snapshot),
     };
     let output = engine::check(discovery, &ChangeFilter::Files(changes.changed()), &options);
-    let report = &output.report;
-    let exit = exit_code(report, fail_on_setting(args.common.fail_on)?);
+    Ok(PullRequestLint {
+        root,
+        config,
+        output,
+        notices,
+    })
+}
 
+/// The gate's facts that come from the event and the checkout: author, head, body, now,
+/// and the backup manifests committed at the head.
+fn local_gate_facts(
+    event: &crate::ci::PullRequestEvent,
+    lint: &PullRequestLint,
+) -> crate::gate::Facts {
+    use crate::gate::{collect, time, Facts};
+
+    let mut facts = Facts {
+        author: event.author.clone(),
+        head_sha: event.head_sha.clone(),
+        body: event.body.clone(),
+        now: time::now(),
+        ..Facts::default()
+    };
+    // `gate.backup.manifest` is relative to the config file's directory.
+    let prefix = lint
+        .config
+        .base
+        .as_deref()
+        .and_then(|base| base.strip_prefix(&lint.root).ok())
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .unwrap_or_default();
+    match collect::manifests(
+        &lint.root,
+        &event.head_sha,
+        &lint.config.gate.backup.manifest,
+        &prefix,
+    ) {
+        Ok(manifests) => facts.manifests = manifests,
+        Err(e) => facts.problems.push(e),
+    }
+    facts
+}
+
+/// 2 when files could not be read; 1 while the gate blocks or when findings it does not
+/// cover reach `fail_on`; else 0.
+fn gated_exit_code(report: &crate::finding::RunReport, fail_on: Option<Severity>) -> u8 {
+    if !report.errors.is_empty() {
+        EXIT_ERROR
+    } else if engine::fails_with_gate(report, fail_on) {
+        EXIT_FINDINGS
+    } else {
+        0
+    }
+}
+
+/// `sqlgate gate`: the gate evaluated offline, from an event payload and saved API answers.
+fn run_gate(args: GateArgs) -> Result<u8, Failure> {
+    use crate::ci::{event, EventKind};
+    use crate::gate::collect::{self, Files};
+    use crate::github::wire;
+
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
+    // Every file is read before the run moves to the repository root.
+    let read = |path: &Path, flag: &str| -> Result<String, Failure> {
+        std::fs::read_to_string(path)
+            .map_err(|e| Failure(format!("{flag} {}: cannot read it: {e}", path.display())))
+    };
+    let payload = read(&args.event, "--event")?;
+    let kind = if payload_has_review(&payload) {
+        EventKind::PullRequestReview
+    } else {
+        EventKind::PullRequest
+    };
+    let event = event::parse(kind, &payload, &args.event.display().to_string()).map_err(Failure)?;
+    let reviews = wire::reviews_from_json(&read(&args.reviews, "--reviews")?).map_err(|e| {
+        Failure(format!(
+            "--reviews {}: not the JSON array GET /repos/OWNER/REPO/pulls/N/reviews returns ({e})",
+            args.reviews.display()
+        ))
+    })?;
+    let artifacts = match &args.artifacts {
+        None => None,
+        Some(path) => Some(
+            wire::artifacts_from_json(&read(path, "--artifacts")?)
+                .map_err(|e| Failure(format!("--artifacts {}: {e}", path.display())))?,
+        ),
+    };
+    let permissions = match &args.permissions {
+        None => None,
+        Some(path) => Some(
+            parse_permissions(&read(path, "--permissions")?)
+                .map_err(|e| Failure(format!("--permissions {}: {e}", path.display())))?,
+        ),
+    };
+    let teams = match &args.teams {
+        None => None,
+        Some(path) => Some(
+            serde_json::from_str::<std::collections::HashMap<String, Vec<String>>>(&read(
+                path, "--teams",
+            )?)
+            .map_err(|e| {
+                Failure(format!(
+                    "--teams {}: expected an object mapping `org/team` to an array of logins ({e})",
+                    path.display()
+                ))
+            })?,
+        ),
+    };
+
+    let lint = lint_pull_request(&event, args.paths.clone(), &args.common, &cwd)?;
+    let files = Files {
+        reviews,
+        permissions,
+        teams,
+        artifacts,
+    };
+    let facts = collect::from_files(&files, &lint.config.gate, local_gate_facts(&event, &lint));
+    let mut output = lint.output;
+    output.report.gate = crate::gate::evaluate(&output.report.findings, &lint.config.gate, &facts);
+    let report = &output.report;
+    let text = match args.format {
+        GateFormat::Json => report::json::render(report),
+        GateFormat::Human => report::render(
+            Format::Human,
+            report,
+            &output.files,
+            &HumanOptions {
+                color: std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                width: 100,
+            },
+        ),
+    };
+    write_stdout(&text)?;
+    Ok(gated_exit_code(
+        report,
+        fail_on_setting(args.common.fail_on)?,
+    ))
+}
+
+/// A `pull_request_review` payload carries a `review` object next to `pull_request`.
+fn payload_has_review(payload: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(payload)
+        .ok()
+        .is_some_and(|v| v.get("review").is_some_and(serde_json::Value::is_object))
+}
+
+/// `{"alice": "write", "bob": "read"}`; a value may also be the API's answer
+/// `{"permission": "write", ...}`.
+fn parse_permissions(text: &str) -> Result<std::collections::HashMap<String, String>, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let object = value
+        .as_object()
+        .ok_or("expected an object mapping each login to admin, maintain, write, triage or read")?;
+    object
+        .iter()
+        .map(|(login, v)| {
+            let permission = v
+                .as_str()
+                .or_else(|| v.get("permission").and_then(serde_json::Value::as_str))
+                .ok_or_else(|| format!("`{login}`: expected a permission such as \"write\""))?;
+            Ok((login.clone(), permission.to_string()))
+        })
+        .collect()
+}
+
+/// `sqlgate ci`: the pull request's changed migrations, checked with the older ones feeding
+/// the catalog, the merge gate evaluated against the pull request's reviews and backup
+/// evidence, published as annotations, job summary, outputs, sticky comment, check run and
+/// SARIF. Publishing failures never hide findings: they become notices. The gate fails
+/// closed: what it cannot find out blocks.
+fn run_ci(args: CiArgs) -> Result<u8, Failure> {
+    use crate::ci;
+
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let ctx = ci::Context::from_env(&var).map_err(Failure)?;
+    let event = &ctx.event;
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
+    let paths = if args.paths.is_empty() {
+        var("SQLGATE_PATHS")
+            .map(|v| ci::split_paths(&v))
+            .unwrap_or_default()
+    } else {
+        args.paths.clone()
+    };
+    let sarif_file = args
+        .sarif_file
+        .clone()
+        .or_else(|| var("SQLGATE_SARIF_FILE").map(PathBuf::from));
+    let sarif_target = sarif_file.as_ref().map(|f| cwd.join(f));
+    let comment = match args.comment.clone().or_else(|| var("SQLGATE_COMMENT")) {
+        None => true,
+        Some(value) => ci::parse_bool(&value).ok_or_else(|| {
+            Failure(format!(
+                "--comment / SQLGATE_COMMENT: invalid value `{value}` (valid: true, false)"
+            ))
+        })?,
+    };
+    let check_run = args
+        .check_run
+        .clone()
+        .or_else(|| var("SQLGATE_CHECK_RUN"))
+        .filter(|name| ci::parse_bool(name) != Some(false));
+    let fail_on = fail_on_setting(args.common.fail_on)?;
+
+    let lint = lint_pull_request(event, paths, &args.common, &cwd)?;
+    let client = ctx.token.as_deref().map(|token| {
+        crate::github::OctocrabClient::new(
+            &ctx.api_url,
+            Some(token),
+            crate::github::RetryPolicy::default(),
+        )
+        .map_err(|e| e.to_string())
+    });
+    let mut output = if lint.output.report.gate.required {
+        let facts = online_gate_facts(&ctx, &lint, client.as_ref(), &var);
+        let mut output = lint.output;
+        output.report.gate =
+            crate::gate::evaluate(&output.report.findings, &lint.config.gate, &facts);
+        output
+    } else {
+        lint.output
+    };
+    let report = &mut output.report;
+    let exit = gated_exit_code(report, fail_on);
+
+    let mut annotations_out = lint.notices;
     report::github::render(report, &mut annotations_out);
     write_stdout(&annotations_out)?;
 
@@ -717,21 +995,16 @@ fn run_ci(args: CiArgs) -> Result<u8, Failure> {
         })?;
     }
 
-    let comment = match args.comment.clone().or_else(|| var("SQLGATE_COMMENT")) {
-        None => true,
-        Some(value) => ci::parse_bool(&value).ok_or_else(|| {
-            Failure(format!(
-                "--comment / SQLGATE_COMMENT: invalid value `{value}` (valid: true, false)"
-            ))
-        })?,
-    };
-    let check_run = args
-        .check_run
-        .clone()
-        .or_else(|| var("SQLGATE_CHECK_RUN"))
-        .filter(|name| ci::parse_bool(name) != Some(false));
     if comment || check_run.is_some() {
-        write_stdout(&publish(&ctx, report, &markdown, comment, check_run, exit))?;
+        write_stdout(&publish(
+            &ctx,
+            client.as_ref(),
+            report,
+            &markdown,
+            comment,
+            check_run,
+            exit,
+        ))?;
     }
 
     let mut outputs = report::github::outputs(report);
@@ -743,6 +1016,56 @@ fn run_ci(args: CiArgs) -> Result<u8, Failure> {
     )]));
     append_to(ctx.output.as_deref(), "GITHUB_OUTPUT", &outputs)?;
     Ok(exit)
+}
+
+/// The gate's facts for `sqlgate ci`: the local ones, then reviews, permissions, teams and
+/// artifacts from GitHub. No token or no client is a fact that blocks.
+fn online_gate_facts(
+    ctx: &crate::ci::Context,
+    lint: &PullRequestLint,
+    client: Option<&Result<crate::github::OctocrabClient, String>>,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> crate::gate::Facts {
+    use crate::gate::collect::{self, Online};
+    use crate::github::{GitHub, OctocrabClient, RetryPolicy};
+
+    let mut facts = local_gate_facts(&ctx.event, lint);
+    let client = match client {
+        None => {
+            facts.problems.push(
+                "no GitHub token, so the reviews cannot be read: pass `github-token` to the \
+                 action (or set SQLGATE_GITHUB_TOKEN or GITHUB_TOKEN) with `pull-requests: read`"
+                    .to_string(),
+            );
+            return facts;
+        }
+        Some(Err(e)) => {
+            facts.problems.push(e.clone());
+            return facts;
+        }
+        Some(Ok(client)) => client,
+    };
+    let team_client = if lint.config.gate.reviewers.teams.is_empty() {
+        None
+    } else {
+        match var("SQLGATE_TEAM_TOKEN")
+            .map(|token| OctocrabClient::new(&ctx.api_url, Some(&token), RetryPolicy::default()))
+        {
+            None => None,
+            Some(Ok(client)) => Some(client),
+            Some(Err(e)) => {
+                facts.problems.push(format!("the team token: {e}"));
+                None
+            }
+        }
+    };
+    let online = Online {
+        github: client,
+        teams: team_client.as_ref().map(|c| c as &dyn GitHub),
+        repo: &ctx.repo,
+        number: ctx.event.number,
+    };
+    collect::from_github(&online, &lint.config.gate, facts)
 }
 
 /// `path` (relative to `cwd` or absolute) relative to the repository `root` (canonical),
@@ -837,6 +1160,7 @@ fn append_to(path: Option<&Path>, var: &str, text: &str) -> Result<(), Failure> 
 /// still leaves the annotations and the exit code.
 fn publish(
     ctx: &crate::ci::Context,
+    client: Option<&Result<crate::github::OctocrabClient, String>>,
     report: &crate::finding::RunReport,
     markdown: &str,
     comment: bool,
@@ -844,7 +1168,7 @@ fn publish(
     exit: u8,
 ) -> String {
     use crate::ci::publish::{self as p, CommentOutcome};
-    use crate::github::{ApiError, CheckOutput, CheckRunRequest, OctocrabClient, RetryPolicy};
+    use crate::github::{ApiError, CheckOutput, CheckRunRequest};
 
     let event = &ctx.event;
     let mut out = String::new();
@@ -854,7 +1178,7 @@ fn publish(
             report::github::escape_data(&text)
         ));
     };
-    let Some(token) = ctx.token.as_deref() else {
+    let Some(client) = client else {
         notice(
             &mut out,
             "notice",
@@ -864,7 +1188,7 @@ fn publish(
         );
         return out;
     };
-    let client = match OctocrabClient::new(&ctx.api_url, Some(token), RetryPolicy::default()) {
+    let client = match client {
         Ok(client) => client,
         Err(e) => {
             notice(&mut out, "warning", format!("sqlgate: {e}"));
@@ -887,8 +1211,10 @@ fn publish(
     };
     if comment {
         let body = p::comment_body(markdown);
-        let needed = !report.findings.iter().all(|f| f.suppressed) || !report.errors.is_empty();
-        match p::upsert_comment(&client, &ctx.repo, event.number, &body, needed) {
+        let needed = !report.findings.iter().all(|f| f.suppressed)
+            || !report.errors.is_empty()
+            || report.gate.required;
+        match p::upsert_comment(client, &ctx.repo, event.number, &body, needed) {
             Ok(CommentOutcome::Created(id)) => out.push_str(&format!(
                 "sqlgate: commented on pull request #{} (comment {id})\n",
                 event.number
@@ -914,7 +1240,15 @@ fn publish(
             conclusion: p::conclusion(exit),
             output: CheckOutput {
                 title: format!(
-                    "{}, {}",
+                    "{}{}, {}",
+                    match (report.gate.required, report.gate.blocked()) {
+                        (true, true) => format!(
+                            "Merge gate blocked (missing: {}) · ",
+                            report.gate.missing.join(", ")
+                        ),
+                        (true, false) => "Merge gate passed · ".to_string(),
+                        (false, _) => String::new(),
+                    },
                     report::plural(errors, "error", "errors"),
                     report::plural(warnings, "warning", "warnings")
                 ),
@@ -922,7 +1256,7 @@ fn publish(
                 annotations: Vec::new(),
             },
         };
-        match p::publish_check_run(&client, &ctx.repo, request, p::annotations(report)) {
+        match p::publish_check_run(client, &ctx.repo, request, p::annotations(report)) {
             Ok(run) => out.push_str(&format!(
                 "sqlgate: published check run `{name}` ({})\n",
                 run.id

@@ -756,6 +756,21 @@ pub fn fails(report: &RunReport, fail_on: Option<Severity>) -> bool {
     })
 }
 
+/// Whether a pull request run fails at the given threshold once the gate was evaluated:
+/// while the gate blocks it always fails; when it passes, the findings it covers no longer
+/// count, and the others follow `fail_on`.
+pub fn fails_with_gate(report: &RunReport, fail_on: Option<Severity>) -> bool {
+    if report.gate.required && report.gate.blocked() {
+        return true;
+    }
+    fail_on.is_some_and(|threshold| {
+        report
+            .findings
+            .iter()
+            .any(|f| !f.suppressed && !f.gate && f.severity >= threshold)
+    })
+}
+
 /// Lints one SQL text as a single plain migration (rule fixtures, editors, tests).
 pub fn check_text(
     display: &str,

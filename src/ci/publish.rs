@@ -70,6 +70,7 @@ pub fn upsert_comment(
 
 /// Check-run annotations for every unsuppressed finding and every file that could not be read.
 pub fn annotations(report: &RunReport) -> Vec<Annotation> {
+    let passed = report.gate.required && report.gate.approvals.is_some() && !report.gate.blocked();
     let unreadable = report.errors.iter().map(|e| Annotation {
         path: e.file.clone(),
         start_line: 1,
@@ -85,18 +86,22 @@ pub fn annotations(report: &RunReport) -> Vec<Annotation> {
         .findings
         .iter()
         .filter(|f| !f.suppressed)
-        .map(annotation);
+        .map(|f| annotation(f, passed && f.gate));
     unreadable.chain(findings).collect()
 }
 
-fn annotation(f: &Finding) -> Annotation {
+/// `covered`: the finding needs the gate and the gate passed; it is shown as a warning.
+fn annotation(f: &Finding, covered: bool) -> Annotation {
     let end_line = f.last_line();
     let one_line = f.start.line == end_line;
-    let message = if f.help.is_empty() {
+    let mut message = if f.help.is_empty() {
         f.message.clone()
     } else {
         format!("{}\n\n{}", f.message, f.help)
     };
+    if covered {
+        message.push_str("\n\nAllowed: the merge gate passed (approvals and backup evidence).");
+    }
     Annotation {
         path: f.file.trim_start_matches("./").replace('\\', "/"),
         start_line: f.start.line,
@@ -105,8 +110,8 @@ fn annotation(f: &Finding) -> Annotation {
         start_column: one_line.then_some(f.start.column),
         end_column: one_line.then(|| f.end.column.saturating_sub(1).max(f.start.column)),
         level: match f.severity {
-            Severity::Error => AnnotationLevel::Failure,
-            Severity::Warning => AnnotationLevel::Warning,
+            Severity::Error if !covered => AnnotationLevel::Failure,
+            _ => AnnotationLevel::Warning,
         },
         message,
         title: format!("{} {}", f.code, f.rule),

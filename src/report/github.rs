@@ -31,10 +31,23 @@ pub fn escape_property(s: &str) -> String {
 /// - at most [`MAX_PER_LEVEL`] `::error` and [`MAX_PER_LEVEL`] `::warning` commands (run
 ///   errors count as errors and come first); when some were left out, one `::notice::`
 ///   saying how many and that the full report is in the job summary.
+///
+/// When the gate was evaluated (`sqlgate ci`), its state comes first (see [`gate_command`])
+/// and counts against the limit, so GitHub never drops it; when it passed, the findings it
+/// covers are shown as warnings.
 pub fn render(report: &RunReport, out: &mut String) {
     let mut errors = 0usize;
     let mut warnings = 0usize;
     let mut skipped = 0usize;
+    let gate = &report.gate;
+    let evaluated = gate.required && gate.approvals.is_some();
+    if evaluated {
+        out.push_str(&gate_command(gate));
+        if gate.blocked() {
+            errors += 1;
+        }
+    }
+    let covered = |f: &Finding| evaluated && !gate.blocked() && f.gate;
 
     for e in &report.errors {
         if errors >= MAX_PER_LEVEL {
@@ -51,7 +64,12 @@ pub fn render(report: &RunReport, out: &mut String) {
     }
 
     for f in report.findings.iter().filter(|f| !f.suppressed) {
-        let count = match f.severity {
+        let level = if covered(f) {
+            Severity::Warning
+        } else {
+            f.severity
+        };
+        let count = match level {
             Severity::Error => &mut errors,
             Severity::Warning => &mut warnings,
         };
@@ -60,7 +78,7 @@ pub fn render(report: &RunReport, out: &mut String) {
             continue;
         }
         *count += 1;
-        annotate(f, out);
+        annotate(f, level, covered(f), out);
     }
 
     if skipped > 0 {
@@ -80,8 +98,8 @@ pub fn render(report: &RunReport, out: &mut String) {
     }
 }
 
-fn annotate(f: &Finding, out: &mut String) {
-    let level = match f.severity {
+fn annotate(f: &Finding, level: Severity, covered: bool, out: &mut String) {
+    let level = match level {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
@@ -105,19 +123,23 @@ fn annotate(f: &Finding, out: &mut String) {
         ",title={}",
         escape_property(&format!("{} {}", f.code, f.rule))
     );
-    let message = if f.help.is_empty() {
+    let mut message = if f.help.is_empty() {
         f.message.clone()
     } else {
         format!("{} — {}", f.message, f.help)
     };
+    if covered {
+        message.push_str(" (allowed: the merge gate passed)");
+    }
     let _ = writeln!(out, "::{level} {props}::{}", escape_data(&message));
 }
 
 /// `$GITHUB_OUTPUT` lines: `findings` (unsuppressed), `errors`, `warnings`, `suppressed`,
-/// `files-not-read`, `gate-required`, `gate-status`, each `key=value` with a trailing newline.
+/// `files-not-read`, `gate-required`, `gate-status`, `gate-missing` (comma-separated), each
+/// `key=value` with a trailing newline.
 pub fn outputs(report: &RunReport) -> String {
     format!(
-        "findings={}\nerrors={}\nwarnings={}\nsuppressed={}\nfiles-not-read={}\ngate-required={}\ngate-status={}\n",
+        "findings={}\nerrors={}\nwarnings={}\nsuppressed={}\nfiles-not-read={}\ngate-required={}\ngate-status={}\ngate-missing={}\n",
         report.findings.iter().filter(|f| !f.suppressed).count(),
         report.count(Severity::Error),
         report.count(Severity::Warning),
@@ -125,5 +147,53 @@ pub fn outputs(report: &RunReport) -> String {
         report.errors.len(),
         report.gate.required,
         report.gate.status,
+        report.gate.missing.join(","),
     )
+}
+
+/// One workflow command for the evaluated gate, shown on the run's page: an error naming
+/// what is missing and what to do while it blocks, a notice when it passes; nothing when
+/// the gate is not required.
+pub fn gate_command(gate: &crate::gate::GateSummary) -> String {
+    if !gate.required {
+        return String::new();
+    }
+    if gate.blocked() {
+        let mut text = format!("merge gate blocked (missing: {})", gate.missing.join(", "));
+        for error in &gate.errors {
+            let _ = write!(text, "\n{error}");
+        }
+        for fix in &gate.fixes {
+            let _ = write!(text, "\nto unblock: {fix}");
+        }
+        format!("::error title=sqlgate merge gate::{}\n", escape_data(&text))
+    } else {
+        let evidence = gate
+            .backup
+            .as_ref()
+            .map(|b| {
+                b.evidence
+                    .iter()
+                    .map(|e| e.detail.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default();
+        let approvers = gate
+            .approvals
+            .as_ref()
+            .map(|a| a.approved_by.join(", "))
+            .unwrap_or_default();
+        let mut text = "merge gate passed".to_string();
+        if !approvers.is_empty() {
+            let _ = write!(text, "; approved by {approvers}");
+        }
+        if !evidence.is_empty() {
+            let _ = write!(text, "; backup: {evidence}");
+        }
+        format!(
+            "::notice title=sqlgate merge gate::{}\n",
+            escape_data(&text)
+        )
+    }
 }

@@ -76,10 +76,56 @@ pub fn render(report: &RunReport, sources: &dyn SourceLookup, options: &HumanOpt
         line.push('.');
         out.push_str(&style.bold(&line));
         out.push('\n');
+        gate_details(&mut out, &report.gate);
     }
     out.push_str(&style.bold(&summary(report)));
     out.push('\n');
     out
+}
+
+/// What the evaluated gate saw and what to do, indented under the gate line.
+fn gate_details(out: &mut String, gate: &crate::gate::GateSummary) {
+    let (Some(approvals), Some(backup)) = (&gate.approvals, &gate.backup) else {
+        return;
+    };
+    let mut line = format!(
+        "  approvals: {} of {}",
+        approvals.approved_by.len(),
+        approvals.required
+    );
+    if !approvals.approved_by.is_empty() {
+        line.push_str(&format!(" ({})", approvals.approved_by.join(", ")));
+    }
+    for n in &approvals.not_counted {
+        line.push_str(&format!("; {} not counted: {}", n.login, n.reason));
+    }
+    out.push_str(&sanitize(&line));
+    out.push('\n');
+    if !approvals.changes_requested_by.is_empty() {
+        out.push_str(&sanitize(&format!(
+            "  changes requested by: {}\n",
+            approvals.changes_requested_by.join(", ")
+        )));
+    }
+    if backup.evidence.is_empty() {
+        out.push_str(if backup.required {
+            "  backup: none found\n"
+        } else {
+            "  backup: none found (not required)\n"
+        });
+        for rejected in &backup.rejected {
+            out.push_str(&sanitize(&format!("    - {rejected}\n")));
+        }
+    }
+    for evidence in &backup.evidence {
+        out.push_str(&sanitize(&format!("  backup: {}\n", evidence.detail)));
+    }
+    for error in &gate.errors {
+        out.push_str(&sanitize(&format!("  error: {error}\n")));
+    }
+    for fix in &gate.fixes {
+        out.push_str(&sanitize(&format!("  to unblock: {fix}\n")));
+    }
 }
 
 /// `Found 2 errors and 1 warning in 2 files (12 files checked, 140 statements, 1 suppressed).`

@@ -64,6 +64,9 @@ pub fn render(report: &RunReport) -> String {
     out.push_str("## sqlgate\n\n");
     out.push_str(&verdict(report, errors, warnings));
     out.push_str("\n\n");
+    if report.gate.required {
+        gate_section(&mut out, report);
+    }
 
     // Summary table.
     out.push_str("| | Count |\n|---|---:|\n");
@@ -112,20 +115,8 @@ pub fn render(report: &RunReport) -> String {
         out.push_str("\n</details>\n");
     }
 
-    // Gate.
-    out.push_str("\n### Merge gate\n\n");
-    let _ = writeln!(
-        out,
-        "- Required: {}",
-        if report.gate.required { "yes" } else { "no" }
-    );
-    let status = match report.gate.status {
-        "blocked" => "**blocked**".to_string(),
-        other => escape_cell(other),
-    };
-    let _ = writeln!(out, "- Status: {status}");
-    if !report.gate.missing.is_empty() {
-        let _ = writeln!(out, "- Missing: {}", report.gate.missing.join(", "));
+    if !report.gate.required {
+        out.push_str("\n### Merge gate\n\nNot required: no finding matches `gate.triggers`.\n");
     }
 
     // Files that could not be checked.
@@ -141,6 +132,143 @@ pub fn render(report: &RunReport) -> String {
         }
     }
     out
+}
+
+/// The gate's state first, where a reviewer looks: what is satisfied, what is missing and
+/// what to do.
+fn gate_section(out: &mut String, report: &RunReport) {
+    let gate = &report.gate;
+    let _ = writeln!(
+        out,
+        "### Merge gate: {}\n",
+        if gate.blocked() {
+            "🚫 blocked"
+        } else {
+            "✅ passed"
+        }
+    );
+    let mut triggers: Vec<(&str, &str, usize)> = Vec::new();
+    for f in report.findings.iter().filter(|f| f.gate) {
+        match triggers.iter_mut().find(|(code, _, _)| *code == f.code) {
+            Some(entry) => entry.2 += 1,
+            None => triggers.push((f.code, f.rule, 1)),
+        }
+    }
+    let _ = writeln!(
+        out,
+        "Required by {}.\n",
+        triggers
+            .iter()
+            .map(|(code, rule, n)| format!("{code} {rule} ×{n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let (Some(approvals), Some(backup)) = (&gate.approvals, &gate.backup) else {
+        out.push_str(
+            "Approvals and backup evidence are checked on the pull request by `sqlgate ci`; \
+             until then the gate counts as blocked.\n\n",
+        );
+        return;
+    };
+    let mark = |ok: bool| if ok { "✅" } else { "❌" };
+    out.push_str("| | Requirement | State |\n|---|---|---|\n");
+    let mut state = format!("{} of {}", approvals.approved_by.len(), approvals.required);
+    if !approvals.approved_by.is_empty() {
+        let _ = write!(state, ": {}", mention_list(&approvals.approved_by));
+    }
+    if !approvals.not_counted.is_empty() {
+        let _ = write!(
+            state,
+            "<br>not counted: {}",
+            approvals
+                .not_counted
+                .iter()
+                .map(|n| format!("@{} ({})", n.login, n.reason))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} |",
+        mark(!gate.missing.contains(&crate::gate::APPROVALS)),
+        plural(approvals.required as usize, "approval", "approvals"),
+        escape_cell(&state).replace("&lt;br&gt;", "<br>")
+    );
+    let _ = writeln!(
+        out,
+        "| {} | No changes requested | {} |",
+        mark(approvals.changes_requested_by.is_empty()),
+        if approvals.changes_requested_by.is_empty() {
+            "none".to_string()
+        } else {
+            escape_cell(&format!(
+                "requested by {}",
+                mention_list(&approvals.changes_requested_by)
+            ))
+        }
+    );
+    let evidence = if backup.evidence.is_empty() {
+        "none found".to_string()
+    } else {
+        backup
+            .evidence
+            .iter()
+            .map(|e| escape_cell(&e.detail))
+            .collect::<Vec<_>>()
+            .join("<br>")
+    };
+    let _ = writeln!(
+        out,
+        "| {} | Backup evidence{} | {evidence} |",
+        if backup.required {
+            mark(!backup.evidence.is_empty())
+        } else {
+            "➖"
+        },
+        if backup.required {
+            ""
+        } else {
+            " (not required)"
+        }
+    );
+    for error in &gate.errors {
+        let _ = writeln!(out, "| ❌ | Facts from GitHub | {} |", escape_cell(error));
+    }
+    out.push('\n');
+    if !gate.fixes.is_empty() {
+        out.push_str("**To unblock:**\n\n");
+        for fix in &gate.fixes {
+            let _ = writeln!(out, "- {}", inline(fix));
+        }
+        out.push('\n');
+    }
+    if backup.evidence.is_empty() && !backup.rejected.is_empty() {
+        let _ = writeln!(
+            out,
+            "<details><summary>Backup evidence looked for</summary>\n"
+        );
+        for rejected in &backup.rejected {
+            let _ = writeln!(out, "- {}", inline(rejected));
+        }
+        out.push_str("\n</details>\n\n");
+    }
+}
+
+fn mention_list(logins: &[String]) -> String {
+    logins
+        .iter()
+        .map(|l| format!("@{l}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Text with its own backtick spans, on one Markdown line: HTML and line breaks escaped.
+fn inline(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace(['\r', '\n'], " ")
 }
 
 fn verdict(report: &RunReport, errors: usize, warnings: usize) -> String {
@@ -163,6 +291,14 @@ fn verdict(report: &RunReport, errors: usize, warnings: usize) -> String {
             format!(" (missing: {})", report.gate.missing.join(", "))
         };
         format!("🚫 **Blocked** by the merge gate{missing}.")
+    } else if report.gate.required
+        && report.gate.approvals.is_some()
+        && !report
+            .findings
+            .iter()
+            .any(|f| !f.suppressed && !f.gate && f.severity == Severity::Error)
+    {
+        "✅ **Passed**: the merge gate's approvals and backup evidence cover the findings that need them.".to_string()
     } else if errors > 0 {
         format!("❌ **Failed**: {found}.")
     } else if warnings > 0 {
