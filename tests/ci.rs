@@ -246,7 +246,9 @@ impl Respond for GateFacts {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let state = self.0.lock().unwrap();
         let path = request.url.path();
-        let not_found = || ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest", "status": "404"}));
+        let not_found = || {
+            ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest", "status": "404"}))
+        };
         if path.ends_with("/pulls/7/reviews") {
             if let Some(status) = state.reviews_status {
                 return ResponseTemplate::new(status)
@@ -1008,7 +1010,12 @@ fn the_gate_keeps_the_check_red_until_two_approvals_and_a_backup_then_turns_it_g
         &server.uri(),
         &args,
     );
-    assert_eq!(reviewed.output.status.code(), Some(1), "{}", reviewed.stdout());
+    assert_eq!(
+        reviewed.output.status.code(),
+        Some(1),
+        "{}",
+        reviewed.stdout()
+    );
     assert!(
         reviewed.outputs.contains("gate-missing=approvals,backup\n"),
         "{}",
@@ -1051,11 +1058,15 @@ fn the_gate_keeps_the_check_red_until_two_approvals_and_a_backup_then_turns_it_g
         &args,
     );
     assert!(
-        read_only.summary.contains("@dave (has read access, not write)"),
+        read_only
+            .summary
+            .contains("@dave (has read access, not write)"),
         "{}",
         read_only.summary
     );
-    assert!(read_only.outputs.contains("gate-missing=approvals,backup\n"));
+    assert!(read_only
+        .outputs
+        .contains("gate-missing=approvals,backup\n"));
     {
         let mut s = state.lock().unwrap();
         s.reviews.push(review_json(
@@ -1081,7 +1092,9 @@ fn the_gate_keeps_the_check_red_until_two_approvals_and_a_backup_then_turns_it_g
         approved.outputs
     );
     assert!(
-        approved.summary.contains("| ✅ | 2 approvals | 2 of 2: @carol, @bob"),
+        approved
+            .summary
+            .contains("| ✅ | 2 approvals | 2 of 2: @carol, @bob"),
         "{}",
         approved.summary
     );
@@ -1116,7 +1129,10 @@ fn the_gate_keeps_the_check_red_until_two_approvals_and_a_backup_then_turns_it_g
         stdout.contains("::warning file=db/migrations/000002_drop_users.up.sql,line=1,endLine=1,col=1,endColumn=17,title=DS001 drop-table::drop of table users"),
         "{stdout}"
     );
-    assert!(stdout.contains("(allowed: the merge gate passed)"), "{stdout}");
+    assert!(
+        stdout.contains("(allowed: the merge gate passed)"),
+        "{stdout}"
+    );
     assert!(!stdout.contains("::error"), "{stdout}");
     assert!(
         edited
@@ -1126,7 +1142,9 @@ fn the_gate_keeps_the_check_red_until_two_approvals_and_a_backup_then_turns_it_g
         edited.outputs
     );
     assert!(
-        edited.summary.starts_with("## sqlgate\n\n✅ **Passed**: the merge gate's approvals"),
+        edited
+            .summary
+            .starts_with("## sqlgate\n\n✅ **Passed**: the merge gate's approvals"),
         "{}",
         edited.summary
     );
@@ -1146,7 +1164,11 @@ fn the_gate_keeps_the_check_red_until_two_approvals_and_a_backup_then_turns_it_g
         .filter(|c| c.1.starts_with(MARKER))
         .collect();
     assert_eq!(ours.len(), 1, "one sticky comment, updated in place");
-    assert!(ours[0].1.contains("### Merge gate: ✅ passed"), "{}", ours[0].1);
+    assert!(
+        ours[0].1.contains("### Merge gate: ✅ passed"),
+        "{}",
+        ours[0].1
+    );
     let run = s.runs.last().unwrap();
     assert_eq!(run["conclusion"], "success");
     assert_eq!(
@@ -1180,7 +1202,11 @@ fn findings_outside_the_triggers_still_fail_after_the_gate_passes() {
     let stdout = run.stdout();
     // RV001 (no down migration) is not a gate trigger: it still fails at --fail-on error.
     assert_eq!(run.output.status.code(), Some(1), "{stdout}");
-    assert!(run.outputs.contains("gate-status=pass\n"), "{}", run.outputs);
+    assert!(
+        run.outputs.contains("gate-status=pass\n"),
+        "{}",
+        run.outputs
+    );
     assert!(
         stdout.contains("::error file=db/migrations/000002_drop_users.up.sql,line=1,endLine=1,col=1,endColumn=1,title=RV001 missing-down-migration::")
             || stdout.contains("title=RV001 missing-down-migration::"),
@@ -1211,7 +1237,8 @@ fn a_github_outage_on_the_reviews_blocks_the_gate() {
     let stdout = run.stdout();
     assert_eq!(run.output.status.code(), Some(1), "{stdout}");
     assert!(
-        run.outputs.contains("gate-status=blocked\ngate-missing=approvals,error\n"),
+        run.outputs
+            .contains("gate-status=blocked\ngate-missing=approvals,error\n"),
         "{}",
         run.outputs
     );
@@ -1221,7 +1248,10 @@ fn a_github_outage_on_the_reviews_blocks_the_gate() {
         )),
         "{stdout}"
     );
-    assert!(stdout.contains("re-run the job once GitHub answers"), "{stdout}");
+    assert!(
+        stdout.contains("re-run the job once GitHub answers"),
+        "{stdout}"
+    );
     assert!(
         run.summary
             .contains("| ❌ | Facts from GitHub | list reviews of pull request #7"),

@@ -1211,8 +1211,8 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-/// Bug: a failed lookup of one team blocks even when another team proves membership.
-fn bug_team_error_case() -> Case {
+/// Regression: a failed lookup of one team must not block when another team proves membership.
+fn team_error_with_proven_membership_case() -> Case {
     Case {
         name: "reviewers.teams: membership proven in one team, lookup failed in an earlier one",
         config_toml:
@@ -1240,9 +1240,9 @@ fn bug_team_error_case() -> Case {
     }
 }
 
-/// Bug: the default body-pattern's `(\S+)` stops inside `[link text](url)` at the first
+/// Regression: the default body-pattern's `(\S+)` stops inside `[link text](url)` at the first
 /// space, so the usual Markdown link is rejected.
-fn bug_markdown_space_case() -> Case {
+fn markdown_link_text_with_spaces_case() -> Case {
     Case {
         name: "backup: a Markdown link whose text has a space",
         facts: Facts {
@@ -1501,16 +1501,11 @@ fn gate_policy_table() {
 }
 
 #[test]
-#[ignore = "bug: gate::approvals pushes a failed team lookup into `errors` even when a later \
-            team in gate.reviewers.teams proves membership, so the verdict depends on the \
-            order of the teams"]
-fn gate_policy_bug_team_lookup_error_with_proven_membership() {
-    run(vec![bug_team_error_case()]);
+fn a_failed_team_lookup_does_not_matter_when_another_team_proves_membership() {
+    run(vec![team_error_with_proven_membership_case()]);
 }
 
 #[test]
-#[ignore = "bug: `Backup: [pre-migration dump](s3://…)` is rejected: the body-pattern's \
-            `(\\S+)` captures `[pre-migration` and clean_link never sees the `](`"]
-fn gate_policy_bug_markdown_link_text_with_space() {
-    run(vec![bug_markdown_space_case()]);
+fn a_markdown_backup_link_whose_text_has_spaces_is_read() {
+    run(vec![markdown_link_text_with_spaces_case()]);
 }

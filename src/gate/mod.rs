@@ -330,19 +330,19 @@ fn approvals(config: &GateConfig, facts: &Facts, errors: &mut Vec<String>) -> Ap
                 if !restricted || config.reviewers.users.iter().any(|u| same_login(u, &login)) {
                     return None;
                 }
+                // A lookup that failed only matters when no other team proves membership.
+                let mut lookup_errors = Vec::new();
                 let mut unknown = false;
                 for team in &config.reviewers.teams {
                     match facts.team_members.get(&(team.clone(), key.clone())) {
                         Some(Ok(true)) => return None,
                         Some(Ok(false)) => {}
-                        Some(Err(e)) => {
-                            errors.push(e.clone());
-                            unknown = true;
-                        }
+                        Some(Err(e)) => lookup_errors.push(e.clone()),
                         None => unknown = true,
                     }
                 }
-                Some(if unknown {
+                Some(if unknown || !lookup_errors.is_empty() {
+                    errors.extend(lookup_errors);
                     "team membership could not be checked".to_string()
                 } else {
                     "is not one of the gate's reviewers (`gate.reviewers`)".to_string()
@@ -386,7 +386,14 @@ fn backup(config: &GateConfig, facts: &Facts, errors: &mut Vec<String>) -> Backu
             continue;
         };
         lines += 1;
-        let link = clean_link(whole.as_str());
+        // `[pre-migration dump](s3://…)`: the pattern's `\S+` stops at the first space of
+        // the link text; the link is the rest of the line.
+        let mut text = whole.as_str();
+        if text.starts_with('[') && !text.contains("](") {
+            let rest = &facts.body[whole.start()..];
+            text = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
+        }
+        let link = clean_link(text);
         if policy.accept.iter().any(|re| re.is_match(&link)) {
             state.evidence.push(Evidence {
                 kind: "pr-body",
