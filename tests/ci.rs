@@ -927,7 +927,7 @@ fn the_gate_keeps_the_check_red_until_two_approvals_and_a_backup_then_turns_it_g
     assert!(
         stdout.starts_with(
             "::error title=sqlgate merge gate::merge gate blocked (missing: approvals, backup)%0A\
-             to unblock: 2 approvals more from people with write access on the head commit"
+             to unblock: 2 more approvals from people with write access on the head commit"
         ),
         "{stdout}"
     );

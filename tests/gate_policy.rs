@@ -309,7 +309,7 @@ fn cases() -> Vec<Case> {
             expect_missing: &["approvals", "backup"],
             expect_fixes: &[
                 "`Backup: s3://YOUR-BUCKET/pre-migration-backup.dump`",
-                "2 approvals more from people with write access on the head commit 9f2c1e4",
+                "2 more approvals from people with write access on the head commit 9f2c1e4",
                 "the author and bots do not count",
                 "upload a workflow artifact named `pre-migration-backup*` from a run on 9f2c1e4",
                 "commit backup metadata matching `backups/**/*.json` (taken within 7 days",
@@ -333,7 +333,7 @@ fn cases() -> Vec<Case> {
             expect_missing: &["approvals"],
             expect_approved_by: &["alice"],
             expect_evidence_kinds: &["pr-body"],
-            expect_fixes: &["1 approval more from people with write access"],
+            expect_fixes: &["1 more approval from people with write access"],
             ..Case::default()
         },
         Case {
@@ -676,7 +676,7 @@ fn cases() -> Vec<Case> {
                 ("bob", "is not one of the gate's reviewers"),
             ],
             expect_evidence_kinds: &["pr-body"],
-            expect_fixes: &["2 approvals more from @dba-lead or members of @acme/dba (with write access)"],
+            expect_fixes: &["2 more approvals from @dba-lead or members of @acme/dba (with write access)"],
             ..Case::default()
         },
         Case {

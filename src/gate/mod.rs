@@ -187,6 +187,10 @@ pub fn evaluate(findings: &[Finding], config: &GateConfig, facts: &Facts) -> Gat
         missing.push(APPROVALS);
         fixes.push(approvals_fix(config, facts, &approvals));
     }
+    if backup.required && backup.evidence.is_empty() {
+        missing.push(BACKUP);
+        fixes.push(backup_fix(config, facts));
+    }
     if !approvals.changes_requested_by.is_empty() {
         missing.push(CHANGES_REQUESTED);
         fixes.push(format!(
@@ -194,10 +198,6 @@ pub fn evaluate(findings: &[Finding], config: &GateConfig, facts: &Facts) -> Gat
              maintainer dismisses the review",
             mentions(&approvals.changes_requested_by)
         ));
-    }
-    if backup.required && backup.evidence.is_empty() {
-        missing.push(BACKUP);
-        fixes.push(backup_fix(config, facts));
     }
     errors.dedup();
     if !errors.is_empty() {
@@ -599,11 +599,11 @@ fn approvals_fix(config: &GateConfig, facts: &Facts, state: &ApprovalState) -> S
         String::new()
     };
     let mut fix = format!(
-        "{} more from {who}{on_head}; the author and bots do not count",
+        "{} from {who}{on_head}; the author and bots do not count",
         if needed == 1 {
-            "1 approval".to_string()
+            "1 more approval".to_string()
         } else {
-            format!("{needed} approvals")
+            format!("{needed} more approvals")
         }
     );
     let stale: Vec<String> = state
