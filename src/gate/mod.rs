@@ -350,6 +350,7 @@ fn approvals(config: &GateConfig, facts: &Facts, errors: &mut Vec<String>) -> Ap
             })
             .or_else(|| match facts.permissions.get(&key) {
                 Some(Ok(p)) if matches!(p.as_str(), "admin" | "maintain" | "write") => None,
+                Some(Ok(p)) if p == "none" => Some("has no access to the repository".to_string()),
                 Some(Ok(p)) => Some(format!("has {p} access, not write")),
                 Some(Err(e)) => {
                     errors.push(e.clone());
@@ -386,6 +387,16 @@ fn backup(config: &GateConfig, facts: &Facts, errors: &mut Vec<String>) -> Backu
             continue;
         };
         lines += 1;
+        // `\s*` in a pattern runs across line ends: an empty `Backup:` line must not take a
+        // link from a later line.
+        let start = captures.get(0).map_or(whole.start(), |m| m.start());
+        if facts.body[start..whole.start()].contains(['\n', '\r']) {
+            state.rejected.push(
+                "the pull request body's backup line has no link after it on the same line"
+                    .to_string(),
+            );
+            continue;
+        }
         // `[pre-migration dump](s3://…)`: the pattern's `\S+` stops at the first space of
         // the link text; the link is the rest of the line.
         let mut text = whole.as_str();
