@@ -216,7 +216,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => run_check(args),
-        Command::Ci(args) => run_ci(args),
+        Command::Ci(args) => run_ci(args).inspect_err(|Failure(message)| ci_failed(message)),
         Command::Gate(args) => run_gate(args),
         Command::Rules { format, write_docs } => run_rules(format, write_docs.as_deref()),
         Command::Rule { name } => run_rule(&name),
@@ -1016,6 +1016,35 @@ fn run_ci(args: CiArgs) -> Result<u8, Failure> {
     )]));
     append_to(ctx.output.as_deref(), "GITHUB_OUTPUT", &outputs)?;
     Ok(exit)
+}
+
+/// `sqlgate ci` could not run (unreadable event, bad config, no checkout): the gate is not
+/// proven, so it blocks. Says so where GitHub shows it: an error on the run's page, the job
+/// summary, and the outputs, on top of exit code 2.
+fn ci_failed(message: &str) {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+    };
+    let text = format!("merge gate blocked (missing: error): sqlgate could not run: {message}");
+    let _ = write_stdout(&format!(
+        "::error title=sqlgate merge gate::{}\n",
+        report::github::escape_data(&text)
+    ));
+    let _ = append_to(
+        var("GITHUB_STEP_SUMMARY").as_deref(),
+        "GITHUB_STEP_SUMMARY",
+        &format!(
+            "## sqlgate\n\n🚫 **Blocked**: sqlgate could not run, so the merge gate is not proven.\n\n> {}\n",
+            report::markdown::escape_cell(message)
+        ),
+    );
+    let _ = append_to(
+        var("GITHUB_OUTPUT").as_deref(),
+        "GITHUB_OUTPUT",
+        "gate-status=blocked\ngate-missing=error\n",
+    );
 }
 
 /// The gate's facts for `sqlgate ci`: the local ones, then reviews, permissions, teams and

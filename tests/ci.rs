@@ -1293,3 +1293,59 @@ fn without_a_token_a_required_gate_blocks_and_says_how_to_give_one() {
         "{outputs}"
     );
 }
+
+#[test]
+fn an_unreadable_event_or_config_blocks_and_says_what_to_fix() {
+    let scratch = tempfile::tempdir().unwrap();
+    let repo = scratch.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    let (base, head) = drop_pull_request(&repo, false);
+    let outputs = scratch.path().join("outputs.txt");
+    let summary = scratch.path().join("summary.md");
+    let run = |event: &Path| {
+        let _ = std::fs::remove_file(&outputs);
+        let _ = std::fs::remove_file(&summary);
+        let out = sqlgate(&repo)
+            .arg("ci")
+            .env("GITHUB_EVENT_NAME", "pull_request")
+            .env("GITHUB_EVENT_PATH", event)
+            .env("GITHUB_REPOSITORY", OWNER_REPO)
+            .env("GITHUB_API_URL", "http://127.0.0.1:9")
+            .env("GITHUB_TOKEN", "ghs_test_token")
+            .env("GITHUB_OUTPUT", &outputs)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .output()
+            .unwrap();
+        (
+            out,
+            std::fs::read_to_string(&outputs).unwrap_or_default(),
+            std::fs::read_to_string(&summary).unwrap_or_default(),
+        )
+    };
+
+    let (out, outs, summary_text) = run(&scratch.path().join("missing-event.json"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot read the event payload"), "{stderr}");
+    assert!(
+        stdout.starts_with("::error title=sqlgate merge gate::merge gate blocked (missing: error): sqlgate could not run: cannot read the event payload"),
+        "{stdout}"
+    );
+    assert_eq!(outs, "gate-status=blocked\ngate-missing=error\n");
+    assert!(summary_text.contains("🚫 **Blocked**"), "{summary_text}");
+
+    // A config with a typo: the error names the file, line and key.
+    write(&repo, "sqlgate.toml", "[gate]\napprovalz = 2\n");
+    let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
+    let (out, outs, _) = run(&event);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("approvalz"), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("merge gate blocked (missing: error)"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(outs, "gate-status=blocked\ngate-missing=error\n");
+}
