@@ -1038,7 +1038,8 @@ fn the_gate_keeps_the_check_red_until_two_approvals_and_a_backup_then_turns_it_g
         reviewed.stdout()
     );
 
-    // A read-only approval does not count; dave gets write and carol re-approves the head.
+    // A read-only approval does not count, nor one from someone who is not a collaborator
+    // (GitHub answers 404: no access, not an outage); then carol re-approves the head.
     {
         let mut s = state.lock().unwrap();
         s.reviews.push(review_json(
@@ -1047,6 +1048,13 @@ fn the_gate_keeps_the_check_red_until_two_approvals_and_a_backup_then_turns_it_g
             "APPROVED",
             &head,
             "2026-11-21T11:00:00Z",
+        ));
+        s.reviews.push(review_json(
+            17,
+            "mallory",
+            "APPROVED",
+            &head,
+            "2026-11-21T11:01:00Z",
         ));
     }
     let read_only = run_ci_on(
@@ -1064,9 +1072,20 @@ fn the_gate_keeps_the_check_red_until_two_approvals_and_a_backup_then_turns_it_g
         "{}",
         read_only.summary
     );
-    assert!(read_only
-        .outputs
-        .contains("gate-missing=approvals,backup\n"));
+    assert!(
+        read_only
+            .summary
+            .contains("@mallory (has no access to the repository)"),
+        "{}",
+        read_only.summary
+    );
+    assert!(
+        read_only
+            .outputs
+            .contains("gate-missing=approvals,backup\n"),
+        "{}",
+        read_only.outputs
+    );
     {
         let mut s = state.lock().unwrap();
         s.reviews.push(review_json(

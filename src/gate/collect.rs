@@ -138,12 +138,16 @@ pub fn from_github(online: &Online, config: &GateConfig, mut facts: Facts) -> Fa
         Err(_) => Vec::new(),
     };
     for login in &approvers {
-        let permission = gh.collaborator_permission(online.repo, login).map_err(|e| {
-            api_problem(
+        let permission = match gh.collaborator_permission(online.repo, login) {
+            Ok(permission) => Ok(permission),
+            // Not a collaborator (or no such user): no access, which is an answer, not an
+            // outage.
+            Err(ApiError::Status { status: 404, .. }) => Ok("none".to_string()),
+            Err(e) => Err(api_problem(
                 &e,
                 "the job's token cannot read collaborator permissions; give it `contents: read`",
-            )
-        });
+            )),
+        };
         facts.permissions.insert(login.clone(), permission);
     }
     for (team, login) in team_lookups(config, &approvers) {
