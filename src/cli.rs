@@ -534,9 +534,14 @@ fn fail_on_setting(flag: Option<FailOn>) -> Result<Option<Severity>, Failure> {
 
 /// 2 when files could not be read, 1 when findings reach `fail_on`, else 0.
 fn exit_code(report: &crate::finding::RunReport, fail_on: Option<Severity>) -> u8 {
+    exit_for(report, engine::fails(report, fail_on))
+}
+
+/// 2 when files could not be read, else 1 when the run `failed`, else 0.
+fn exit_for(report: &crate::finding::RunReport, failed: bool) -> u8 {
     if !report.errors.is_empty() {
         EXIT_ERROR
-    } else if engine::fails(report, fail_on) {
+    } else if failed {
         EXIT_FINDINGS
     } else {
         0
@@ -787,13 +792,7 @@ fn local_gate_facts(
 /// 2 when files could not be read; 1 while the gate blocks or when findings it does not
 /// cover reach `fail_on`; else 0.
 fn gated_exit_code(report: &crate::finding::RunReport, fail_on: Option<Severity>) -> u8 {
-    if !report.errors.is_empty() {
-        EXIT_ERROR
-    } else if engine::fails_with_gate(report, fail_on) {
-        EXIT_FINDINGS
-    } else {
-        0
-    }
+    exit_for(report, engine::fails_with_gate(report, fail_on))
 }
 
 /// `sqlgate gate`: the gate evaluated offline, from an event payload and saved API answers.

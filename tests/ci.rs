@@ -895,6 +895,30 @@ fn drop_pull_request(repo: &Path, without_down: bool) -> (String, String) {
     (base, git_out(repo, &["rev-parse", "HEAD"]))
 }
 
+/// A drop pull request (see [`drop_pull_request`]) in a scratch directory, with its event.
+struct DropPr {
+    scratch: tempfile::TempDir,
+    repo: PathBuf,
+    base: String,
+    head: String,
+    event: PathBuf,
+}
+
+fn drop_pr(without_down: bool) -> DropPr {
+    let scratch = tempfile::tempdir().unwrap();
+    let repo = scratch.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    let (base, head) = drop_pull_request(&repo, without_down);
+    let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
+    DropPr {
+        scratch,
+        repo,
+        base,
+        head,
+        event,
+    }
+}
+
 fn set_pull(state: &Shared, body: &str, head: &str, base: &str) {
     state.lock().unwrap().pull = Some((body.to_string(), head.to_string(), base.to_string()));
 }
@@ -912,11 +936,13 @@ fn requests_to(runtime: &tokio::runtime::Runtime, server: &MockServer, suffix: &
 fn the_gate_keeps_the_check_red_until_two_approvals_and_a_backup_then_turns_it_green() {
     let runtime = runtime();
     let (server, state) = mock_github(&runtime, false);
-    let scratch = tempfile::tempdir().unwrap();
-    let repo = scratch.path().join("repo");
-    std::fs::create_dir(&repo).unwrap();
-    let (base, head) = drop_pull_request(&repo, false);
-    let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
+    let DropPr {
+        scratch,
+        repo,
+        base,
+        head,
+        event,
+    } = drop_pr(false);
     set_pull(&state, "Cleans up.", &head, &base);
     let args = ["--check-run", "sqlgate"];
 
@@ -1200,11 +1226,13 @@ fn the_gate_keeps_the_check_red_until_two_approvals_and_a_backup_then_turns_it_g
 fn findings_outside_the_triggers_still_fail_after_the_gate_passes() {
     let runtime = runtime();
     let (server, state) = mock_github(&runtime, false);
-    let scratch = tempfile::tempdir().unwrap();
-    let repo = scratch.path().join("repo");
-    std::fs::create_dir(&repo).unwrap();
-    let (base, head) = drop_pull_request(&repo, true);
-    let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
+    let DropPr {
+        scratch,
+        repo,
+        base,
+        head,
+        event,
+    } = drop_pr(true);
     set_pull(&state, "Backup: gs://acme/pre-drop.dump", &head, &base);
     {
         let mut s = state.lock().unwrap();
@@ -1245,11 +1273,13 @@ fn findings_outside_the_triggers_still_fail_after_the_gate_passes() {
 fn a_github_outage_on_the_reviews_blocks_the_gate() {
     let runtime = runtime();
     let (server, state) = mock_github(&runtime, false);
-    let scratch = tempfile::tempdir().unwrap();
-    let repo = scratch.path().join("repo");
-    std::fs::create_dir(&repo).unwrap();
-    let (base, head) = drop_pull_request(&repo, false);
-    let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
+    let DropPr {
+        scratch,
+        repo,
+        base,
+        head,
+        event,
+    } = drop_pr(false);
     set_pull(&state, "Backup: s3://acme/pre-drop.dump", &head, &base);
     state.lock().unwrap().reviews_status = Some(500);
     let run = run_ci(&repo, scratch.path(), &event, &server.uri(), &[]);
@@ -1283,11 +1313,12 @@ fn a_github_outage_on_the_reviews_blocks_the_gate() {
 
 #[test]
 fn without_a_token_a_required_gate_blocks_and_says_how_to_give_one() {
-    let scratch = tempfile::tempdir().unwrap();
-    let repo = scratch.path().join("repo");
-    std::fs::create_dir(&repo).unwrap();
-    let (base, head) = drop_pull_request(&repo, false);
-    let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
+    let DropPr {
+        scratch,
+        repo,
+        event,
+        ..
+    } = drop_pr(false);
     let outputs = scratch.path().join("outputs.txt");
     let out = sqlgate(&repo)
         .arg("ci")
@@ -1315,10 +1346,12 @@ fn without_a_token_a_required_gate_blocks_and_says_how_to_give_one() {
 
 #[test]
 fn an_unreadable_event_or_config_blocks_and_says_what_to_fix() {
-    let scratch = tempfile::tempdir().unwrap();
-    let repo = scratch.path().join("repo");
-    std::fs::create_dir(&repo).unwrap();
-    let (base, head) = drop_pull_request(&repo, false);
+    let DropPr {
+        scratch,
+        repo,
+        event,
+        ..
+    } = drop_pr(false);
     let outputs = scratch.path().join("outputs.txt");
     let summary = scratch.path().join("summary.md");
     let run = |event: &Path| {
@@ -1356,7 +1389,6 @@ fn an_unreadable_event_or_config_blocks_and_says_what_to_fix() {
 
     // A config with a typo: the error names the file, line and key.
     write(&repo, "sqlgate.toml", "[gate]\napprovalz = 2\n");
-    let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
     let (out, outs, _) = run(&event);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
