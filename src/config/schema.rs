@@ -249,7 +249,7 @@ pub static KEYS: &[Key] = &[
         path: "gate.reviewers.teams",
         ty: Type::List(Text::Any),
         default: "[]",
-        description: "Teams (`org/team`) whose members' approvals count.",
+        description: "Teams (`org/team`, or `team` in the repository owner's organization) whose members' approvals count; reading membership needs the action's `team-token` (a token with `read:org`).",
     },
     Key {
         path: "gate.approval-on-head",
@@ -291,7 +291,7 @@ pub static KEYS: &[Key] = &[
         path: "gate.backup.manifest",
         ty: Type::Str(Text::Glob),
         default: "\"backups/**/*.json\"",
-        description: "Glob for committed backup metadata (JSON naming the database, size, checksum).",
+        description: "Glob for backup metadata committed at the head commit: JSON with a timestamp, the database, sizes above zero and a checksum (see the README, section Blocking merges).",
     },
     Key {
         path: "gate.backup.max-age-days",
