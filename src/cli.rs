@@ -532,16 +532,12 @@ fn fail_on_setting(flag: Option<FailOn>) -> Result<Option<Severity>, Failure> {
     })
 }
 
-/// 2 when files could not be read, 1 when findings reach `fail_on`, else 0.
+/// 2 when files could not be read, 1 when the run fails at `fail_on` (see
+/// [`engine::fails`]: findings, or an evaluated gate that blocks), else 0.
 fn exit_code(report: &crate::finding::RunReport, fail_on: Option<Severity>) -> u8 {
-    exit_for(report, engine::fails(report, fail_on))
-}
-
-/// 2 when files could not be read, else 1 when the run `failed`, else 0.
-fn exit_for(report: &crate::finding::RunReport, failed: bool) -> u8 {
     if !report.errors.is_empty() {
         EXIT_ERROR
-    } else if failed {
+    } else if engine::fails(report, fail_on) {
         EXIT_FINDINGS
     } else {
         0
@@ -789,12 +785,6 @@ fn local_gate_facts(
     facts
 }
 
-/// 2 when files could not be read; 1 while the gate blocks or when findings it does not
-/// cover reach `fail_on`; else 0.
-fn gated_exit_code(report: &crate::finding::RunReport, fail_on: Option<Severity>) -> u8 {
-    exit_for(report, engine::fails_with_gate(report, fail_on))
-}
-
 /// `sqlgate gate`: the gate evaluated offline, from an event payload and saved API answers.
 fn run_gate(args: GateArgs) -> Result<u8, Failure> {
     use crate::ci::{event, EventKind};
@@ -875,10 +865,7 @@ fn run_gate(args: GateArgs) -> Result<u8, Failure> {
         ),
     };
     write_stdout(&text)?;
-    Ok(gated_exit_code(
-        report,
-        fail_on_setting(args.common.fail_on)?,
-    ))
+    Ok(exit_code(report, fail_on_setting(args.common.fail_on)?))
 }
 
 /// A `pull_request_review` payload carries a `review` object next to `pull_request`.
@@ -966,7 +953,7 @@ fn run_ci(args: CiArgs) -> Result<u8, Failure> {
         lint.output
     };
     let report = &mut output.report;
-    let exit = gated_exit_code(report, fail_on);
+    let exit = exit_code(report, fail_on);
 
     let mut annotations_out = lint.notices;
     report::github::render(report, &mut annotations_out);

@@ -746,28 +746,18 @@ fn resolve(
     findings
 }
 
-/// Whether the run fails at the given threshold (`None`: never).
+/// Whether the run fails at the given threshold (`None`: never). An evaluated gate that
+/// blocks always fails the run; one that passed covers its findings, which then no longer
+/// count. `check` does not evaluate the gate, so only its findings decide.
 pub fn fails(report: &RunReport, fail_on: Option<Severity>) -> bool {
-    fail_on.is_some_and(|threshold| {
-        report
-            .findings
-            .iter()
-            .any(|f| !f.suppressed && f.severity >= threshold)
-    })
-}
-
-/// Whether a pull request run fails at the given threshold once the gate was evaluated:
-/// while the gate blocks it always fails; when it passes, the findings it covers no longer
-/// count, and the others follow `fail_on`.
-pub fn fails_with_gate(report: &RunReport, fail_on: Option<Severity>) -> bool {
-    if report.gate.required && report.gate.blocked() {
+    if report.gate.evaluated() && report.gate.blocked() {
         return true;
     }
     fail_on.is_some_and(|threshold| {
         report
             .findings
             .iter()
-            .any(|f| !f.suppressed && !f.gate && f.severity >= threshold)
+            .any(|f| !f.suppressed && !report.gate.covers(f) && f.severity >= threshold)
     })
 }
 

@@ -70,7 +70,6 @@ pub fn upsert_comment(
 
 /// Check-run annotations for every unsuppressed finding and every file that could not be read.
 pub fn annotations(report: &RunReport) -> Vec<Annotation> {
-    let passed = report.gate.required && report.gate.approvals.is_some() && !report.gate.blocked();
     let unreadable = report.errors.iter().map(|e| Annotation {
         path: e.file.clone(),
         start_line: 1,
@@ -86,7 +85,7 @@ pub fn annotations(report: &RunReport) -> Vec<Annotation> {
         .findings
         .iter()
         .filter(|f| !f.suppressed)
-        .map(|f| annotation(f, passed && f.gate));
+        .map(|f| annotation(f, report.gate.covers(f)));
     unreadable.chain(findings).collect()
 }
 

@@ -163,6 +163,18 @@ impl GateSummary {
     pub fn blocked(&self) -> bool {
         self.status == "blocked"
     }
+
+    /// Whether the gate was evaluated against the pull request (`ci`, `gate`), not only
+    /// reported as required (`check`).
+    pub fn evaluated(&self) -> bool {
+        self.required && self.approvals.is_some()
+    }
+
+    /// Whether `finding` no longer fails the run: it needs the gate, and the gate was
+    /// evaluated and passed.
+    pub fn covers(&self, finding: &Finding) -> bool {
+        finding.gate && self.evaluated() && !self.blocked()
+    }
 }
 
 /// Whether any finding needs the gate (matches `gate.triggers`, suppressed ones included

@@ -40,14 +40,12 @@ pub fn render(report: &RunReport, out: &mut String) {
     let mut warnings = 0usize;
     let mut skipped = 0usize;
     let gate = &report.gate;
-    let evaluated = gate.required && gate.approvals.is_some();
-    if evaluated {
+    if gate.evaluated() {
         out.push_str(&gate_command(gate));
         if gate.blocked() {
             errors += 1;
         }
     }
-    let covered = |f: &Finding| evaluated && !gate.blocked() && f.gate;
 
     for e in &report.errors {
         if errors >= MAX_PER_LEVEL {
@@ -64,7 +62,8 @@ pub fn render(report: &RunReport, out: &mut String) {
     }
 
     for f in report.findings.iter().filter(|f| !f.suppressed) {
-        let level = if covered(f) {
+        let covered = gate.covers(f);
+        let level = if covered {
             Severity::Warning
         } else {
             f.severity
@@ -78,7 +77,7 @@ pub fn render(report: &RunReport, out: &mut String) {
             continue;
         }
         *count += 1;
-        annotate(f, level, covered(f), out);
+        annotate(f, level, covered, out);
     }
 
     if skipped > 0 {

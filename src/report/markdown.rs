@@ -291,12 +291,11 @@ fn verdict(report: &RunReport, errors: usize, warnings: usize) -> String {
             format!(" (missing: {})", report.gate.missing.join(", "))
         };
         format!("🚫 **Blocked** by the merge gate{missing}.")
-    } else if report.gate.required
-        && report.gate.approvals.is_some()
+    } else if report.gate.evaluated()
         && !report
             .findings
             .iter()
-            .any(|f| !f.suppressed && !f.gate && f.severity == Severity::Error)
+            .any(|f| !f.suppressed && !report.gate.covers(f) && f.severity == Severity::Error)
     {
         "✅ **Passed**: the merge gate's approvals and backup evidence cover the findings that need them.".to_string()
     } else if errors > 0 {
