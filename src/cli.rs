@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::discover::{discover, DiscoverOptions, Framework};
 use crate::engine::{self, ChangeFilter, CheckOutput};
 use crate::finding::Severity;
+use crate::git::short_sha;
 use crate::report::{self, Format, HumanOptions};
 
 #[derive(Parser, Debug)]
@@ -449,16 +450,11 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         None if in_actions => Format::Github,
         None => Format::Human,
     };
-    let human = HumanOptions {
-        color: std::io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        width: 100,
-    };
     write_stdout(&report::render(
         format,
         &output.report,
         &output.files,
-        &human,
+        &human_options(),
     ))?;
     if format == Format::Github {
         write_github_files(&output)?;
@@ -466,6 +462,15 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
 
     let fail_on = fail_on_setting(args.common.fail_on)?;
     Ok(exit_code(&output.report, fail_on))
+}
+
+/// Colour only on a terminal without `NO_COLOR`.
+fn human_options() -> HumanOptions {
+    HumanOptions {
+        color: std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        width: 100,
+    }
 }
 
 /// What discovery takes from the configuration.
@@ -787,58 +792,43 @@ fn local_gate_facts(
 
 /// `sqlgate gate`: the gate evaluated offline, from an event payload and saved API answers.
 fn run_gate(args: GateArgs) -> Result<u8, Failure> {
-    use crate::ci::{event, EventKind};
     use crate::gate::collect::{self, Files};
     use crate::github::wire;
 
     let cwd = std::env::current_dir()
         .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
     // Every file is read before the run moves to the repository root.
-    let read = |path: &Path, flag: &str| -> Result<String, Failure> {
-        std::fs::read_to_string(path)
-            .map_err(|e| Failure(format!("{flag} {}: cannot read it: {e}", path.display())))
-    };
-    let payload = read(&args.event, "--event")?;
-    let kind = if payload_has_review(&payload) {
-        EventKind::PullRequestReview
-    } else {
-        EventKind::PullRequest
-    };
-    let event = event::parse(kind, &payload, &args.event.display().to_string()).map_err(Failure)?;
-    let reviews = wire::reviews_from_json(&read(&args.reviews, "--reviews")?).map_err(|e| {
-        Failure(format!(
-            "--reviews {}: not the JSON array GET /repos/OWNER/REPO/pulls/N/reviews returns ({e})",
-            args.reviews.display()
-        ))
+    let payload = read_input(&args.event, "--event", |text| Ok(text.to_string()))?;
+    // The parser's messages already name the file.
+    let event = crate::ci::event::parse_saved(&payload, &args.event.display().to_string())
+        .map_err(Failure)?;
+    let reviews = read_input(&args.reviews, "--reviews", |text| {
+        wire::reviews_from_json(text).map_err(|e| {
+            format!("not the JSON array GET /repos/OWNER/REPO/pulls/N/reviews returns ({e})")
+        })
     })?;
-    let artifacts = match &args.artifacts {
-        None => None,
-        Some(path) => Some(
-            wire::artifacts_from_json(&read(path, "--artifacts")?)
-                .map_err(|e| Failure(format!("--artifacts {}: {e}", path.display())))?,
-        ),
-    };
-    let permissions = match &args.permissions {
-        None => None,
-        Some(path) => Some(
-            parse_permissions(&read(path, "--permissions")?)
-                .map_err(|e| Failure(format!("--permissions {}: {e}", path.display())))?,
-        ),
-    };
-    let teams = match &args.teams {
-        None => None,
-        Some(path) => Some(
-            serde_json::from_str::<std::collections::HashMap<String, Vec<String>>>(&read(
-                path, "--teams",
-            )?)
-            .map_err(|e| {
-                Failure(format!(
-                    "--teams {}: expected an object mapping `org/team` to an array of logins ({e})",
-                    path.display()
-                ))
-            })?,
-        ),
-    };
+    let artifacts = args
+        .artifacts
+        .as_deref()
+        .map(|path| read_input(path, "--artifacts", wire::artifacts_from_json))
+        .transpose()?;
+    let permissions = args
+        .permissions
+        .as_deref()
+        .map(|path| read_input(path, "--permissions", parse_permissions))
+        .transpose()?;
+    let teams = args
+        .teams
+        .as_deref()
+        .map(|path| {
+            read_input(path, "--teams", |text| {
+                serde_json::from_str::<std::collections::HashMap<String, Vec<String>>>(text)
+                    .map_err(|e| {
+                        format!("expected an object mapping `org/team` to an array of logins ({e})")
+                    })
+            })
+        })
+        .transpose()?;
 
     let lint = lint_pull_request(&event, args.paths.clone(), &args.common, &cwd)?;
     let files = Files {
@@ -853,26 +843,21 @@ fn run_gate(args: GateArgs) -> Result<u8, Failure> {
     let report = &output.report;
     let text = match args.format {
         GateFormat::Json => report::json::render(report),
-        GateFormat::Human => report::render(
-            Format::Human,
-            report,
-            &output.files,
-            &HumanOptions {
-                color: std::io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-                width: 100,
-            },
-        ),
+        GateFormat::Human => report::render(Format::Human, report, &output.files, &human_options()),
     };
     write_stdout(&text)?;
     Ok(exit_code(report, fail_on_setting(args.common.fail_on)?))
 }
 
-/// A `pull_request_review` payload carries a `review` object next to `pull_request`.
-fn payload_has_review(payload: &str) -> bool {
-    serde_json::from_str::<serde_json::Value>(payload)
-        .ok()
-        .is_some_and(|v| v.get("review").is_some_and(serde_json::Value::is_object))
+/// An input file of `sqlgate gate`, read and decoded. Errors name the flag and the file.
+fn read_input<T>(
+    path: &Path,
+    flag: &str,
+    decode: impl Fn(&str) -> Result<T, String>,
+) -> Result<T, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure(format!("{flag} {}: cannot read it: {e}", path.display())))?;
+    decode(&text).map_err(|e| Failure(format!("{flag} {}: {e}", path.display())))
 }
 
 /// `{"alice": "write", "bob": "read"}`; a value may also be the API's answer
@@ -1098,11 +1083,6 @@ fn repository_path(root: &Path, cwd: &Path, path: &Path) -> Option<PathBuf> {
     } else {
         relative.to_path_buf()
     })
-}
-
-/// The first 7 characters of a commit SHA.
-fn short_sha(sha: &str) -> &str {
-    sha.get(..7).unwrap_or(sha)
 }
 
 /// The configuration as committed at `base` (pull_request_target: the pull request must not

@@ -36,6 +36,11 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
     }
 }
 
+/// The first 7 characters of a commit SHA, as people read it.
+pub fn short_sha(sha: &str) -> &str {
+    sha.get(..7).unwrap_or(sha)
+}
+
 /// The top of the work tree containing `dir`, if any.
 pub fn repo_root(dir: &Path) -> Option<PathBuf> {
     let out = git(dir, &["rev-parse", "--show-toplevel"]).ok()?;

@@ -57,8 +57,26 @@ impl PullRequestEvent {
 /// Reads the payload of a `pull_request`, `pull_request_target` or `pull_request_review`
 /// event. Errors say which field is missing; `source` names the file for messages.
 pub fn parse(kind: EventKind, payload: &str, source: &str) -> Result<PullRequestEvent, String> {
-    let value: Value = serde_json::from_str(payload)
-        .map_err(|e| format!("{source}: not a JSON event payload ({e})"))?;
+    parse_value(kind, &json(payload, source)?, source)
+}
+
+/// Reads a saved `pull_request` or `pull_request_review` payload (`sqlgate gate`): a
+/// payload with a `review` object is a review event.
+pub fn parse_saved(payload: &str, source: &str) -> Result<PullRequestEvent, String> {
+    let value = json(payload, source)?;
+    let kind = if value.get("review").is_some_and(Value::is_object) {
+        EventKind::PullRequestReview
+    } else {
+        EventKind::PullRequest
+    };
+    parse_value(kind, &value, source)
+}
+
+fn json(payload: &str, source: &str) -> Result<Value, String> {
+    serde_json::from_str(payload).map_err(|e| format!("{source}: not a JSON event payload ({e})"))
+}
+
+fn parse_value(kind: EventKind, value: &Value, source: &str) -> Result<PullRequestEvent, String> {
     let pr = value.get("pull_request").ok_or_else(|| {
         format!(
             "{source}: the {} payload has no `pull_request` object",

@@ -9,6 +9,7 @@ use std::path::Path;
 use super::{approvers_to_verify, manifest, Facts, ManifestFile};
 use crate::config::glob::Glob;
 use crate::config::GateConfig;
+use crate::git::short_sha;
 use crate::github::{ApiError, Artifact, GitHub, Repo, Review};
 
 /// Manifests larger than this are not backup metadata (and are not parsed).
@@ -26,7 +27,7 @@ pub fn manifests(
     let what = |e: crate::git::GitError| {
         format!(
             "cannot list the committed backup manifests at {}: {e}",
-            super::short(rev)
+            short_sha(rev)
         )
     };
     let prefix = prefix.trim_matches('/');
@@ -123,8 +124,8 @@ pub fn from_github(online: &Online, config: &GateConfig, mut facts: Facts) -> Fa
                 facts.problems.push(format!(
                     "the pull request's head moved to {} after this run started on {}: the run \
                      for the new head decides",
-                    super::short(&pull.head_sha),
-                    super::short(&facts.head_sha)
+                    short_sha(&pull.head_sha),
+                    short_sha(&facts.head_sha)
                 ));
             }
         }

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::config::GateConfig;
 use crate::finding::Finding;
+use crate::git::short_sha as short;
 use crate::github::{Artifact, Review};
 
 /// The items `missing` is drawn from (DESIGN.md §5).
@@ -682,11 +683,6 @@ fn join(items: &[String], conjunction: &str) -> String {
         [one] => one.clone(),
         [rest @ .., last] => format!("{} {conjunction} {last}", rest.join(", ")),
     }
-}
-
-/// The first 7 characters of a commit SHA.
-pub fn short(sha: &str) -> &str {
-    sha.get(..7).unwrap_or(sha)
 }
 
 fn short_checksum(checksum: &str) -> String {
