@@ -790,6 +790,21 @@ fn local_gate_facts(
     facts
 }
 
+/// The lint's output with the gate evaluated on the facts `gather` collects, which it is
+/// only asked for when a finding needs the gate; and the lint's notices.
+fn with_gate(
+    lint: PullRequestLint,
+    gather: impl FnOnce(&PullRequestLint) -> crate::gate::Facts,
+) -> (CheckOutput, String) {
+    if !lint.output.report.gate.required {
+        return (lint.output, lint.notices);
+    }
+    let facts = gather(&lint);
+    let mut output = lint.output;
+    output.report.gate = crate::gate::evaluate(&output.report.findings, &lint.config.gate, &facts);
+    (output, lint.notices)
+}
+
 /// `sqlgate gate`: the gate evaluated offline, from an event payload and saved API answers.
 fn run_gate(args: GateArgs) -> Result<u8, Failure> {
     use crate::gate::collect::{self, Files};
@@ -837,9 +852,10 @@ fn run_gate(args: GateArgs) -> Result<u8, Failure> {
         teams,
         artifacts,
     };
-    let facts = collect::from_files(&files, &lint.config.gate, local_gate_facts(&event, &lint));
-    let mut output = lint.output;
-    output.report.gate = crate::gate::evaluate(&output.report.findings, &lint.config.gate, &facts);
+    let output = with_gate(lint, |lint| {
+        collect::from_files(&files, &lint.config.gate, local_gate_facts(&event, lint))
+    })
+    .0;
     let report = &output.report;
     let text = match args.format {
         GateFormat::Json => report::json::render(report),
@@ -928,19 +944,12 @@ fn run_ci(args: CiArgs) -> Result<u8, Failure> {
         )
         .map_err(|e| e.to_string())
     });
-    let mut output = if lint.output.report.gate.required {
-        let facts = online_gate_facts(&ctx, &lint, client.as_ref(), &var);
-        let mut output = lint.output;
-        output.report.gate =
-            crate::gate::evaluate(&output.report.findings, &lint.config.gate, &facts);
-        output
-    } else {
-        lint.output
-    };
+    let (mut output, mut annotations_out) = with_gate(lint, |lint| {
+        online_gate_facts(&ctx, lint, client.as_ref(), &var)
+    });
     let report = &mut output.report;
     let exit = exit_code(report, fail_on);
 
-    let mut annotations_out = lint.notices;
     report::github::render(report, &mut annotations_out);
     write_stdout(&annotations_out)?;
 
