@@ -69,6 +69,10 @@ struct CheckArgs {
     /// Lint only migrations added or changed since REF; older ones still feed the catalog
     #[arg(long, value_name = "REF")]
     changed_since: Option<String>,
+    /// Check what the next commit would contain: the staged versions of the migrations the
+    /// index changes since HEAD (or --changed-since REF); unstaged edits are ignored
+    #[arg(long)]
+    staged: bool,
     #[command(flatten)]
     common: CommonArgs,
     /// Migration framework: auto, supabase, golang-migrate, ... [env: SQLGATE_FRAMEWORK]
@@ -316,7 +320,7 @@ fn explicit_config(args: &CheckArgs) -> Option<(PathBuf, &'static str)> {
 }
 
 /// The effective configuration: the file, then `SQLGATE_*` variables, then flags.
-fn merged_config(args: &CheckArgs, start: &Path) -> Result<Config, Failure> {
+fn merged_config(args: &CheckArgs, start: &Path, top: Option<&Path>) -> Result<Config, Failure> {
     let config = match explicit_config(args) {
         Some((file, source)) if !file.is_file() => {
             return Err(Failure(format!(
@@ -325,7 +329,7 @@ fn merged_config(args: &CheckArgs, start: &Path) -> Result<Config, Failure> {
             )))
         }
         Some((file, _)) => crate::config::load(&file).map_err(|e| Failure(e.to_string()))?,
-        None => match crate::config::find(start) {
+        None => match crate::config::find(start, top) {
             Some(file) => crate::config::load(&file).map_err(|e| Failure(e.to_string()))?,
             None => Config::default(),
         },
@@ -388,17 +392,38 @@ fn apply_overrides(mut config: Config, args: &CheckArgs) -> Result<Config, Failu
     Ok(config)
 }
 
-fn run_check(args: CheckArgs) -> Result<u8, Failure> {
-    let cwd = std::env::current_dir()
+fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
+    let mut cwd = std::env::current_dir()
         .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
+    // --staged: the index is written out and read like a work tree from its counterpart of
+    // the current directory; removed when the run ends.
+    let staged = if args.staged {
+        let tree = crate::staged::materialize(&cwd, &args.paths, args.changed_since.as_deref())
+            .map_err(|e| Failure(e.to_string()))?;
+        // A config named by path is the user's file, read from where they named it.
+        args.common.config = explicit_config(&args).map(|(file, _)| cwd.join(file));
+        std::env::set_current_dir(&tree.cwd)
+            .map_err(|e| Failure(format!("cannot enter {}: {e}", tree.cwd.display())))?;
+        cwd = tree.cwd.clone();
+        args.paths = tree.paths.clone();
+        Some(tree)
+    } else {
+        None
+    };
     let start = args.paths.first().cloned().unwrap_or_else(|| cwd.clone());
-    let config = merged_config(&args, &start)?;
+    let config = merged_config(&args, &start, staged.as_ref().map(|t| t.root.as_path()))?;
     let plan = config.rule_plan().map_err(|e| Failure(format!("{e}")))?;
 
-    let paths = check_paths(&args.paths, &config, &cwd);
-    let changes = match &args.changed_since {
-        None => None,
-        Some(base) => {
+    let paths = check_paths(
+        &args.paths,
+        &config,
+        &cwd,
+        staged.as_ref().map(|t| t.root.as_path()),
+    );
+    let changes = match (&staged, &args.changed_since) {
+        (Some(tree), _) => Some(tree.changes.clone()),
+        (None, None) => None,
+        (None, Some(base)) => {
             // git runs in the checked path's nearest existing directory.
             let dir = start.ancestors().find(|d| d.is_dir()).unwrap_or(&cwd);
             Some(crate::git::changes_since(dir, base).map_err(|e| Failure(e.to_string()))?)
@@ -484,7 +509,8 @@ fn discover_options(config: &Config) -> DiscoverOptions {
 }
 
 /// The paths to check: the arguments, else the config's `paths`, else the repository root.
-fn check_paths(given: &[PathBuf], config: &Config, cwd: &Path) -> Vec<PathBuf> {
+/// `top`: the top of the tree when it is not the git repository around `cwd` (`--staged`).
+fn check_paths(given: &[PathBuf], config: &Config, cwd: &Path, top: Option<&Path>) -> Vec<PathBuf> {
     if !given.is_empty() {
         given.to_vec()
     } else if !config.paths.is_empty() {
@@ -502,7 +528,10 @@ fn check_paths(given: &[PathBuf], config: &Config, cwd: &Path) -> Vec<PathBuf> {
     } else {
         // The repository root, written relative to the current directory so findings name
         // files as the repository does (`.` at the root, `../..` two levels below it).
-        let Some(root) = crate::git::repo_root(cwd) else {
+        let Some(root) = top
+            .map(Path::to_path_buf)
+            .or_else(|| crate::git::repo_root(cwd))
+        else {
             return vec![PathBuf::from(".")];
         };
         let here = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
@@ -694,6 +723,7 @@ fn lint_pull_request(
         paths,
         format: None,
         changed_since: None,
+        staged: false,
         common: common.clone(),
         framework: None,
         dialect: None,
@@ -717,11 +747,11 @@ fn lint_pull_request(
             .first()
             .cloned()
             .unwrap_or_else(|| cwd.to_path_buf());
-        merged_config(&check_args, &start)?
+        merged_config(&check_args, &start, None)?
     };
     let plan = config.rule_plan().map_err(|e| Failure(format!("{e}")))?;
     // GitHub places annotations by paths relative to the repository root: run from there.
-    let paths: Vec<PathBuf> = check_paths(&check_args.paths, &config, cwd)
+    let paths: Vec<PathBuf> = check_paths(&check_args.paths, &config, cwd, None)
         .iter()
         .map(|p| repository_path(&root, cwd, p).unwrap_or_else(|| p.clone()))
         .collect();

@@ -53,8 +53,11 @@ pub fn repo_root(dir: &Path) -> Option<PathBuf> {
 /// A rename is a deletion plus an addition.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changes {
-    /// The top of the work tree (canonical).
+    /// The top of the work tree (canonical). Under `--staged`, the temporary directory the
+    /// index was written to.
     pub root: PathBuf,
+    /// Where git runs for this repository: `root`, except under `--staged`.
+    pub repo: PathBuf,
     /// The base as given (`main`, `origin/main`, a commit).
     pub base: String,
     /// Canonical paths of files that did not exist at the base (untracked ones included).
@@ -87,33 +90,8 @@ fn is_shallow(root: &Path) -> bool {
 
 /// Files added, changed and deleted since `base` in the work tree containing `dir`.
 pub fn changes_since(dir: &Path, base: &str) -> Result<Changes, GitError> {
-    let root = repo_root(dir).ok_or_else(|| {
-        GitError(format!(
-            "{} is not inside a git repository: --changed-since needs one",
-            dir.display()
-        ))
-    })?;
-    let root = std::fs::canonicalize(&root).unwrap_or(root);
-    let resolved = git(
-        &root,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            &format!("{base}^{{commit}}"),
-        ],
-    );
-    if resolved.is_err() {
-        return Err(GitError(if is_shallow(&root) {
-            format!(
-                "git cannot resolve `{base}`: this clone's history is shallow; fetch the full history with `fetch-depth: 0` in actions/checkout (or run `git fetch --unshallow`)"
-            )
-        } else {
-            format!(
-                "git cannot resolve `{base}`: fetch it first (e.g. `git fetch origin {base}`) or pass an existing branch, tag or commit"
-            )
-        }));
-    }
+    let root = canonical_root(dir, "--changed-since")?;
+    check_base(&root, base)?;
     let diff = git(
         &root,
         &["diff", "--name-status", "-z", "--no-renames", base, "--"],
@@ -121,20 +99,16 @@ pub fn changes_since(dir: &Path, base: &str) -> Result<Changes, GitError> {
     let untracked = git(&root, &["ls-files", "-z", "--others", "--exclude-standard"])?;
     let mut changes = Changes {
         root: root.clone(),
+        repo: root.clone(),
         base: base.to_string(),
         ..Changes::default()
     };
     let canonical = |p: &str| std::fs::canonicalize(root.join(p)).ok();
-    let mut fields = diff
-        .split(|&b| b == 0)
-        .filter(|f| !f.is_empty())
-        .map(String::from_utf8_lossy);
-    while let (Some(status), Some(path)) = (fields.next(), fields.next()) {
-        match status.chars().next() {
-            Some('A') => changes.added.extend(canonical(&path)),
-            Some('M' | 'T') => changes.modified.extend(canonical(&path)),
-            Some('D') => changes.deleted.push(root.join(path.as_ref())),
-            _ => {}
+    for (status, path) in parse_name_status(&diff) {
+        match status {
+            'A' => changes.added.extend(canonical(&path)),
+            'M' => changes.modified.extend(canonical(&path)),
+            _ => changes.deleted.push(root.join(&path)),
         }
     }
     changes.added.extend(
@@ -148,6 +122,53 @@ pub fn changes_since(dir: &Path, base: &str) -> Result<Changes, GitError> {
     Ok(changes)
 }
 
+/// The canonical top of the work tree containing `dir`; `option` names what needs it.
+pub fn canonical_root(dir: &Path, option: &str) -> Result<PathBuf, GitError> {
+    let root = repo_root(dir).ok_or_else(|| {
+        GitError(format!(
+            "{} is not inside a git repository: {option} needs one",
+            dir.display()
+        ))
+    })?;
+    Ok(std::fs::canonicalize(&root).unwrap_or(root))
+}
+
+/// An error saying how to make `base` resolvable, unless it names a commit.
+pub fn check_base(root: &Path, base: &str) -> Result<(), GitError> {
+    if !resolves(root, base) {
+        return Err(GitError(if is_shallow(root) {
+            format!(
+                "git cannot resolve `{base}`: this clone's history is shallow; fetch the full history with `fetch-depth: 0` in actions/checkout (or run `git fetch --unshallow`)"
+            )
+        } else {
+            format!(
+                "git cannot resolve `{base}`: fetch it first (e.g. `git fetch origin {base}`) or pass an existing branch, tag or commit"
+            )
+        }));
+    }
+    Ok(())
+}
+
+/// `git diff --name-status -z` output as `(status, path)`: `A` added, `M` changed (content
+/// or type), `D` deleted; other statuses (none with `--no-renames`) are left out.
+fn parse_name_status(out: &[u8]) -> Vec<(char, String)> {
+    let mut fields = out
+        .split(|&b| b == 0)
+        .filter(|f| !f.is_empty())
+        .map(String::from_utf8_lossy);
+    let mut changes = Vec::new();
+    while let (Some(status), Some(path)) = (fields.next(), fields.next()) {
+        let status = match status.chars().next() {
+            Some('A') => 'A',
+            Some('M' | 'T') => 'M',
+            Some('D') => 'D',
+            _ => continue,
+        };
+        changes.push((status, path.into_owned()));
+    }
+    changes
+}
+
 /// The contents of a file at a revision (`git show rev:path`; `relative` to the top of the
 /// work tree, `/`-separated), or `None` when the path does not exist there.
 pub fn file_at(root: &Path, rev: &str, relative: &str) -> Result<Option<Vec<u8>>, GitError> {
@@ -155,21 +176,33 @@ pub fn file_at(root: &Path, rev: &str, relative: &str) -> Result<Option<Vec<u8>>
 }
 
 /// The contents of several files at a revision, in one `git cat-file --batch` call; `None`
-/// for a path that does not exist there (or is not a file).
+/// for a path that does not exist there (or is not a file). An empty `rev` reads the index.
 pub fn files_at(
     root: &Path,
     rev: &str,
     relatives: &[&str],
 ) -> Result<Vec<Option<Vec<u8>>>, GitError> {
-    if relatives.is_empty() {
+    // The batch protocol is line-based: a name with a newline is asked for by a name that
+    // cannot exist, and so reads as missing.
+    let names: Vec<String> = relatives
+        .iter()
+        .map(|relative| format!("{rev}:{}", relative.replace('\n', "")))
+        .collect();
+    cat_file_batch(root, &names)
+}
+
+/// The contents of objects named by id (or any name `git cat-file` takes), in one call.
+pub fn blobs(root: &Path, names: &[String]) -> Result<Vec<Option<Vec<u8>>>, GitError> {
+    cat_file_batch(root, names)
+}
+
+fn cat_file_batch(root: &Path, names: &[String]) -> Result<Vec<Option<Vec<u8>>>, GitError> {
+    if names.is_empty() {
         return Ok(Vec::new());
     }
     let mut input = Vec::new();
-    for relative in relatives {
-        // The batch protocol is line-based: a name with a newline is asked for by a name
-        // that cannot exist, and so reads as missing.
-        let relative = relative.replace('\n', "");
-        let _ = writeln!(input, "{rev}:{relative}");
+    for name in names {
+        let _ = writeln!(input, "{name}");
     }
     let mut child = Command::new("git")
         .arg("-C")
@@ -194,7 +227,7 @@ pub fn files_at(
             String::from_utf8_lossy(&output.stderr).trim().to_string(),
         ));
     }
-    parse_batch(&output.stdout, relatives.len())
+    parse_batch(&output.stdout, names.len())
 }
 
 /// Splits `git cat-file --batch` output: per object `<oid> <type> <size>\n<bytes>\n`, or
@@ -234,6 +267,63 @@ pub fn list_files(root: &Path, rev: &str) -> Result<Vec<String>, GitError> {
         .collect())
 }
 
+/// A regular file in the index (stage 0): its path from the top of the work tree
+/// (`/`-separated) and its blob id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexEntry {
+    pub path: String,
+    pub oid: String,
+}
+
+/// The regular files staged in the index. Symlinks, submodules and the sides of an
+/// unresolved merge conflict are left out.
+pub fn index_entries(root: &Path) -> Result<Vec<IndexEntry>, GitError> {
+    let out = git(root, &["ls-files", "--stage", "-z"])?;
+    Ok(parse_ls_files_stage(&out))
+}
+
+/// Parses `git ls-files --stage -z`: `<mode> <oid> <stage>\t<path>\0` per entry.
+fn parse_ls_files_stage(out: &[u8]) -> Vec<IndexEntry> {
+    out.split(|&b| b == 0)
+        .filter_map(|record| {
+            let tab = record.iter().position(|&b| b == b'\t')?;
+            let header = std::str::from_utf8(&record[..tab]).ok()?;
+            let path = std::str::from_utf8(&record[tab + 1..]).ok()?;
+            let mut fields = header.split(' ');
+            let (mode, oid, stage) = (fields.next()?, fields.next()?, fields.next()?);
+            let regular = mode == "100644" || mode == "100755";
+            (regular && stage == "0" && !path.is_empty()).then(|| IndexEntry {
+                path: path.to_string(),
+                oid: oid.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// What the index changes relative to `base` (`git diff --cached`): `(status, path)` with
+/// status `A`, `M` or `D`, paths from the top of the work tree. Without a base (a repository
+/// with no commit yet) every staged file is added.
+pub fn staged_changes(root: &Path, base: Option<&str>) -> Result<Vec<(char, String)>, GitError> {
+    let mut args = vec!["diff", "--cached", "--name-status", "-z", "--no-renames"];
+    args.extend(base);
+    args.push("--");
+    Ok(parse_name_status(&git(root, &args)?))
+}
+
+/// Whether `rev` names a commit here (false on an unborn branch's `HEAD`).
+pub fn resolves(root: &Path, rev: &str) -> bool {
+    git(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .is_ok()
+}
+
 /// Whether `commit` is `descendant` or one of its ancestors. An unknown commit is an error.
 pub fn is_ancestor(dir: &Path, commit: &str, descendant: &str) -> Result<bool, GitError> {
     git(dir, &["cat-file", "-e", &format!("{commit}^{{commit}}")])
@@ -255,7 +345,25 @@ pub fn is_ancestor(dir: &Path, commit: &str, descendant: &str) -> Result<bool, G
 
 #[cfg(test)]
 mod tests {
-    use super::parse_batch;
+    use super::{parse_batch, parse_ls_files_stage, IndexEntry};
+
+    #[test]
+    fn parses_index_entries_keeping_regular_stage_zero_files() {
+        let out = b"100644 aaa 0\tdb/1.sql\0100755 bbb 0\trun.sh\0120000 ccc 0\tlink.sql\0160000 ddd 0\tsub\0100644 eee 2\tconflict.sql\0";
+        assert_eq!(
+            parse_ls_files_stage(out),
+            vec![
+                IndexEntry {
+                    path: "db/1.sql".into(),
+                    oid: "aaa".into()
+                },
+                IndexEntry {
+                    path: "run.sh".into(),
+                    oid: "bbb".into()
+                },
+            ]
+        );
+    }
 
     #[test]
     fn parses_batch_output() {

@@ -117,7 +117,7 @@ pub fn snapshot(changes: &Changes, files: &[LoadedFile]) -> Result<BaseSnapshot,
         .map(|p| changes.relative(p).unwrap_or_default())
         .collect();
     let wanted: Vec<&str> = relatives.iter().map(String::as_str).collect();
-    let mut texts = git::files_at(&changes.root, &changes.base, &wanted)?.into_iter();
+    let mut texts = git::files_at(&changes.repo, &changes.base, &wanted)?.into_iter();
     let mut text = || {
         texts
             .next()

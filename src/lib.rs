@@ -23,5 +23,6 @@ pub mod rules;
 pub mod selection;
 pub mod source;
 pub mod split;
+pub mod staged;
 pub mod suppress;
 pub mod transaction;

@@ -186,8 +186,8 @@ impl std::fmt::Display for ConfigError {
     }
 }
 
-/// Finds the config file walking up from `start`.
-pub fn find(start: &Path) -> Option<PathBuf> {
+/// Finds the config file walking up from `start`, no higher than `top` when given.
+pub fn find(start: &Path, top: Option<&Path>) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).ok()?;
     let mut dir = if start.is_dir() {
         Some(start.as_path())
@@ -200,6 +200,9 @@ pub fn find(start: &Path) -> Option<PathBuf> {
             if candidate.is_file() {
                 return Some(candidate);
             }
+        }
+        if top.is_some_and(|top| d == top) {
+            break;
         }
         dir = d.parent();
     }
