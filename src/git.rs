@@ -349,7 +349,7 @@ mod tests {
 
     #[test]
     fn parses_index_entries_keeping_regular_stage_zero_files() {
-        let out = b"100644 aaa 0\tdb/1.sql\0100755 bbb 0\trun.sh\0120000 ccc 0\tlink.sql\0160000 ddd 0\tsub\0100644 eee 2\tconflict.sql\0";
+        let out = b"100644 aaa 0\tdb/1.sql\x00100755 bbb 0\trun.sh\x00120000 ccc 0\tlink.sql\x00160000 ddd 0\tsub\x00100644 eee 2\tconflict.sql\x00";
         assert_eq!(
             parse_ls_files_stage(out),
             vec![
