@@ -189,7 +189,7 @@ fn edits_and_deletions_of_committed_migrations_are_compared_with_head() {
     let dir = repo_with_users();
     let root = dir.path();
     let users = format!("{M}/20260101000000_users.sql");
-    write(root, &users, &USERS.replace("bigint", "int"));
+    write(root, &users, USERS.replace("bigint", "int"));
     git(root, &["add", &users]);
     let (report, _) = staged_json(root, &[]);
     let found = findings(&report);
