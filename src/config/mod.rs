@@ -16,6 +16,7 @@ use crate::selection::{nearest, UnknownSelector};
 pub mod docs;
 pub mod glob;
 pub mod init;
+pub mod precommit;
 pub mod schema;
 mod tree;
 
