@@ -476,6 +476,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
         history: history.as_ref(),
     };
     let output = engine::check(discovery, &filter, &options);
+    explain_empty_run(&output, &args, &config, &paths);
     if args.verbose {
         print_verbose(&output);
     }
@@ -514,6 +515,67 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
 
     let fail_on = fail_on_setting(args.common.fail_on)?;
     Ok(exit_code(&output.report, fail_on))
+}
+
+/// A run that found nothing to check says why on stderr (stdout stays a valid report): what
+/// was searched, what sqlgate looks for, and how to point it at the migrations. With
+/// `--changed-since`, migrations that exist but did not change are not a problem to explain.
+fn explain_empty_run(
+    output: &CheckOutput,
+    args: &CheckArgs,
+    config: &Config,
+    searched: &[PathBuf],
+) {
+    // Files that could not be read are reported already; guessing about layouts would mislead.
+    if output.report.files_checked > 0 || !output.report.errors.is_empty() {
+        return;
+    }
+    if !output.files.is_empty() {
+        if let Some(base) = &args.changed_since {
+            eprintln!("note: no migration changed since {base}");
+        }
+        return;
+    }
+    let shown: Vec<String> = searched.iter().map(|p| p.display().to_string()).collect();
+    let config_file = config
+        .source
+        .as_ref()
+        .map_or_else(|| "sqlgate.toml".to_string(), |f| f.display().to_string());
+    let (place, what_to_do) = if !args.paths.is_empty() {
+        (
+            format!("under {}", shown.join(", ")),
+            "pass the directory that holds them (`sqlgate check path/to/migrations`)".to_string(),
+        )
+    } else if !config.paths.is_empty() {
+        (
+            format!("under {} (`paths` in {config_file})", shown.join(", ")),
+            format!("fix `paths` under [migrations] in {config_file}"),
+        )
+    } else {
+        let root = match std::env::current_dir()
+            .ok()
+            .and_then(|d| crate::git::repo_root(&d))
+        {
+            Some(_) => "the repository root",
+            None => "the current directory: not in a git repository",
+        };
+        (
+            format!("under {} ({root})", shown.join(", ")),
+            "pass their directory (`sqlgate check path/to/migrations`) or set `paths` under \
+             [migrations] in sqlgate.toml (`sqlgate init` writes one)"
+                .to_string(),
+        )
+    };
+    let skipped = match (output.skipped.len(), args.verbose) {
+        (0, _) | (_, true) => String::new(),
+        (1, false) => "; 1 file was skipped: run with -v to see why".to_string(),
+        (n, false) => format!("; {n} files were skipped: run with -v to see why"),
+    };
+    eprintln!(
+        "note: no migrations found {place}: sqlgate looks for SQL migration files (supabase/migrations, \
+         migrations/ and db/migrations of golang-migrate, sqlx, diesel, dbmate and goose, Flyway \
+         V1__name.sql, Prisma migration.sql, Atlas atlas.sum, numbered *.sql); {what_to_do}{skipped}"
+    );
 }
 
 /// Colour only on a terminal without `NO_COLOR`.
