@@ -448,6 +448,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Failure> {
     let plan = config.rule_plan().map_err(|e| Failure(format!("{e}")))?;
 
     let paths = check_paths(&args.paths, &config, &cwd);
+    require_existing(&paths, &args.paths, &config)?;
     let changes = match &args.changed_since {
         None => None,
         Some(base) => {
@@ -627,6 +628,26 @@ fn check_paths(given: &[PathBuf], config: &Config, cwd: &Path) -> Vec<PathBuf> {
             Err(_) => vec![root],
         }
     }
+}
+
+/// A path to check that does not exist is a mistake in the command or the config, not a
+/// file to report on: it stops the run with one line that says where it came from.
+fn require_existing(paths: &[PathBuf], given: &[PathBuf], config: &Config) -> Result<(), Failure> {
+    let Some(missing) = paths.iter().find(|p| std::fs::metadata(p).is_err()) else {
+        return Ok(());
+    };
+    Err(Failure(match (&config.source, given.is_empty()) {
+        (Some(file), true) => format!(
+            "{}: no such directory (from `paths` in {}): fix `paths` under [migrations] there",
+            missing.display(),
+            file.display()
+        ),
+        _ => format!(
+            "{}: no such file or directory: check the path (`sqlgate check` with no path \
+             checks the whole repository)",
+            missing.display()
+        ),
+    }))
 }
 
 /// `--fail-on`, else `SQLGATE_FAIL_ON`, else `error`; `None` never fails.

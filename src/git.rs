@@ -89,7 +89,8 @@ fn is_shallow(root: &Path) -> bool {
 pub fn changes_since(dir: &Path, base: &str) -> Result<Changes, GitError> {
     let root = repo_root(dir).ok_or_else(|| {
         GitError(format!(
-            "{} is not inside a git repository: --changed-since needs one",
+            "{} is not inside a git repository: --changed-since compares against git history, so \
+             run sqlgate in a clone, or drop --changed-since to check every migration",
             dir.display()
         ))
     })?;
