@@ -89,8 +89,7 @@ Examples:
 const RULES_EXAMPLES: &str = "\
 Examples:
   sqlgate rules
-  sqlgate rules --format json
-  sqlgate rules --write-docs docs             # one Markdown page per rule under docs/rules/";
+  sqlgate rules --format json                 # code, name, category and severity of each";
 
 const RULE_EXAMPLES: &str = "\
 Examples:
