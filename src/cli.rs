@@ -17,7 +17,8 @@ use crate::report::{self, Format, HumanOptions};
 #[command(
     name = "sqlgate",
     version,
-    about = "Stops dangerous database migrations before they merge"
+    about = "Stops dangerous database migrations before they merge",
+    after_help = MAIN_EXAMPLES
 )]
 struct Cli {
     #[command(subcommand)]
@@ -27,6 +28,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Lint migrations (default: discover them from the repository root)
+    #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// Inside GitHub Actions: check the pull request's changed migrations, annotate them,
     /// write the job summary, and update the sticky PR comment (and a check run, SARIF)
@@ -36,6 +38,7 @@ enum Command {
     #[command(after_help = GATE_EXAMPLES)]
     Gate(GateArgs),
     /// List every rule with its code, category and default severity
+    #[command(after_help = RULES_EXAMPLES)]
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
@@ -44,11 +47,13 @@ enum Command {
         write_docs: Option<PathBuf>,
     },
     /// Print a rule's documentation
+    #[command(after_help = RULE_EXAMPLES)]
     Rule {
         /// Rule name (drop-table) or code (DS001)
         name: String,
     },
     /// Write a commented sqlgate.toml for the repository, from the migrations found in it
+    #[command(after_help = INIT_EXAMPLES)]
     Init {
         /// Overwrite existing files
         #[arg(long)]
@@ -56,8 +61,50 @@ enum Command {
         /// Also write the GitHub Actions workflow .github/workflows/sqlgate.yml
         #[arg(long)]
         github: bool,
+        /// Also add the sqlgate hook to .pre-commit-config.yaml (other hooks are kept)
+        #[arg(long)]
+        pre_commit: bool,
     },
 }
+
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  sqlgate check                               # every migration in the repository
+  sqlgate check supabase/migrations
+  sqlgate check --changed-since origin/main   # only what this branch adds or changes
+  sqlgate rule DS001                          # what a rule catches and how to fix it
+  sqlgate init --github                       # sqlgate.toml and a GitHub Actions workflow
+  sqlgate init --pre-commit                   # sqlgate.toml and a pre-commit hook";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  sqlgate check                               # every migration in the repository
+  sqlgate check supabase/migrations
+  sqlgate check db/migrations --format json
+  sqlgate check --changed-since origin/main   # only what this branch adds or changes
+  sqlgate check --staged   # what a pre-commit hook runs: the staged versions of changed migrations
+  sqlgate check --select DS001,rename --ignore DS010 --fail-on warning
+  sqlgate check -v                            # also which files were skipped, and why";
+
+const RULES_EXAMPLES: &str = "\
+Examples:
+  sqlgate rules
+  sqlgate rules --format json                 # code, name, category and severity of each";
+
+const RULE_EXAMPLES: &str = "\
+Examples:
+  sqlgate rule DS001
+  sqlgate rule drop-table";
+
+const INIT_EXAMPLES: &str = "\
+Examples:
+  sqlgate init                                # sqlgate.toml for the migrations found here
+  sqlgate init --github                       # also .github/workflows/sqlgate.yml
+  sqlgate init --pre-commit                   # also the hook in .pre-commit-config.yaml
+  sqlgate init --github --pre-commit
+
+Files are written at the repository root. An existing sqlgate.toml is kept with --github or
+--pre-commit; --force overwrites sqlgate.toml and the workflow, never other hooks.";
 
 #[derive(clap::Args, Debug)]
 struct CheckArgs {
@@ -225,7 +272,11 @@ pub fn main() -> ExitCode {
         Command::Gate(args) => run_gate(args),
         Command::Rules { format, write_docs } => run_rules(format, write_docs.as_deref()),
         Command::Rule { name } => run_rule(&name),
-        Command::Init { force, github } => run_init(force, github),
+        Command::Init {
+            force,
+            github,
+            pre_commit,
+        } => run_init(force, github, pre_commit),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -420,6 +471,7 @@ fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
         &cwd,
         staged.as_ref().map(|t| t.root.as_path()),
     );
+    require_existing(&paths, &args.paths, &config)?;
     let changes = match (&staged, &args.changed_since) {
         (Some(tree), _) => Some(tree.changes.clone()),
         (None, None) => None,
@@ -449,6 +501,7 @@ fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
         history: history.as_ref(),
     };
     let output = engine::check(discovery, &filter, &options);
+    explain_empty_run(&output, &args, &config, &paths);
     if args.verbose {
         print_verbose(&output);
     }
@@ -487,6 +540,73 @@ fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
 
     let fail_on = fail_on_setting(args.common.fail_on)?;
     Ok(exit_code(&output.report, fail_on))
+}
+
+/// A run that found nothing to check says why on stderr (stdout stays a valid report): what
+/// was searched, what sqlgate looks for, and how to point it at the migrations. With
+/// `--changed-since`, migrations that exist but did not change are not a problem to explain.
+fn explain_empty_run(
+    output: &CheckOutput,
+    args: &CheckArgs,
+    config: &Config,
+    searched: &[PathBuf],
+) {
+    // Files that could not be read are reported already; guessing about layouts would mislead.
+    if output.report.files_checked > 0 || !output.report.errors.is_empty() {
+        return;
+    }
+    if args.staged {
+        // The written-out index is not where the user is: name the base, not the paths.
+        let base = args.changed_since.as_deref().unwrap_or("HEAD");
+        eprintln!("note: the index changes no migration since {base}: nothing to check");
+        return;
+    }
+    if !output.files.is_empty() {
+        if let Some(base) = &args.changed_since {
+            eprintln!("note: no migration changed since {base}");
+        }
+        return;
+    }
+    let shown: Vec<String> = searched.iter().map(|p| p.display().to_string()).collect();
+    let config_file = config
+        .source
+        .as_ref()
+        .map_or_else(|| "sqlgate.toml".to_string(), |f| f.display().to_string());
+    let (place, what_to_do) = if !args.paths.is_empty() {
+        (
+            format!("under {}", shown.join(", ")),
+            "pass the directory that holds them (`sqlgate check path/to/migrations`)".to_string(),
+        )
+    } else if !config.paths.is_empty() {
+        (
+            format!("under {} (`paths` in {config_file})", shown.join(", ")),
+            format!("fix `paths` under [migrations] in {config_file}"),
+        )
+    } else {
+        let root = match std::env::current_dir()
+            .ok()
+            .and_then(|d| crate::git::repo_root(&d))
+        {
+            Some(_) => "the repository root",
+            None => "the current directory: not in a git repository",
+        };
+        (
+            format!("under {} ({root})", shown.join(", ")),
+            "pass their directory (`sqlgate check path/to/migrations`) or set `paths` under \
+             [migrations] in sqlgate.toml (`sqlgate init` writes one)"
+                .to_string(),
+        )
+    };
+    let skipped = match (output.skipped.len(), args.verbose) {
+        (0, _) | (_, true) => String::new(),
+        (1, false) => "; 1 file was skipped: run with -v to see why".to_string(),
+        (n, false) => format!("; {n} files were skipped: run with -v to see why"),
+    };
+    eprintln!(
+        "note: no migrations found {place}: sqlgate looks for SQL migration files (supabase/migrations, \
+         migrations/ and db/migrations of golang-migrate, sqlx, diesel, dbmate and goose, Flyway \
+         V1__name.sql, Prisma migration.sql, Atlas atlas.sum, numbered *.sql); {what_to_do}{skipped}"
+    );
 }
 
 /// Colour only on a terminal without `NO_COLOR`.
@@ -544,6 +664,26 @@ fn check_paths(given: &[PathBuf], config: &Config, cwd: &Path, top: Option<&Path
     }
 }
 
+/// A path to check that does not exist is a mistake in the command or the config, not a
+/// file to report on: it stops the run with one line that says where it came from.
+fn require_existing(paths: &[PathBuf], given: &[PathBuf], config: &Config) -> Result<(), Failure> {
+    let Some(missing) = paths.iter().find(|p| std::fs::metadata(p).is_err()) else {
+        return Ok(());
+    };
+    Err(Failure(match (&config.source, given.is_empty()) {
+        (Some(file), true) => format!(
+            "{}: no such directory (from `paths` in {}): fix `paths` under [migrations] there",
+            missing.display(),
+            file.display()
+        ),
+        _ => format!(
+            "{}: no such file or directory: check the path (`sqlgate check` with no path \
+             checks the whole repository)",
+            missing.display()
+        ),
+    }))
+}
+
 /// `--fail-on`, else `SQLGATE_FAIL_ON`, else `error`; `None` never fails.
 fn fail_on_setting(flag: Option<FailOn>) -> Result<Option<Severity>, Failure> {
     let fail_on = match flag {
@@ -578,7 +718,7 @@ fn exit_code(report: &crate::finding::RunReport, fail_on: Option<Severity>) -> u
     }
 }
 
-fn run_init(force: bool, github: bool) -> Result<u8, Failure> {
+fn run_init(force: bool, github: bool, pre_commit: bool) -> Result<u8, Failure> {
     let cwd = std::env::current_dir()
         .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
     let root = crate::git::repo_root(&cwd).unwrap_or(cwd);
@@ -594,18 +734,24 @@ fn run_init(force: bool, github: bool) -> Result<u8, Failure> {
                 workflow.display()
             )));
         }
-        if let (Some(existing), false) = (&existing_config, github) {
+        if let (Some(existing), false) = (&existing_config, github || pre_commit) {
             return Err(Failure(format!(
                 "{} already exists: edit it, or run `sqlgate init --force` to overwrite it",
                 existing.display()
             )));
         }
     }
+    let detected = crate::config::init::detect(&root);
+    // Decided before anything is written: a file sqlgate cannot edit stops the whole run.
+    let hook = if pre_commit {
+        Some(pre_commit_edit(&root, &detected)?)
+    } else {
+        None
+    };
     let mut said = String::new();
     match existing_config.filter(|_| !force) {
         Some(existing) => said.push_str(&format!("kept {}\n", existing.display())),
         None => {
-            let detected = crate::config::init::detect(&root);
             let file = root.join(crate::config::FILE_NAMES[0]);
             std::fs::write(&file, crate::config::init::render(&detected))
                 .map_err(|e| Failure(format!("cannot write {}: {e}", file.display())))?;
@@ -628,8 +774,65 @@ fn run_init(force: bool, github: bool) -> Result<u8, Failure> {
             workflow.display()
         ));
     }
+    if let Some((file, edit)) = hook {
+        use crate::config::precommit::Edit;
+        let text = match &edit {
+            Edit::Create(text) | Edit::Insert(text) => Some(text),
+            Edit::AlreadyPresent => None,
+        };
+        if let Some(text) = text {
+            std::fs::write(&file, text)
+                .map_err(|e| Failure(format!("cannot write {}: {e}", file.display())))?;
+        }
+        let file = file.display();
+        said.push_str(&match edit {
+            Edit::Create(_) => format!("wrote {file}"),
+            Edit::Insert(_) => format!("added the sqlgate hook to {file}"),
+            Edit::AlreadyPresent => format!("kept the sqlgate hook already in {file}"),
+        });
+        said.push_str(
+            ": run `pre-commit install` (once per clone) so every commit runs `sqlgate check --staged`\n",
+        );
+    }
     write_stdout(&said)?;
     Ok(0)
+}
+
+/// The pre-commit file at `root` and what `init --pre-commit` does to it. A file whose shape
+/// it cannot edit safely is an error; the entry to add by hand goes to stdout first.
+fn pre_commit_edit(
+    root: &Path,
+    detected: &crate::config::init::Detected,
+) -> Result<(PathBuf, crate::config::precommit::Edit), Failure> {
+    use crate::config::precommit;
+    let file = root.join(precommit::FILE_NAME);
+    let existing = match std::fs::read(&file) {
+        Ok(bytes) => Some(String::from_utf8(bytes).map_err(|_| {
+            Failure(format!(
+                "{} is not UTF-8: re-save it as UTF-8, or add the sqlgate hook by hand",
+                file.display()
+            ))
+        })?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Failure(format!("cannot read {}: {e}", file.display()))),
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    let files = precommit::files_pattern(&detected.paths);
+    match precommit::add_hook(existing.as_deref(), version, files.as_deref()) {
+        Ok(edit) => Ok((file, edit)),
+        Err(shape) => {
+            write_stdout(&format!(
+                "# add under `repos:` in {}:\n{}",
+                precommit::FILE_NAME,
+                precommit::repo_item(version, files.as_deref(), 2, "\n")
+            ))?;
+            Err(Failure(format!(
+                "{} was not changed: {shape}; add the sqlgate entry printed above to its \
+                 `repos:` by hand",
+                file.display()
+            )))
+        }
+    }
 }
 
 /// Appends the Markdown report to `$GITHUB_STEP_SUMMARY` and the counts to `$GITHUB_OUTPUT`.

@@ -90,7 +90,11 @@ fn is_shallow(root: &Path) -> bool {
 
 /// Files added, changed and deleted since `base` in the work tree containing `dir`.
 pub fn changes_since(dir: &Path, base: &str) -> Result<Changes, GitError> {
-    let root = canonical_root(dir, "--changed-since")?;
+    let root = canonical_root(
+        dir,
+        "--changed-since compares against git history, so run sqlgate in a clone, or drop \
+         --changed-since to check every migration",
+    )?;
     check_base(&root, base)?;
     let diff = git(
         &root,
@@ -122,11 +126,12 @@ pub fn changes_since(dir: &Path, base: &str) -> Result<Changes, GitError> {
     Ok(changes)
 }
 
-/// The canonical top of the work tree containing `dir`; `option` names what needs it.
-pub fn canonical_root(dir: &Path, option: &str) -> Result<PathBuf, GitError> {
+/// The canonical top of the work tree containing `dir`; `why` says why one is needed and
+/// what to do instead.
+pub fn canonical_root(dir: &Path, why: &str) -> Result<PathBuf, GitError> {
     let root = repo_root(dir).ok_or_else(|| {
         GitError(format!(
-            "{} is not inside a git repository: {option} needs one",
+            "{} is not inside a git repository: {why}",
             dir.display()
         ))
     })?;

@@ -68,7 +68,10 @@ pub fn materialize(
         .unwrap_or_else(|| cwd.to_path_buf());
     // git runs in the first path's nearest existing directory, as for --changed-since.
     let probe = first.ancestors().find(|d| d.is_dir()).unwrap_or(cwd);
-    let repo = git::canonical_root(probe, "--staged")?;
+    let repo = git::canonical_root(
+        probe,
+        "--staged reads the staged files from git's index, so run it inside the repository you commit to",
+    )?;
     let base = match base {
         Some(base) => {
             git::check_base(&repo, base)?;

@@ -219,7 +219,7 @@ fn missing_path_is_an_error_naming_it() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("nope/missing"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope/missing"));
 }
 
 #[test]

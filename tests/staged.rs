@@ -300,7 +300,7 @@ fn outside_a_repository_is_one_clear_error_and_nothing_is_left_behind() {
     assert_eq!(
         stderr.trim(),
         format!(
-            "error: {} is not inside a git repository: --staged needs one",
+            "error: {} is not inside a git repository: --staged reads the staged files from git's index, so run it inside the repository you commit to",
             dir.path().display()
         )
     );

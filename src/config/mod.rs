@@ -16,6 +16,7 @@ use crate::selection::{nearest, UnknownSelector};
 pub mod docs;
 pub mod glob;
 pub mod init;
+pub mod precommit;
 pub mod schema;
 mod tree;
 
@@ -228,7 +229,16 @@ pub fn parse(text: &str, file: &Path) -> Result<Config, ConfigError> {
     let root = toml::from_str::<Value>(text).map_err(|e| {
         error(
             e.span().map(|s| s.start),
-            format!("invalid TOML: {}", e.message().trim_end()),
+            // toml's messages span lines ("invalid array\nexpected `]`"): one line reads
+            // better in a terminal and in CI logs.
+            format!(
+                "invalid TOML: {}",
+                e.message()
+                    .trim_end()
+                    .lines()
+                    .collect::<Vec<_>>()
+                    .join(": ")
+            ),
         )
     })?;
     let Value::Table(entries) = &root else {

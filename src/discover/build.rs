@@ -107,7 +107,7 @@ impl Builder<'_> {
         }
         let shown = display(path);
         let result = match fs::read(fs_path(path)) {
-            Err(err) => Err(err.to_string()),
+            Err(err) => Err(super::read_error(&err)),
             Ok(bytes) => crate::source::decode(bytes).map_err(|err| err.to_string()),
         };
         let id = match result {

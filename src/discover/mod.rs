@@ -185,6 +185,23 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// Why a file could not be read, and what to do about it.
+pub(crate) fn read_error(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            "cannot read it (permission denied): make it readable (`chmod a+r`) or check a \
+             directory without it"
+                .to_string()
+        }
+        // Walking follows links: a link whose target is gone lands here.
+        std::io::ErrorKind::NotFound => {
+            "cannot read it (it does not exist; a broken symbolic link?): fix or remove it"
+                .to_string()
+        }
+        _ => format!("cannot read it: {err}"),
+    }
+}
+
 /// A file or path that could not be read; the run goes on without it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileError {

@@ -133,7 +133,7 @@ fn walk_dir(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>) {
                         display: path,
                         message: err
                             .io_error()
-                            .map(|io| io.to_string())
+                            .map(super::read_error)
                             .unwrap_or_else(|| err.to_string()),
                     });
                 }
