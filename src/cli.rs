@@ -308,6 +308,7 @@ fn run_rules(format: ListFormat, write_docs: Option<&Path>) -> Result<u8, Failur
             std::fs::write(&path, contents)
                 .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
         }
+        crate::docs::refresh_readme_rules(dir).map_err(Failure)?;
         return Ok(0);
     }
     write_stdout(&match format {
