@@ -42,7 +42,8 @@ enum Command {
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
-        /// Write the generated rule docs into this directory (e.g. `docs`) instead
+        /// Write the generated rule docs into this directory (e.g. `docs`), and the rule table of
+        /// the README.md next to it, instead of listing
         #[arg(long, value_name = "DIR")]
         write_docs: Option<PathBuf>,
     },
