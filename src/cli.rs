@@ -83,7 +83,7 @@ Examples:
   sqlgate check supabase/migrations
   sqlgate check db/migrations --format json
   sqlgate check --changed-since origin/main   # only what this branch adds or changes
-  sqlgate check --staged   # what a pre-commit hook runs: the staged versions of changed migrations
+  sqlgate check --staged                      # what the pre-commit hook runs: the staged files
   sqlgate check --select DS001,rename --ignore DS010 --fail-on warning
   sqlgate check -v                            # also which files were skipped, and why";
 
