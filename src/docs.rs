@@ -51,10 +51,17 @@ pub fn rules_index() -> String {
         "# Rules\n\nGenerated from the rule metadata in `src/rules/` by `cargo run -- rules --write-docs docs`; \
          a test fails when this directory is stale.\n\n| code | name | category | default | flags |\n|---|---|---|---|---|\n",
     );
+    out.push_str(&rule_rows(""));
+    out
+}
+
+/// One table row per rule, each name linking to its page under `link_prefix`.
+fn rule_rows(link_prefix: &str) -> String {
+    let mut out = String::new();
     for rule in REGISTRY {
         let m = &rule.meta;
         out.push_str(&format!(
-            "| {} | [{}]({}.md) | {} | {} | {} |\n",
+            "| {} | [{}]({link_prefix}{}.md) | {} | {} | {} |\n",
             m.code,
             m.name,
             m.name,
@@ -71,18 +78,7 @@ pub fn readme_rules_table() -> String {
     let mut out = String::from(
         "| code | name | category | default | what it flags |\n|---|---|---|---|---|\n",
     );
-    for rule in REGISTRY {
-        let m = &rule.meta;
-        out.push_str(&format!(
-            "| {} | [{}](docs/rules/{}.md) | {} | {} | {} |\n",
-            m.code,
-            m.name,
-            m.name,
-            m.category.as_str(),
-            default_column(rule),
-            m.summary
-        ));
-    }
+    out.push_str(&rule_rows("docs/rules/"));
     out
 }
 

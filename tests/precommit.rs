@@ -28,8 +28,11 @@ fn pre_commit() -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }
 
-fn git(dir: &Path, args: &[&str]) -> Output {
-    Command::new("git")
+/// git in `dir` with a fixed identity, no signing, the repository's own hooks, and the
+/// shared target directory for the `cargo install` a hook may run.
+fn git_command(dir: &Path) -> Command {
+    let mut command = Command::new("git");
+    command
         .current_dir(dir)
         .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com"])
         .args([
@@ -38,14 +41,16 @@ fn git(dir: &Path, args: &[&str]) -> Output {
             "-c",
             "core.hooksPath=.git/hooks",
         ])
-        .args(args)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env(
             "CARGO_TARGET_DIR",
             Path::new(MANIFEST_DIR).join("target/install-check"),
-        )
-        .output()
-        .expect("run git")
+        );
+    command
+}
+
+fn git(dir: &Path, args: &[&str]) -> Output {
+    git_command(dir).args(args).output().expect("run git")
 }
 
 fn ok(out: Output, what: &str) -> String {
@@ -122,26 +127,13 @@ fn pre_commit_refuses_a_destructive_migration_until_it_carries_a_suppression_wit
             .expect("run pre-commit")
     };
     ok(run_pre_commit(&["install"]), "pre-commit install");
-    // The hook script git runs must find the same cache.
+    // The hook script git runs must find the same cache (PRE_COMMIT_HOME).
     let commit = |message: &str| {
-        let mut command = Command::new("git");
-        command
-            .current_dir(&repo)
-            .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com"])
-            .args([
-                "-c",
-                "commit.gpgsign=false",
-                "-c",
-                "core.hooksPath=.git/hooks",
-            ])
+        git_command(&repo)
             .args(["commit", "-m", message])
-            .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("PRE_COMMIT_HOME", &pre_commit_home)
-            .env(
-                "CARGO_TARGET_DIR",
-                Path::new(MANIFEST_DIR).join("target/install-check"),
-            );
-        command.output().expect("run git commit")
+            .output()
+            .expect("run git commit")
     };
 
     // A safe first migration: the hook builds sqlgate, runs, and lets it through.
