@@ -13,9 +13,6 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::git::{self, Changes, GitError, IndexEntry};
 
-/// Directory names discovery never enters; their files are not written out either.
-const SKIP_DIRS: [&str; 4] = [".git", "node_modules", "target", "vendor"];
-
 /// Files discovery reads outside migration directories.
 const SUPPORT_FILES: [&str; 3] = ["Cargo.toml", "sqlgate.toml", ".sqlgate.toml"];
 
@@ -204,8 +201,7 @@ fn create_temp_dir() -> Result<PathBuf, StagedError> {
 fn in_skipped_dir(path: &str) -> bool {
     let mut dirs: Vec<&str> = path.split('/').collect();
     dirs.pop();
-    dirs.iter()
-        .any(|d| d.starts_with('.') || SKIP_DIRS.contains(d))
+    dirs.into_iter().any(crate::discover::is_skipped_dir_name)
 }
 
 fn parent(path: &str) -> &str {

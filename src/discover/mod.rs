@@ -9,6 +9,8 @@ mod layout;
 mod sections;
 mod walk;
 
+pub(crate) use walk::is_skipped_dir_name;
+
 pub use crate::lexer::Dialect;
 
 /// Index into `Discovery::files`.

@@ -62,8 +62,13 @@ fn skip_dir(entry: &walkdir::DirEntry) -> bool {
     if entry.depth() == 0 || !entry.file_type().is_dir() {
         return false;
     }
-    let name = entry.file_name().to_string_lossy();
-    name.starts_with('.') || SKIP_DIRS.contains(&name.as_ref())
+    is_skipped_dir_name(&entry.file_name().to_string_lossy())
+}
+
+/// Whether discovery leaves a directory of this name unvisited: hidden ones, `.git`,
+/// `node_modules`, `target`, `vendor`. `--staged` writes out no index entry below one.
+pub(crate) fn is_skipped_dir_name(name: &str) -> bool {
+    name.starts_with('.') || SKIP_DIRS.contains(&name)
 }
 
 pub(super) fn walk(paths: &[PathBuf]) -> Walked {
