@@ -11,7 +11,11 @@
 //! The first build takes minutes: `CARGO_TARGET_DIR` points at `target/install-check`, which
 //! the README test's `cargo install --path .` shares, so dependencies are built once.
 
+mod common;
+
 use std::path::{Path, PathBuf};
+
+use common::copy_dir;
 use std::process::{Command, Output};
 
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
@@ -61,19 +65,6 @@ fn ok(out: Output, what: &str) -> String {
     );
     assert!(out.status.success(), "{what} failed:\n{text}");
     text
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// A git repository holding what `cargo install` needs, committed; returns its commit.

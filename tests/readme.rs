@@ -9,7 +9,11 @@
 //! `cargo test --locked` (the command running this test) is checked against `.ci/run` instead.
 
 use std::fmt::Write as _;
+mod common;
+
 use std::path::{Path, PathBuf};
+
+use common::copy_dir;
 use std::process::Command;
 
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
@@ -209,19 +213,6 @@ struct Sandbox {
     bin: PathBuf,
     tmp: PathBuf,
     install_root: PathBuf,
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn git(dir: &Path, args: &[&str]) {
