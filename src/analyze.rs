@@ -24,8 +24,30 @@ pub struct AnalyzedSection {
     pub uses_supabase_auth: bool,
 }
 
+/// How much of a section is modelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// Everything: the rules check this section.
+    Full,
+    /// For a migration that only feeds the catalog (an unchanged one under
+    /// `--changed-since`): the token classifier's model, without sqlparser. The classifier
+    /// names the same objects (on the corpus, its model equals the AST's for every statement
+    /// sqlparser models), at a fifth of the cost; only the parse status is not known.
+    Catalog,
+}
+
 /// Analyzes `text[range]` (a whole file or one dbmate/goose section of it).
 pub fn analyze_section(text: &str, range: Range<usize>, dialect: Dialect) -> AnalyzedSection {
+    analyze_section_to(text, range, dialect, Depth::Full)
+}
+
+/// [`analyze_section`] to the given depth.
+pub fn analyze_section_to(
+    text: &str,
+    range: Range<usize>,
+    dialect: Dialect,
+    depth: Depth,
+) -> AnalyzedSection {
     let Some(section) = text.get(range.clone()) else {
         return AnalyzedSection::default();
     };
@@ -48,7 +70,14 @@ pub fn analyze_section(text: &str, range: Range<usize>, dialect: Dialect) -> Ana
             RawKind::Sql => {
                 uses_supabase_auth =
                     uses_supabase_auth || mentions_supabase_auth(text, &raw.tokens);
-                analyze_statement(text, &raw.tokens, &raw.range, dialect, &mut statements)
+                analyze_statement(
+                    text,
+                    &raw.tokens,
+                    &raw.range,
+                    dialect,
+                    depth,
+                    &mut statements,
+                )
             }
         }
     }
@@ -93,14 +122,17 @@ fn analyze_statement(
     tokens: &[Token],
     range: &Range<usize>,
     dialect: Dialect,
+    depth: Depth,
     out: &mut Vec<Statement>,
 ) {
     let classified = classify(tokens, text, dialect);
     let sql = text.get(range.clone()).unwrap_or("");
     // sqlparser has no DO statement; its PL/pgSQL body is scanned from tokens below.
-    let (kind, parse) = match classified.kind {
-        StatementKind::Do => (StatementKind::Do, ParseStatus::TokensOnly),
-        _ => parse_and_model(sql, &classified, range, dialect),
+    let (kind, parse) = match (&classified.kind, depth) {
+        (StatementKind::Do, _) | (_, Depth::Catalog) => {
+            (classified.kind.clone(), ParseStatus::TokensOnly)
+        }
+        (_, Depth::Full) => parse_and_model(sql, &classified, range, dialect),
     };
     out.push(Statement {
         range: range.clone(),

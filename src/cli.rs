@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -135,6 +136,10 @@ struct CheckArgs {
     /// Also print skipped files with the reason and parse statistics (to stderr)
     #[arg(short, long)]
     verbose: bool,
+    /// Print how the statements were understood per dialect, the shapes sqlparser could not
+    /// parse, the time per phase and peak memory (to stderr)
+    #[arg(long)]
+    stats: bool,
 }
 
 /// Settings `check` and `ci` share.
@@ -446,6 +451,7 @@ fn apply_overrides(mut config: Config, args: &CheckArgs) -> Result<Config, Failu
 }
 
 fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
+    let run_started = Instant::now();
     let mut cwd = std::env::current_dir()
         .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
     // --staged: the index is written out and read like a work tree from its counterpart of
@@ -474,6 +480,8 @@ fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
         staged.as_ref().map(|t| t.root.as_path()),
     );
     require_existing(&paths, &args.paths, &config)?;
+    let mut before = vec![("setup", run_started.elapsed())];
+    let started = Instant::now();
     let changes = match (&staged, &args.changed_since) {
         (Some(tree), _) => Some(tree.changes.clone()),
         (None, None) => None,
@@ -487,12 +495,21 @@ fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
         .as_ref()
         .map_or(ChangeFilter::All, |c| ChangeFilter::Files(c.changed()));
 
+    if changes.is_some() {
+        before.push(("git", started.elapsed()));
+    }
+    let started = Instant::now();
     let discovery = discover(&paths, &discover_options(&config));
+    before.push(("discovery", started.elapsed()));
+    let started = Instant::now();
     let history = changes
         .as_ref()
         .map(|c| crate::history::snapshot(c, &discovery.files))
         .transpose()
         .map_err(|e| Failure(e.to_string()))?;
+    if history.is_some() {
+        before.push(("base snapshot", started.elapsed()));
+    }
     let file_rules = |path: &Path| plan.file_rules(path);
     let options = engine::CheckOptions {
         rules: plan.rules.clone(),
@@ -503,6 +520,7 @@ fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
         history: history.as_ref(),
     };
     let output = engine::check(discovery, &filter, &options);
+    let started = Instant::now();
     explain_empty_run(&output, &args, &config, &paths);
     if args.verbose {
         print_verbose(&output);
@@ -538,6 +556,9 @@ fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
     ))?;
     if format == Format::Github {
         write_github_files(&output)?;
+    }
+    if args.stats {
+        print_stats(&output, before, started.elapsed(), run_started.elapsed());
     }
 
     let fail_on = fail_on_setting(args.common.fail_on)?;
@@ -861,7 +882,7 @@ fn print_verbose(output: &CheckOutput) {
     for skipped in &output.skipped {
         let _ = writeln!(err, "skipped {}: {}", skipped.display, skipped.reason);
     }
-    let s = &output.stats;
+    let s = &output.stats.total();
     let _ = writeln!(
         err,
         "statements: {} total, {} parsed by sqlparser, {} classified from tokens, {} unknown, {} psql meta/COPY data; {} found in DO blocks, function bodies and EXECUTE strings",
@@ -874,6 +895,28 @@ fn print_verbose(output: &CheckOutput) {
         output.skipped.len(),
         output.report.errors.len()
     );
+}
+
+fn print_stats(
+    output: &CheckOutput,
+    before: Vec<(&'static str, Duration)>,
+    report_time: Duration,
+    total: Duration,
+) {
+    let facts = report::stats::RunFacts {
+        files_read: output.files.len(),
+        bytes_read: output.files.iter().map(|f| f.text.len()).sum(),
+        files_checked: output.report.files_checked,
+        before,
+        after: vec![("report", report_time)],
+        total,
+        peak_memory: std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| report::stats::peak_memory_of(&status)),
+    };
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(report::stats::render(&output.stats, &facts).as_bytes());
 }
 
 /// A pull request's changed migrations, checked from the repository root with the older
@@ -934,6 +977,7 @@ fn lint_pull_request(
         dialect: None,
         rls: None,
         verbose: false,
+        stats: false,
     };
     let mut notices = String::new();
     let config = if event.kind == EventKind::PullRequestTarget {

@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::time::Instant;
 
-use crate::analyze::{analyze_section, AnalyzedSection};
+use crate::analyze::{analyze_section_to, AnalyzedSection, Depth};
 use crate::catalog::Catalog;
 use crate::discover::{
     Discovery, Down, Framework, LoadedFile, MigrationSet, Section, Skipped, TxMode,
@@ -38,21 +39,68 @@ pub enum ChangeFilter {
     Files(HashSet<PathBuf>),
 }
 
-/// Counts over the checked statements, for `--verbose` and the closing numbers.
+/// How the checked statements of one dialect were understood.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Stats {
+pub struct Counts {
     /// Top-level statements in checked sections.
     pub statements: usize,
     pub parsed: usize,
-    /// Not parsed by sqlparser but classified from tokens.
+    /// Not parsed by sqlparser but classified from tokens, with the objects it names.
     pub classified: usize,
+    /// Not parsed; known only by its leading keywords (`Other`): no rule looks further.
+    pub keyword_only: usize,
     /// Neither parsed nor classified.
     pub unknown: usize,
     /// psql meta-commands and COPY data.
     pub non_sql: usize,
     /// Statements found inside DO blocks, function bodies and EXECUTE strings.
     pub dynamic: usize,
-    pub kinds: std::collections::BTreeMap<String, usize>,
+}
+
+impl Counts {
+    /// Parsed, classified or known by keyword, out of the SQL statements (not psql lines).
+    pub fn understood_percent(&self) -> f64 {
+        let sql = self.statements - self.non_sql;
+        if sql == 0 {
+            return 100.0;
+        }
+        100.0 * (sql - self.unknown) as f64 / sql as f64
+    }
+
+    fn add(&mut self, other: &Counts) {
+        self.statements += other.statements;
+        self.parsed += other.parsed;
+        self.classified += other.classified;
+        self.keyword_only += other.keyword_only;
+        self.unknown += other.unknown;
+        self.non_sql += other.non_sql;
+        self.dynamic += other.dynamic;
+    }
+}
+
+/// Counts over the checked statements, for `--stats`, `--verbose` and the closing numbers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// By dialect name (`postgres`, `clickhouse`).
+    pub dialects: BTreeMap<&'static str, Counts>,
+    /// Statements sqlparser did not parse, by dialect, kind label and parser message
+    /// (positions removed): the shapes the fallback handles.
+    pub fallback_shapes: BTreeMap<(&'static str, String, String), usize>,
+    /// Where the time went, in order: analysis, catalog replay and rules, findings.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// Analysis threads.
+    pub threads: usize,
+}
+
+impl Stats {
+    /// Every dialect together.
+    pub fn total(&self) -> Counts {
+        let mut total = Counts::default();
+        for counts in self.dialects.values() {
+            total.add(counts);
+        }
+        total
+    }
 }
 
 pub struct CheckOutput {
@@ -64,6 +112,7 @@ pub struct CheckOutput {
 
 /// One unit of parallel work: a section of a file.
 struct Job {
+    depth: Depth,
     file: usize,
     range: std::ops::Range<usize>,
     dialect: Dialect,
@@ -76,7 +125,8 @@ struct Job {
 const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// Analyzes every section of every migration, spreading files over the available cores.
-fn analyze_all(files: &[LoadedFile], jobs: &[Job]) -> Vec<AnalyzedSection> {
+/// Also returns how many threads worked.
+fn analyze_all(files: &[LoadedFile], jobs: &[Job]) -> (Vec<AnalyzedSection>, usize) {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(jobs.len())
@@ -92,7 +142,10 @@ fn analyze_all(files: &[LoadedFile], jobs: &[Job]) -> Vec<AnalyzedSection> {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
                     let text = files.get(job.file).map_or("", |f| f.text.as_str());
-                    local.push((i, analyze_section(text, job.range.clone(), job.dialect)));
+                    local.push((
+                        i,
+                        analyze_section_to(text, job.range.clone(), job.dialect, job.depth),
+                    ));
                 }
                 if let Ok(mut results) = results.lock() {
                     results.extend(local);
@@ -107,15 +160,17 @@ fn analyze_all(files: &[LoadedFile], jobs: &[Job]) -> Vec<AnalyzedSection> {
         done[i] = Some(analysis);
     }
     // Whatever no worker analyzed (none could be started) is analyzed here: never skipped.
-    done.into_iter()
+    let analyzed = done
+        .into_iter()
         .zip(jobs)
         .map(|(analysis, job)| {
             analysis.unwrap_or_else(|| {
                 let text = files.get(job.file).map_or("", |f| f.text.as_str());
-                analyze_section(text, job.range.clone(), job.dialect)
+                analyze_section_to(text, job.range.clone(), job.dialect, job.depth)
             })
         })
-        .collect()
+        .collect();
+    (analyzed, workers)
 }
 
 struct Raw {
@@ -201,13 +256,12 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
 
     // Which migrations are in the change set.
     let needs_paths = matches!(filter, ChangeFilter::Files(_)) || options.history.is_some();
-    let mut canonical: Vec<Option<PathBuf>> = if needs_paths {
-        files
-            .iter()
-            .map(|f| std::fs::canonicalize(&f.path).ok())
-            .collect()
-    } else {
-        Vec::new()
+    let mut canonical: Vec<Option<PathBuf>> = match options.history {
+        Some(history) if history.loaded_canonical.len() == files.len() => {
+            history.loaded_canonical.clone()
+        }
+        _ if needs_paths => crate::discover::canonical_paths(&files),
+        _ => Vec::new(),
     };
     // A phantom file (empty text) per deleted migration file, for the history rules.
     let deleted_of = phantoms(&sets, options.history, &mut files, &mut canonical);
@@ -229,10 +283,15 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                 (false, Some(&migration.up)),
                 (true, down_section(&migration.down)),
             ];
+            // Only the checked migrations need sqlparser; the others feed the catalog.
+            let checked = matches!(filter, ChangeFilter::All)
+                || sections.iter().any(|(_, s)| s.is_some_and(is_changed));
+            let depth = if checked { Depth::Full } else { Depth::Catalog };
             for (is_down, section) in sections {
                 if let Some(section) = section {
                     job_of.insert((s, m, is_down), jobs.len());
                     jobs.push(Job {
+                        depth,
                         file: section.file,
                         range: section.range.clone(),
                         dialect: set.dialect,
@@ -243,7 +302,10 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             }
         }
     }
-    let analyzed = analyze_all(&files, &jobs);
+    let started = Instant::now();
+    let (analyzed, threads) = analyze_all(&files, &jobs);
+    let analysis_time = started.elapsed();
+    let started = Instant::now();
     let placed: Vec<Vec<Place>> = analyzed
         .iter()
         .zip(&jobs)
@@ -258,7 +320,10 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
     };
 
     let mut raw: Vec<Raw> = Vec::new();
-    let mut stats = Stats::default();
+    let mut stats = Stats {
+        threads,
+        ..Stats::default()
+    };
     let mut files_checked = BTreeSet::new();
     let mut split_errors = Vec::new();
     // Per checked file: its comments and top-level statement ranges (for suppressions).
@@ -322,7 +387,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                 };
                 if checked {
                     files_checked.insert(file);
-                    count(&mut stats, &analysis.statements);
+                    count(&mut stats, set.dialect, &analysis.statements);
                     split_errors.extend(analysis.errors.iter().map(|e| (file, e.clone())));
                     let syntax = checked_files.entry(file).or_default();
                     syntax.comments.extend(analysis.comments.iter().cloned());
@@ -448,6 +513,12 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
         }
     }
 
+    stats.timings = vec![
+        ("analysis", analysis_time),
+        ("catalog and rules", started.elapsed()),
+    ];
+    let started = Instant::now();
+
     // Per-file settings first: a disabled rule neither reports nor uses a suppression.
     let file_rules: HashMap<usize, FileRules> = match options.file_rules {
         None => HashMap::new(),
@@ -474,12 +545,13 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
     apply_suppressions(&mut raw, &files, &mut checked_files, options, &disabled);
 
     let findings = resolve(raw, &files, &file_rules, options);
+    stats.timings.push(("findings", started.elapsed()));
     let gate_required = findings.iter().any(|f| f.gate);
     let report = RunReport {
         findings,
         files_checked: files_checked.len(),
-        statements: stats.statements,
-        parsed: stats.parsed,
+        statements: stats.total().statements,
+        parsed: stats.total().parsed,
         gate: GateSummary::unevaluated(gate_required),
         errors: errors
             .into_iter()
@@ -641,21 +713,44 @@ fn down_section(down: &Down) -> Option<&Section> {
     }
 }
 
-fn count(stats: &mut Stats, statements: &[Statement]) {
+pub fn dialect_name(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Postgres => "postgres",
+        Dialect::ClickHouse => "clickhouse",
+    }
+}
+
+fn count(stats: &mut Stats, dialect: Dialect, statements: &[Statement]) {
+    let name = dialect_name(dialect);
+    let counts = stats.dialects.entry(name).or_default();
     for statement in statements {
         if statement.origin.is_dynamic() {
-            stats.dynamic += 1;
+            counts.dynamic += 1;
             continue;
         }
-        stats.statements += 1;
-        *stats.kinds.entry(statement.kind.label()).or_default() += 1;
+        counts.statements += 1;
         match (&statement.parse, &statement.kind) {
-            (ParseStatus::Parsed, _) => stats.parsed += 1,
-            (_, StatementKind::PsqlMeta | StatementKind::CopyData) => stats.non_sql += 1,
-            (_, StatementKind::Unknown) => stats.unknown += 1,
-            _ => stats.classified += 1,
+            (ParseStatus::Parsed, _) => counts.parsed += 1,
+            (_, StatementKind::PsqlMeta | StatementKind::CopyData) => counts.non_sql += 1,
+            (_, StatementKind::Unknown) => counts.unknown += 1,
+            (_, StatementKind::Other { .. }) => counts.keyword_only += 1,
+            _ => counts.classified += 1,
+        }
+        if let ParseStatus::Fallback { error } = &statement.parse {
+            let shape = (name, statement.kind.label(), without_position(error));
+            *stats.fallback_shapes.entry(shape).or_default() += 1;
         }
     }
+}
+
+/// sqlparser's message without its ` at Line: 3, Column: 7` suffix, so that equal shapes
+/// count together.
+fn without_position(error: &str) -> String {
+    let message = error.split(" at Line: ").next().unwrap_or(error);
+    message
+        .strip_prefix("sql parser error: ")
+        .unwrap_or(message)
+        .to_string()
 }
 
 type StatementCheck = fn(&Statement, &RuleContext, &mut Vec<Violation>);
@@ -730,8 +825,8 @@ fn resolve(
                     range: violation.span,
                     start,
                     end,
-                    message: violation.message,
-                    help: violation.help,
+                    message: one_line(violation.message),
+                    help: one_line(violation.help),
                     detail: violation.detail,
                     suppressed,
                     gate: options.gate_triggers.contains(&rule.meta.code)
@@ -761,6 +856,23 @@ pub fn fails(report: &RunReport, fail_on: Option<Severity>) -> bool {
     })
 }
 
+/// Messages are one line: control characters that came from the input (a quoted name with
+/// a line break in it) are shown escaped, as `\n`, `\r`, `\t` or `\u{..}`.
+fn one_line(text: String) -> String {
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\t' => "\\t".to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 /// Lints one SQL text as a single plain migration (rule fixtures, editors, tests).
 pub fn check_text(
     display: &str,
@@ -768,7 +880,18 @@ pub fn check_text(
     dialect: Dialect,
     rules: &[&'static Rule],
 ) -> CheckOutput {
-    use crate::discover::{Framework, Migration, MigrationSet, TxMode, Version};
+    check_source(display, text, dialect, Framework::Plain, rules)
+}
+
+/// Lints one SQL text as the only migration of a `framework` set.
+pub fn check_source(
+    display: &str,
+    text: &str,
+    dialect: Dialect,
+    framework: Framework,
+    rules: &[&'static Rule],
+) -> CheckOutput {
+    use crate::discover::{Migration, MigrationSet, TxMode, Version};
     let discovery = Discovery {
         files: vec![LoadedFile {
             path: PathBuf::from(display),
@@ -780,7 +903,7 @@ pub fn check_text(
                 .parent()
                 .map(Path::to_path_buf)
                 .unwrap_or_default(),
-            framework: Framework::Plain,
+            framework,
             dialect,
             migrations: vec![Migration {
                 version: Version::parse("1"),

@@ -22,6 +22,9 @@ pub struct BaseSnapshot {
     pub added: HashSet<PathBuf>,
     /// Deleted files next to the loaded migrations (by path), sorted by path.
     pub deleted: Vec<DeletedFile>,
+    /// The canonical path of each loaded file, in the order of the files given to
+    /// [`snapshot`] (the engine reuses them).
+    pub loaded_canonical: Vec<Option<PathBuf>>,
 }
 
 /// A migration file that existed at the base and is gone.
@@ -58,10 +61,12 @@ fn display(path: &Path) -> String {
 /// where the loaded migrations do (the same directory, or for `up.sql`/`down.sql`/
 /// `migration.sql` a sibling migration directory): nothing else is read.
 pub fn snapshot(changes: &Changes, files: &[LoadedFile]) -> Result<BaseSnapshot, GitError> {
+    let loaded_canonical = crate::discover::canonical_paths(files);
     // (canonical path, walked path) of every loaded file.
-    let loaded: Vec<(PathBuf, &Path)> = files
+    let loaded: Vec<(PathBuf, &Path)> = loaded_canonical
         .iter()
-        .filter_map(|f| Some((std::fs::canonicalize(&f.path).ok()?, f.path.as_path())))
+        .zip(files)
+        .filter_map(|(canonical, f)| Some((canonical.clone()?, f.path.as_path())))
         .collect();
     let modified: Vec<&PathBuf> = loaded
         .iter()
@@ -127,6 +132,7 @@ pub fn snapshot(changes: &Changes, files: &[LoadedFile]) -> Result<BaseSnapshot,
     let mut snapshot = BaseSnapshot {
         base: changes.base.clone(),
         added: changes.added.clone(),
+        loaded_canonical: loaded_canonical.clone(),
         ..BaseSnapshot::default()
     };
     for path in modified {

@@ -18,6 +18,7 @@ pub mod github;
 pub mod history;
 pub mod lexer;
 pub mod model;
+pub mod pipeline;
 pub mod report;
 pub mod rules;
 pub mod selection;

@@ -617,7 +617,8 @@ pub enum ParseStatus {
     /// sqlparser failed (message kept); the model comes from the token classifier.
     Fallback { error: String },
     /// Not handed to sqlparser: psql meta lines, COPY data, statements inside DO blocks and
-    /// function bodies (PL/pgSQL), all classified by tokens.
+    /// function bodies (PL/pgSQL), all classified by tokens; and every statement of a
+    /// migration that only feeds the catalog (`analyze::Depth::Catalog`).
     TokensOnly,
 }
 

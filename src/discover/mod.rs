@@ -2,7 +2,7 @@
 //! pairs ups with downs, orders by version and records each framework's transaction mode.
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 mod build;
 mod layout;
@@ -217,6 +217,38 @@ pub struct Discovery {
     pub sets: Vec<MigrationSet>,
     pub skipped: Vec<Skipped>,
     pub errors: Vec<FileError>,
+}
+
+/// The canonical path of each file (`None` when it cannot be resolved): one `realpath` per
+/// directory and one `lstat` per file, instead of a `realpath` (a `readlink` per path
+/// component) per file; thousands of migrations share a handful of directories.
+pub fn canonical_paths(files: &[LoadedFile]) -> Vec<Option<PathBuf>> {
+    let mut dirs: std::collections::HashMap<&Path, Option<PathBuf>> =
+        std::collections::HashMap::new();
+    files
+        .iter()
+        .map(|file| {
+            let path = file.path.as_path();
+            let is_symlink = std::fs::symlink_metadata(path)
+                .ok()?
+                .file_type()
+                .is_symlink();
+            match (path.parent(), path.file_name()) {
+                (Some(parent), Some(name)) if !is_symlink => {
+                    let dir = dirs.entry(parent).or_insert_with(|| {
+                        let parent = if parent.as_os_str().is_empty() {
+                            Path::new(".")
+                        } else {
+                            parent
+                        };
+                        std::fs::canonicalize(parent).ok()
+                    });
+                    dir.as_ref().map(|dir| dir.join(name))
+                }
+                _ => std::fs::canonicalize(path).ok(),
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Default)]
