@@ -71,7 +71,9 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, InvalidUtf8> {
     let text = String::from_utf8(bytes).map_err(|err| {
         let valid_up_to = err.utf8_error().valid_up_to();
         let bytes = err.into_bytes();
-        let kind = if bytes.iter().take(8192).any(|&b| b == 0) {
+        let kind = if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+            NotText::Utf16
+        } else if bytes.iter().take(8192).any(|&b| b == 0) {
             NotText::Binary
         } else {
             NotText::InvalidUtf8
@@ -109,6 +111,8 @@ pub enum NotText {
     InvalidUtf8,
     /// Invalid UTF-8 with NUL bytes near the start: a binary file.
     Binary,
+    /// UTF-16 text (it starts with a UTF-16 byte order mark).
+    Utf16,
     /// Valid UTF-8 holding a NUL byte.
     Nul,
 }
@@ -120,6 +124,10 @@ impl std::fmt::Display for InvalidUtf8 {
             NotText::Binary => write!(
                 f,
                 "binary content (NUL bytes); invalid UTF-8 at line {line}, column {column}: migrations must be UTF-8 text"
+            ),
+            NotText::Utf16 => write!(
+                f,
+                "UTF-16 text (it starts with a UTF-16 byte order mark): re-save the file as UTF-8"
             ),
             NotText::Nul => write!(
                 f,
@@ -191,5 +199,22 @@ mod tests {
             err.to_string(),
             "NUL byte at line 2, column 3 (byte 12): SQL cannot contain NUL bytes; remove it"
         );
+    }
+
+    #[test]
+    fn utf16_is_named() {
+        let units = || "DROP TABLE t;".encode_utf16();
+        let little: Vec<u8> = units().flat_map(u16::to_le_bytes).collect();
+        let big: Vec<u8> = units().flat_map(u16::to_be_bytes).collect();
+        for (bom, body) in [(&b"\xff\xfe"[..], little), (b"\xfe\xff", big)] {
+            let mut bytes = bom.to_vec();
+            bytes.extend(body);
+            let err = decode(bytes).unwrap_err();
+            assert_eq!(err.kind, NotText::Utf16);
+            assert!(
+                err.to_string().contains("re-save the file as UTF-8"),
+                "{err}"
+            );
+        }
     }
 }
