@@ -9,6 +9,9 @@ use super::FileError;
 /// Directory names never entered (hidden directories are skipped too).
 const SKIP_DIRS: [&str; 4] = [".git", "node_modules", "target", "vendor"];
 
+const NOT_REGULAR: &str =
+    "not a regular file (a FIFO, socket or device): give migration files or directories";
+
 /// One directory as seen by the walk.
 #[derive(Debug, Default)]
 pub(super) struct DirFiles {
@@ -93,8 +96,14 @@ pub(super) fn walk(paths: &[PathBuf]) -> Walked {
         };
         if metadata.is_dir() {
             walk_dir(arg, &mut walked, &mut seen);
-        } else {
+        } else if metadata.is_file() {
             add_single_file(arg, &mut walked, &mut seen);
+        } else {
+            // Reading a FIFO waits for a writer forever; a device may never end.
+            walked.errors.push(FileError {
+                display: display(arg),
+                message: NOT_REGULAR.to_string(),
+            });
         }
     }
     walked
@@ -194,5 +203,36 @@ fn add_single_file(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>)
     dir.names.insert(name.clone());
     if seen.insert(file_key(arg)) {
         dir.selected.insert(name);
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn messages(walked: &Walked) -> Vec<(String, String)> {
+        walked
+            .errors
+            .iter()
+            .map(|e| (e.display.clone(), e.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_fifo_given_as_a_path_is_an_error_not_a_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("001_x.sql");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        // Before the fix, discovery then blocked reading the FIFO.
+        let walked = walk(std::slice::from_ref(&fifo));
+        assert_eq!(
+            messages(&walked),
+            [(display(&fifo), NOT_REGULAR.to_string())]
+        );
+        assert!(walked.dirs.is_empty());
     }
 }
