@@ -160,7 +160,9 @@ fn walk_dir(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>) {
         let Some(parent) = entry.path().parent() else {
             continue;
         };
-        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(name) = utf8_name(entry.path(), walked) else {
+            continue;
+        };
         let dir_key = clean(parent);
         let dir = walked
             .dirs
@@ -177,8 +179,25 @@ fn walk_dir(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>) {
     }
 }
 
+/// The file name of `path` as UTF-8. Names are matched and joined back as strings, so a name
+/// that is not UTF-8 cannot be read through them: an SQL file with one is an error (the
+/// migration tool may still run it), any other such file is left out.
+fn utf8_name(path: &Path, walked: &mut Walked) -> Option<String> {
+    let name = path.file_name()?;
+    if let Some(name) = name.to_str() {
+        return Some(name.to_string());
+    }
+    if super::layout::is_sql(&name.to_string_lossy()) {
+        walked.errors.push(FileError {
+            display: display(path),
+            message: "the file name is not valid UTF-8: rename it".to_string(),
+        });
+    }
+    None
+}
+
 fn add_single_file(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>) {
-    let Some(name) = arg.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+    let Some(name) = utf8_name(arg, walked) else {
         return;
     };
     let dir_key = clean(arg.parent().unwrap_or(Path::new("")));
@@ -193,9 +212,12 @@ fn add_single_file(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>)
     if dir.names.is_empty() {
         if let Ok(entries) = fs::read_dir(fs_path(&dir_key)) {
             for entry in entries.flatten() {
-                if entry.path().is_file() {
-                    dir.names
-                        .insert(entry.file_name().to_string_lossy().into_owned());
+                if !entry.path().is_file() {
+                    continue;
+                }
+                // A name that is not UTF-8 cannot be a partner's (those are UTF-8 names).
+                if let Ok(name) = entry.file_name().into_string() {
+                    dir.names.insert(name);
                 }
             }
         }
@@ -209,6 +231,7 @@ fn add_single_file(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>)
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use std::os::unix::ffi::OsStrExt;
 
     fn messages(walked: &Walked) -> Vec<(String, String)> {
         walked
@@ -234,5 +257,28 @@ mod tests {
             [(display(&fifo), NOT_REGULAR.to_string())]
         );
         assert!(walked.dirs.is_empty());
+    }
+
+    #[test]
+    fn a_file_name_that_is_not_utf8_is_named_not_reported_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = std::ffi::OsStr::from_bytes(b"002_\xff.sql");
+        fs::write(dir.path().join(name), "DROP TABLE t;").unwrap();
+        fs::write(
+            dir.path().join(std::ffi::OsStr::from_bytes(b"n\xff.txt")),
+            "x",
+        )
+        .unwrap();
+        fs::write(dir.path().join("001_ok.sql"), "SELECT 1;").unwrap();
+        for arg in [dir.path().to_path_buf(), dir.path().join(name)] {
+            let walked = walk(std::slice::from_ref(&arg));
+            let expected = (
+                display(&dir.path().join(name)),
+                "the file name is not valid UTF-8: rename it".to_string(),
+            );
+            assert_eq!(messages(&walked), [expected], "{arg:?}");
+            let names: Vec<&String> = walked.dirs.values().flat_map(|d| &d.names).collect();
+            assert!(names.iter().all(|n| !n.contains('\u{fffd}')), "{names:?}");
+        }
     }
 }
