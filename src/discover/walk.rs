@@ -12,6 +12,9 @@ const SKIP_DIRS: [&str; 4] = [".git", "node_modules", "target", "vendor"];
 const NOT_REGULAR: &str =
     "not a regular file (a FIFO, socket or device): give migration files or directories";
 
+const DIR_PERMISSION: &str = "cannot list the directory (permission denied): make it readable \
+     and searchable (`chmod a+rx`) or check a directory without it";
+
 /// One directory as seen by the walk.
 #[derive(Debug, Default)]
 pub(super) struct DirFiles {
@@ -143,12 +146,19 @@ fn walk_dir(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>) {
                 // A symlink loop is not an error: the directory was walked already.
                 if err.loop_ancestor().is_none() {
                     let path = err.path().map(display).unwrap_or_else(|| display(arg));
+                    // Listing a directory needs `x` as well as `r`: `chmod a+r` is not enough.
+                    let unlistable = err.path().is_some_and(Path::is_dir)
+                        && err
+                            .io_error()
+                            .is_some_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied);
+                    let message = match err.io_error() {
+                        _ if unlistable => DIR_PERMISSION.to_string(),
+                        Some(io) => super::read_error(io),
+                        None => err.to_string(),
+                    };
                     walked.errors.push(FileError {
                         display: path,
-                        message: err
-                            .io_error()
-                            .map(super::read_error)
-                            .unwrap_or_else(|| err.to_string()),
+                        message,
                     });
                 }
                 continue;
