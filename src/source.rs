@@ -64,46 +64,81 @@ impl LineIndex {
     }
 }
 
-/// Decodes file bytes as UTF-8, or says where the first invalid byte is.
+/// Decodes file bytes as UTF-8 text, or says where the first byte that is not text is: an
+/// invalid UTF-8 sequence, or a NUL byte (PostgreSQL cannot receive one: psql and libpq cut
+/// the SQL there, so what would run is not what was checked).
 pub fn decode(bytes: Vec<u8>) -> Result<String, InvalidUtf8> {
-    String::from_utf8(bytes).map_err(|err| {
+    let text = String::from_utf8(bytes).map_err(|err| {
         let valid_up_to = err.utf8_error().valid_up_to();
         let bytes = err.into_bytes();
+        let kind = if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+            NotText::Utf16
+        } else if bytes.iter().take(8192).any(|&b| b == 0) {
+            NotText::Binary
+        } else {
+            NotText::InvalidUtf8
+        };
         // The valid prefix is UTF-8 by definition, so the position can be computed on it.
         let prefix = String::from_utf8_lossy(&bytes[..valid_up_to]).into_owned();
-        let index = LineIndex::new(&prefix);
-        let position = index.position(&prefix, valid_up_to);
-        let binary = bytes.iter().take(8192).any(|&b| b == 0);
-        InvalidUtf8 {
-            offset: valid_up_to,
-            position,
-            binary,
-        }
-    })
+        not_text(&prefix, valid_up_to, kind)
+    })?;
+    match text.find('\0') {
+        Some(offset) => Err(not_text(&text, offset, NotText::Nul)),
+        None => Ok(text),
+    }
+}
+
+fn not_text(text: &str, offset: usize, kind: NotText) -> InvalidUtf8 {
+    InvalidUtf8 {
+        offset,
+        position: LineIndex::new(text).position(text, offset),
+        kind,
+    }
 }
 
 /// Why a file's bytes are not text sqlgate can read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidUtf8 {
+    /// Byte offset of the first byte that is not text.
     pub offset: usize,
     pub position: Position,
-    pub binary: bool,
+    pub kind: NotText,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotText {
+    /// An invalid UTF-8 sequence in text.
+    InvalidUtf8,
+    /// Invalid UTF-8 with NUL bytes near the start: a binary file.
+    Binary,
+    /// UTF-16 text (it starts with a UTF-16 byte order mark).
+    Utf16,
+    /// Valid UTF-8 holding a NUL byte.
+    Nul,
 }
 
 impl std::fmt::Display for InvalidUtf8 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.binary {
-            write!(
+        let Position { line, column } = self.position;
+        match self.kind {
+            NotText::Binary => write!(
                 f,
-                "binary content (NUL bytes); invalid UTF-8 at line {}, column {}: migrations must be UTF-8 text",
-                self.position.line, self.position.column
-            )
-        } else {
-            write!(
+                "binary content (NUL bytes); invalid UTF-8 at line {line}, column {column}: migrations must be UTF-8 text"
+            ),
+            NotText::Utf16 => write!(
                 f,
-                "invalid UTF-8 at line {}, column {} (byte {}): re-save the file as UTF-8",
-                self.position.line, self.position.column, self.offset
-            )
+                "UTF-16 text (it starts with a UTF-16 byte order mark): re-save the file as UTF-8"
+            ),
+            NotText::Nul => write!(
+                f,
+                "NUL byte at line {line}, column {column} (byte {}): SQL cannot contain NUL bytes; remove it",
+                self.offset
+            ),
+            NotText::InvalidUtf8 => write!(
+                f,
+                "invalid UTF-8 at line {line}, column {column} (byte {}): re-save the file as UTF-8",
+                self.offset
+            ),
         }
     }
 }
@@ -145,7 +180,41 @@ mod tests {
     fn invalid_utf8_names_the_position() {
         let err = decode(b"SELECT 1;\nSELECT '\xff';".to_vec()).unwrap_err();
         assert_eq!(err.position, Position { line: 2, column: 9 });
-        assert!(!err.binary);
-        assert!(decode(b"\0\x9f\x92".to_vec()).unwrap_err().binary);
+        assert_eq!(err.kind, NotText::InvalidUtf8);
+        assert_eq!(
+            decode(b"\0\x9f\x92".to_vec()).unwrap_err().kind,
+            NotText::Binary
+        );
+    }
+
+    #[test]
+    fn nul_bytes_in_valid_utf8_are_not_text() {
+        let err = decode(b"SELECT 1;\n  \0\0DROP TABLE t;\n".to_vec()).unwrap_err();
+        assert_eq!(err.kind, NotText::Nul);
+        assert_eq!(
+            (err.offset, err.position),
+            (12, Position { line: 2, column: 3 })
+        );
+        assert_eq!(
+            err.to_string(),
+            "NUL byte at line 2, column 3 (byte 12): SQL cannot contain NUL bytes; remove it"
+        );
+    }
+
+    #[test]
+    fn utf16_is_named() {
+        let units = || "DROP TABLE t;".encode_utf16();
+        let little: Vec<u8> = units().flat_map(u16::to_le_bytes).collect();
+        let big: Vec<u8> = units().flat_map(u16::to_be_bytes).collect();
+        for (bom, body) in [(&b"\xff\xfe"[..], little), (b"\xfe\xff", big)] {
+            let mut bytes = bom.to_vec();
+            bytes.extend(body);
+            let err = decode(bytes).unwrap_err();
+            assert_eq!(err.kind, NotText::Utf16);
+            assert!(
+                err.to_string().contains("re-save the file as UTF-8"),
+                "{err}"
+            );
+        }
     }
 }

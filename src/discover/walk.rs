@@ -9,6 +9,12 @@ use super::FileError;
 /// Directory names never entered (hidden directories are skipped too).
 const SKIP_DIRS: [&str; 4] = [".git", "node_modules", "target", "vendor"];
 
+const NOT_REGULAR: &str =
+    "not a regular file (a FIFO, socket or device): give migration files or directories";
+
+const DIR_PERMISSION: &str = "cannot list the directory (permission denied): make it readable \
+     and searchable (`chmod a+rx`) or check a directory without it";
+
 /// One directory as seen by the walk.
 #[derive(Debug, Default)]
 pub(super) struct DirFiles {
@@ -93,8 +99,14 @@ pub(super) fn walk(paths: &[PathBuf]) -> Walked {
         };
         if metadata.is_dir() {
             walk_dir(arg, &mut walked, &mut seen);
-        } else {
+        } else if metadata.is_file() {
             add_single_file(arg, &mut walked, &mut seen);
+        } else {
+            // Reading a FIFO waits for a writer forever; a device may never end.
+            walked.errors.push(FileError {
+                display: display(arg),
+                message: NOT_REGULAR.to_string(),
+            });
         }
     }
     walked
@@ -134,12 +146,19 @@ fn walk_dir(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>) {
                 // A symlink loop is not an error: the directory was walked already.
                 if err.loop_ancestor().is_none() {
                     let path = err.path().map(display).unwrap_or_else(|| display(arg));
+                    // Listing a directory needs `x` as well as `r`: `chmod a+r` is not enough.
+                    let unlistable = err.path().is_some_and(Path::is_dir)
+                        && err
+                            .io_error()
+                            .is_some_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied);
+                    let message = match err.io_error() {
+                        _ if unlistable => DIR_PERMISSION.to_string(),
+                        Some(io) => super::read_error(io),
+                        None => err.to_string(),
+                    };
                     walked.errors.push(FileError {
                         display: path,
-                        message: err
-                            .io_error()
-                            .map(super::read_error)
-                            .unwrap_or_else(|| err.to_string()),
+                        message,
                     });
                 }
                 continue;
@@ -151,7 +170,9 @@ fn walk_dir(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>) {
         let Some(parent) = entry.path().parent() else {
             continue;
         };
-        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(name) = utf8_name(entry.path(), walked) else {
+            continue;
+        };
         let dir_key = clean(parent);
         let dir = walked
             .dirs
@@ -168,8 +189,25 @@ fn walk_dir(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>) {
     }
 }
 
+/// The file name of `path` as UTF-8. Names are matched and joined back as strings, so a name
+/// that is not UTF-8 cannot be read through them: an SQL file with one is an error (the
+/// migration tool may still run it), any other such file is left out.
+fn utf8_name(path: &Path, walked: &mut Walked) -> Option<String> {
+    let name = path.file_name()?;
+    if let Some(name) = name.to_str() {
+        return Some(name.to_string());
+    }
+    if super::layout::is_sql(&name.to_string_lossy()) {
+        walked.errors.push(FileError {
+            display: display(path),
+            message: "the file name is not valid UTF-8: rename it".to_string(),
+        });
+    }
+    None
+}
+
 fn add_single_file(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>) {
-    let Some(name) = arg.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+    let Some(name) = utf8_name(arg, walked) else {
         return;
     };
     let dir_key = clean(arg.parent().unwrap_or(Path::new("")));
@@ -184,9 +222,12 @@ fn add_single_file(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>)
     if dir.names.is_empty() {
         if let Ok(entries) = fs::read_dir(fs_path(&dir_key)) {
             for entry in entries.flatten() {
-                if entry.path().is_file() {
-                    dir.names
-                        .insert(entry.file_name().to_string_lossy().into_owned());
+                if !entry.path().is_file() {
+                    continue;
+                }
+                // A name that is not UTF-8 cannot be a partner's (those are UTF-8 names).
+                if let Ok(name) = entry.file_name().into_string() {
+                    dir.names.insert(name);
                 }
             }
         }
@@ -194,5 +235,60 @@ fn add_single_file(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>)
     dir.names.insert(name.clone());
     if seen.insert(file_key(arg)) {
         dir.selected.insert(name);
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    fn messages(walked: &Walked) -> Vec<(String, String)> {
+        walked
+            .errors
+            .iter()
+            .map(|e| (e.display.clone(), e.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_fifo_given_as_a_path_is_an_error_not_a_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("001_x.sql");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        // Before the fix, discovery then blocked reading the FIFO.
+        let walked = walk(std::slice::from_ref(&fifo));
+        assert_eq!(
+            messages(&walked),
+            [(display(&fifo), NOT_REGULAR.to_string())]
+        );
+        assert!(walked.dirs.is_empty());
+    }
+
+    #[test]
+    fn a_file_name_that_is_not_utf8_is_named_not_reported_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = std::ffi::OsStr::from_bytes(b"002_\xff.sql");
+        fs::write(dir.path().join(name), "DROP TABLE t;").unwrap();
+        fs::write(
+            dir.path().join(std::ffi::OsStr::from_bytes(b"n\xff.txt")),
+            "x",
+        )
+        .unwrap();
+        fs::write(dir.path().join("001_ok.sql"), "SELECT 1;").unwrap();
+        for arg in [dir.path().to_path_buf(), dir.path().join(name)] {
+            let walked = walk(std::slice::from_ref(&arg));
+            let expected = (
+                display(&dir.path().join(name)),
+                "the file name is not valid UTF-8: rename it".to_string(),
+            );
+            assert_eq!(messages(&walked), [expected], "{arg:?}");
+            let names: Vec<&String> = walked.dirs.values().flat_map(|d| &d.names).collect();
+            assert!(names.iter().all(|n| !n.contains('\u{fffd}')), "{names:?}");
+        }
     }
 }
