@@ -41,11 +41,40 @@ pub fn short_sha(sha: &str) -> &str {
     sha.get(..7).unwrap_or(sha)
 }
 
-/// The top of the work tree containing `dir`, if any.
+/// Two git commands at once (each process spends most of its few milliseconds starting up).
+fn git_pair(
+    dir: &Path,
+    first: &[&str],
+    second: &[&str],
+) -> (Result<Vec<u8>, GitError>, Result<Vec<u8>, GitError>) {
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| git(dir, second));
+        let first = git(dir, first);
+        let second = other
+            .join()
+            .unwrap_or_else(|_| Err(GitError("git did not answer".into())));
+        (first, second)
+    })
+}
+
+/// The top of the work tree containing `dir`, if any. Asked once per directory and run: a
+/// run needs it in several places.
 pub fn repo_root(dir: &Path) -> Option<PathBuf> {
-    let out = git(dir, &["rev-parse", "--show-toplevel"]).ok()?;
-    let root = String::from_utf8(out).ok()?;
-    Some(PathBuf::from(root.trim_end_matches(['\n', '\r'])))
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static ROOTS: OnceLock<Mutex<HashMap<PathBuf, Option<PathBuf>>>> = OnceLock::new();
+    let roots = ROOTS.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(known) = roots.lock().ok().and_then(|r| r.get(dir).cloned()) {
+        return known;
+    }
+    let root = git(dir, &["rev-parse", "--show-toplevel"])
+        .ok()
+        .and_then(|out| String::from_utf8(out).ok())
+        .map(|root| PathBuf::from(root.trim_end_matches(['\n', '\r'])));
+    if let Ok(mut known) = roots.lock() {
+        known.insert(dir.to_path_buf(), root.clone());
+    }
+    root
 }
 
 /// What changed in a work tree since a base commit: committed, staged, unstaged and
@@ -95,12 +124,14 @@ pub fn changes_since(dir: &Path, base: &str) -> Result<Changes, GitError> {
         "--changed-since compares against git history, so run sqlgate in a clone, or drop \
          --changed-since to check every migration",
     )?;
-    check_base(&root, base)?;
-    let diff = git(
+    let (diff, untracked) = git_pair(
         &root,
         &["diff", "--name-status", "-z", "--no-renames", base, "--"],
-    )?;
-    let untracked = git(&root, &["ls-files", "-z", "--others", "--exclude-standard"])?;
+        &["ls-files", "-z", "--others", "--exclude-standard"],
+    );
+    // A base git cannot resolve gets the message that says how to fix it.
+    let diff = diff.map_err(|error| check_base(&root, base).err().unwrap_or(error))?;
+    let untracked = untracked?;
     let mut changes = Changes {
         root: root.clone(),
         repo: root.clone(),
