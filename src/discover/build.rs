@@ -49,19 +49,15 @@ struct Prefetched {
 /// Reads and decodes every selected `.sql` file and `atlas.sum` on all cores: for thousands
 /// of small migrations, reading them one after the other is most of discovery's time. Each
 /// file is opened once; its identity comes from the open file (`fstat`), not another lookup.
-fn prefetch(walked: &Walked) -> HashMap<PathBuf, Prefetched> {
+fn prefetch(walked: &mut Walked) -> HashMap<PathBuf, Prefetched> {
     let paths: Vec<PathBuf> = walked
-        .dirs
-        .values()
-        .flat_map(|dir| {
-            dir.selected
-                .iter()
-                .filter(|name| {
-                    let lower = name.to_ascii_lowercase();
-                    lower.ends_with(".sql") || lower == "atlas.sum"
-                })
-                .map(|name| dir.path.join(name))
+        .order
+        .iter()
+        .filter(|(_, name)| {
+            let lower = name.to_ascii_lowercase();
+            lower.ends_with(".sql") || lower == "atlas.sum"
         })
+        .map(|(dir, name)| dir.join(name))
         .collect();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -86,6 +82,27 @@ fn prefetch(walked: &Walked) -> HashMap<PathBuf, Prefetched> {
             }
         }
     });
+    // The same file reached again by another path (a symlink, overlapping arguments) is
+    // not considered again: the walk's first path for it stays.
+    let mut first_path: HashMap<&FileKey, &Path> = HashMap::new();
+    let mut again: Vec<(PathBuf, String)> = Vec::new();
+    for (path, (dir, name)) in paths.iter().zip(walked.order.iter().filter(|(_, name)| {
+        let lower = name.to_ascii_lowercase();
+        lower.ends_with(".sql") || lower == "atlas.sum"
+    })) {
+        let Some(ahead) = read.get(path) else {
+            continue;
+        };
+        let first = *first_path.entry(&ahead.key).or_insert(path);
+        if first != path.as_path() {
+            again.push((dir.clone(), name.clone()));
+        }
+    }
+    for (dir, name) in again {
+        if let Some(files) = walked.dirs.get_mut(&dir) {
+            files.selected.remove(&name);
+        }
+    }
     read
 }
 
@@ -112,8 +129,8 @@ fn read_ahead(path: &Path) -> Option<Prefetched> {
     Some(Prefetched { key, text })
 }
 
-pub(super) fn build(walked: Walked, options: &DiscoverOptions) -> Discovery {
-    let prefetched = prefetch(&walked);
+pub(super) fn build(mut walked: Walked, options: &DiscoverOptions) -> Discovery {
+    let prefetched = prefetch(&mut walked);
     let mut builder = Builder {
         options,
         prefetched,

@@ -1,6 +1,6 @@
 //! Walking the given paths: which files exist in which directory, which of them were asked for.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
@@ -33,6 +33,10 @@ pub(super) struct DirFiles {
 pub(super) struct Walked {
     pub dirs: BTreeMap<PathBuf, DirFiles>,
     pub errors: Vec<FileError>,
+    /// Every selection in the order the walk made it, as (directory, name): a file reached
+    /// twice (a symlink, overlapping paths) is kept where it was reached first. Discovery
+    /// tells which are the same file when it opens them.
+    pub order: Vec<(PathBuf, String)>,
 }
 
 /// The path without `.` components (so `./a/./b` is `a/b`); `.` alone becomes empty.
@@ -79,8 +83,6 @@ pub(crate) fn is_skipped_dir_name(name: &str) -> bool {
 
 pub(super) fn walk(paths: &[PathBuf]) -> Walked {
     let mut walked = Walked::default();
-    // Canonical paths of files already selected: a file reached twice is considered once.
-    let mut seen: HashSet<FileKey> = HashSet::new();
     for arg in paths {
         let metadata = match fs::metadata(arg) {
             Ok(metadata) => metadata,
@@ -98,9 +100,9 @@ pub(super) fn walk(paths: &[PathBuf]) -> Walked {
             }
         };
         if metadata.is_dir() {
-            walk_dir(arg, &mut walked, &mut seen);
+            walk_dir(arg, &mut walked);
         } else if metadata.is_file() {
-            add_single_file(arg, &mut walked, &mut seen);
+            add_single_file(arg, &mut walked);
         } else {
             // Reading a FIFO waits for a writer forever; a device may never end.
             walked.errors.push(FileError {
@@ -132,7 +134,7 @@ pub(super) fn file_key(path: &Path) -> FileKey {
     FileKey::Path(fs::canonicalize(fs_path(path)).unwrap_or_else(|_| path.to_path_buf()))
 }
 
-fn walk_dir(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>) {
+fn walk_dir(arg: &Path, walked: &mut Walked) {
     let bound = clean(arg);
     let walker = walkdir::WalkDir::new(arg)
         .follow_links(true)
@@ -183,9 +185,8 @@ fn walk_dir(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>) {
                 ..DirFiles::default()
             });
         dir.names.insert(name.clone());
-        if seen.insert(file_key(entry.path())) {
-            dir.selected.insert(name);
-        }
+        dir.selected.insert(name.clone());
+        walked.order.push((dir.path.clone(), name));
     }
 }
 
@@ -206,7 +207,7 @@ fn utf8_name(path: &Path, walked: &mut Walked) -> Option<String> {
     None
 }
 
-fn add_single_file(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>) {
+fn add_single_file(arg: &Path, walked: &mut Walked) {
     let Some(name) = utf8_name(arg, walked) else {
         return;
     };
@@ -233,9 +234,8 @@ fn add_single_file(arg: &Path, walked: &mut Walked, seen: &mut HashSet<FileKey>)
         }
     }
     dir.names.insert(name.clone());
-    if seen.insert(file_key(arg)) {
-        dir.selected.insert(name);
-    }
+    dir.selected.insert(name.clone());
+    walked.order.push((dir_key, name));
 }
 
 #[cfg(all(test, unix))]
