@@ -655,8 +655,6 @@ fn run_format(dir: &Path, format: &str) -> Run {
 }
 
 #[test]
-#[ignore = "BUG (src/report/human.rs): the human format panics (exit 101, `Formatting argument \
-            out of range` in miette's graphical handler) on a finding past column 65535 of a line"]
 fn a_one_megabyte_line_in_the_human_format() {
     let (dir, column) = one_megabyte_line();
     let run = check(dir.path(), &[]);
@@ -665,9 +663,6 @@ fn a_one_megabyte_line_in_the_human_format() {
 }
 
 #[test]
-#[ignore = "BUG (src/report/human.rs): every finding on a long line prints the whole line, so \
-            the human output grows with (findings x line length): 4 000 tables dropped on one \
-            12 KB line print 190 MB"]
 fn many_findings_on_one_long_line_print_a_proportionate_report() {
     let names = ", t".repeat(4000);
     let dir = with_hostile(format!("drop table t{names};\n"));
