@@ -8,7 +8,7 @@ use crate::lexer::{tokenize, Dialect, Token, TokenKind};
 use crate::model::{
     ActionKind, ColumnDef, ConstraintDef, Origin, ParseStatus, Statement, StatementKind,
 };
-use crate::split::{split, RawKind, SplitError};
+use crate::split::{RawKind, SplitError};
 
 /// Dynamic SQL nested deeper than this (EXECUTE inside a DO block inside ...) is not scanned.
 const MAX_BODY_DEPTH: usize = 4;
@@ -51,13 +51,16 @@ pub fn analyze_section_to(
     let Some(section) = text.get(range.clone()) else {
         return AnalyzedSection::default();
     };
-    let split = split(section, range.start, dialect);
-    let mut statements = Vec::with_capacity(split.statements.len());
+    // Statement by statement: the tokens of each are dropped once it is modelled, so only
+    // the models of the section are kept.
+    let mut stream = crate::split::statements(section, range.start, dialect);
+    let mut statements = Vec::new();
     let mut uses_supabase_auth = false;
-    for raw in &split.statements {
+    let mut lines = LineCursor::default();
+    for raw in stream.by_ref() {
         match raw.kind {
             RawKind::PsqlMeta | RawKind::CopyData => statements.push(Statement {
-                range: raw.range.clone(),
+                range: raw.range,
                 kind: if raw.kind == RawKind::PsqlMeta {
                     StatementKind::PsqlMeta
                 } else {
@@ -70,21 +73,21 @@ pub fn analyze_section_to(
             RawKind::Sql => {
                 uses_supabase_auth =
                     uses_supabase_auth || mentions_supabase_auth(text, &raw.tokens);
-                analyze_statement(
+                let statement = TopLevel {
                     text,
-                    &raw.tokens,
-                    &raw.range,
+                    tokens: &raw.tokens,
+                    range: &raw.range,
                     dialect,
-                    depth,
-                    &mut statements,
-                )
+                };
+                analyze_statement(&statement, depth, &mut lines, &mut statements)
             }
         }
     }
+    let (errors, comments) = stream.finish();
     AnalyzedSection {
         statements,
-        errors: split.errors,
-        comments: split.comments,
+        errors,
+        comments,
         uses_supabase_auth,
     }
 }
@@ -117,22 +120,33 @@ fn mentions_supabase_auth(text: &str, tokens: &[Token]) -> bool {
     })
 }
 
-fn analyze_statement(
-    text: &str,
-    tokens: &[Token],
-    range: &Range<usize>,
+/// A top-level SQL statement of a section: the file's text, the statement's tokens and range.
+struct TopLevel<'a> {
+    text: &'a str,
+    tokens: &'a [Token],
+    range: &'a Range<usize>,
     dialect: Dialect,
+}
+
+fn analyze_statement(
+    statement: &TopLevel,
     depth: Depth,
+    lines: &mut LineCursor,
     out: &mut Vec<Statement>,
 ) {
+    let TopLevel {
+        text,
+        tokens,
+        range,
+        dialect,
+    } = *statement;
     let classified = classify(tokens, text, dialect);
-    let sql = text.get(range.clone()).unwrap_or("");
     // sqlparser has no DO statement; its PL/pgSQL body is scanned from tokens below.
     let (kind, parse) = match (&classified.kind, depth) {
         (StatementKind::Do, _) | (_, Depth::Catalog) => {
             (classified.kind.clone(), ParseStatus::TokensOnly)
         }
-        (_, Depth::Full) => parse_and_model(sql, &classified, range, dialect),
+        (_, Depth::Full) => parse_and_model(statement, &classified, lines),
     };
     out.push(Statement {
         range: range.clone(),
@@ -146,19 +160,138 @@ fn analyze_statement(
     }
 }
 
+/// Statements of more tokens than this are not handed to sqlparser: they are modelled by the
+/// token classifier alone (and reported as not fully parsed). sqlparser needs from about 100
+/// bytes (its tokens alone) to 1 KB (a select list) of memory per token of the statement, so
+/// a statement at the limit costs it at most some 50 MB; the largest statement of the
+/// real-world corpus has about a tenth as many tokens (and 16 KB of text).
+pub const MAX_PARSED_TOKENS: usize = 50_000;
+
+/// How the message of a statement too large for sqlparser ends.
+const TOO_LARGE: &str = "sqlparser limit: checked from its tokens";
+
+/// Whether a [`ParseStatus::Fallback`] message is that of a statement not handed to
+/// sqlparser because it is larger than [`MAX_PARSED_TOKENS`].
+pub fn is_too_large(error: &str) -> bool {
+    error.ends_with(TOO_LARGE)
+}
+
 fn parse_and_model(
-    sql: &str,
+    statement: &TopLevel,
     classified: &Classified,
-    range: &Range<usize>,
-    dialect: Dialect,
+    lines: &mut LineCursor,
 ) -> (StatementKind, ParseStatus) {
+    let TopLevel {
+        text,
+        tokens,
+        range,
+        dialect,
+    } = *statement;
+    if tokens.len() > MAX_PARSED_TOKENS {
+        let error = format!(
+            "statement of {} ({} tokens) is larger than the {MAX_PARSED_TOKENS}-token {TOO_LARGE}",
+            human_size(range.len()),
+            tokens.len()
+        );
+        return (
+            classified.kind.clone(),
+            ParseStatus::Fallback {
+                error: error.into(),
+            },
+        );
+    }
+    let sql = text.get(range.clone()).unwrap_or("");
     match crate::ast::parse(sql, dialect) {
         Ok(ast) => (
             crate::ast::model(&ast, &classified.kind, range, dialect)
                 .unwrap_or_else(|| classified.kind.clone()),
             ParseStatus::Parsed,
         ),
-        Err(error) => (classified.kind.clone(), ParseStatus::Fallback { error }),
+        Err(error) => {
+            let error = lines.file_position(text, range.start, &error).into();
+            (classified.kind.clone(), ParseStatus::Fallback { error })
+        }
+    }
+}
+
+/// `5.5 MB`, `300 KB`, `120 bytes`.
+fn human_size(bytes: usize) -> String {
+    const KB: usize = 1000;
+    const MB: usize = 1000 * KB;
+    if bytes >= MB {
+        format!("{}.{} MB", bytes / MB, bytes % MB / (MB / 10))
+    } else if bytes >= KB {
+        format!("{} KB", bytes / KB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Turns the statement-relative position at the end of a sqlparser message into a file
+/// position. Top-level statements come in file order, so the line count is carried from one
+/// to the next: every byte of the file is counted once.
+#[derive(Debug, Default)]
+struct LineCursor {
+    /// A byte offset of the file, its 1-based line (0: not started) and the characters
+    /// before it on that line.
+    offset: usize,
+    line: usize,
+    chars: usize,
+}
+
+impl LineCursor {
+    /// `message` with its trailing ` at Line: L, Column: C` (sqlparser's position, relative
+    /// to the statement starting at file offset `start`) rewritten as the file's line and
+    /// column (in characters, as findings count them); other messages unchanged.
+    fn file_position(&mut self, text: &str, start: usize, message: &str) -> String {
+        const AT: &str = " at Line: ";
+        let Some((head, position)) = message.rsplit_once(AT) else {
+            return message.to_string();
+        };
+        let Some((line, column)) = position.split_once(", Column: ") else {
+            return message.to_string();
+        };
+        let (Ok(line), Ok(column)) = (line.parse::<usize>(), column.parse::<usize>()) else {
+            return message.to_string();
+        };
+        let (start_line, start_column) = self.position(text, start);
+        let (line, column) = if line <= 1 {
+            (start_line, start_column + column.saturating_sub(1))
+        } else {
+            (start_line + line - 1, column)
+        };
+        format!("{head}{AT}{line}, Column: {column}")
+    }
+
+    /// Line and column (characters, a leading byte order mark not counted) of `offset`,
+    /// which is usually not before the previous one asked for (else counting restarts).
+    fn position(&mut self, text: &str, offset: usize) -> (usize, usize) {
+        const BOM: &str = "\u{feff}";
+        let bytes = text.as_bytes();
+        let offset = offset.min(bytes.len());
+        if self.line == 0 || offset < self.offset {
+            let skip = if text.starts_with(BOM) && offset >= BOM.len() {
+                BOM.len()
+            } else {
+                0
+            };
+            *self = LineCursor {
+                offset: skip,
+                line: 1,
+                chars: 0,
+            };
+        }
+        for &b in bytes.get(self.offset..offset).unwrap_or(&[]) {
+            if b == b'\n' {
+                self.line += 1;
+                self.chars = 0;
+            } else if b & 0xC0 != 0x80 {
+                // Not a UTF-8 continuation byte: a character starts here.
+                self.chars += 1;
+            }
+        }
+        self.offset = offset;
+        (self.line, self.chars + 1)
     }
 }
 
@@ -184,7 +317,7 @@ fn scan_body(
     let origin = match (&body.kind, parent) {
         (BodyKind::DoBlock, _) => Origin::DoBlock { execute: false },
         (BodyKind::Function { name }, _) => Origin::FunctionBody {
-            function: name.clone(),
+            function: name.as_str().into(),
             execute: false,
         },
     };
@@ -424,6 +557,97 @@ fn respan_constraint(constraint: &mut ConstraintDef, span: &Range<usize>) {
 mod tests {
     use super::*;
     use crate::lexer::Dialect;
+
+    fn fallback(analysis: &AnalyzedSection, i: usize) -> &str {
+        match &analysis.statements[i].parse {
+            ParseStatus::Fallback { error } => error,
+            other => panic!("statement {i} is {other:?}"),
+        }
+    }
+
+    /// sqlparser counts from the start of the statement it is given: its position is moved
+    /// to the file's line and column (characters, as findings count them).
+    #[test]
+    fn sqlparser_positions_are_file_positions() {
+        let sql = "drop table t;\nselect \"x";
+        let analysis = analyze_section(sql, 0..sql.len(), Dialect::Postgres);
+        assert!(
+            fallback(&analysis, 1).ends_with(" at Line: 2, Column: 8"),
+            "{}",
+            fallback(&analysis, 1)
+        );
+        // On the line of the statement before it, after a BOM and a multi-byte character,
+        // then a statement over several lines; the section starts inside the file.
+        let sql = "\u{feff}select 'é'; select 1 + );\n\ncreate table t (\n  a int,\n  b int b);";
+        let section = sql.find("select").unwrap()..sql.len();
+        let analysis = analyze_section(sql, section, Dialect::Postgres);
+        let at = |i: usize| {
+            let error = fallback(&analysis, i);
+            error[error.rfind(" at Line: ").unwrap()..].to_string()
+        };
+        // The `)` is column 12 of `select 1 + )`, which starts at column 13 of line 1 (12
+        // characters before it, the BOM not counted); the `b` is at 3:9 of the CREATE TABLE.
+        assert_eq!(at(1), " at Line: 1, Column: 24");
+        assert_eq!(at(2), " at Line: 5, Column: 9");
+    }
+
+    #[test]
+    fn messages_without_a_position_are_kept() {
+        let mut lines = LineCursor::default();
+        let text = "x\ny";
+        for message in ["recursion limit exceeded", "odd at Line: x, Column: 2"] {
+            assert_eq!(lines.file_position(text, 2, message), message);
+        }
+        assert_eq!(
+            lines.file_position(text, 2, "e at Line: 1, Column: 1"),
+            "e at Line: 2, Column: 1"
+        );
+        // Asked again for an earlier statement, it counts from the start.
+        assert_eq!(
+            lines.file_position(text, 0, "e at Line: 1, Column: 2"),
+            "e at Line: 1, Column: 2"
+        );
+    }
+
+    /// A statement of more tokens than sqlparser is given is modelled from its tokens, and
+    /// says why it was not parsed.
+    #[test]
+    fn statements_too_large_for_sqlparser_are_classified_from_tokens() {
+        let names: Vec<String> = (0..MAX_PARSED_TOKENS / 2 + 1)
+            .map(|i| format!("t{i}"))
+            .collect();
+        let sql = format!("drop table {} cascade;\nselect 1;", names.join(", "));
+        let analysis = analyze_section(&sql, 0..sql.len(), Dialect::Postgres);
+        let StatementKind::Drop {
+            names: dropped,
+            cascade: true,
+            ..
+        } = &analysis.statements[0].kind
+        else {
+            panic!("{:?}", analysis.statements[0].kind);
+        };
+        assert_eq!(dropped.len(), names.len());
+        let error = fallback(&analysis, 0);
+        assert!(is_too_large(error), "{error}");
+        assert_eq!(
+            error,
+            format!(
+                "statement of {} KB ({} tokens) is larger than the 50000-token sqlparser \
+                 limit: checked from its tokens",
+                (sql.len() - 10) / 1000,
+                names.len() * 2 + 2
+            )
+        );
+        assert_eq!(analysis.statements[1].parse, ParseStatus::Parsed);
+        assert!(!is_too_large("sql parser error: Expected: end of statement"));
+    }
+
+    #[test]
+    fn sizes_for_messages() {
+        assert_eq!(human_size(999), "999 bytes");
+        assert_eq!(human_size(262_144), "262 KB");
+        assert_eq!(human_size(5_750_000), "5.7 MB");
+    }
 
     /// Inside an `EXECUTE` string with doubled quotes, inner offsets are not file offsets:
     /// every span of the model, column types and defaults included, points at the literal.

@@ -139,14 +139,14 @@ pub fn model(
         ast::Statement::DropPolicy(drop) => StatementKind::Drop {
             object: ObjectType::Policy,
             names: vec![namer.single(&drop.name)],
-            on: Some(namer.object(&drop.table_name)),
+            on: Some(Box::new(namer.object(&drop.table_name))),
             if_exists: drop.if_exists,
             cascade: cascade_behaviour(&drop.drop_behavior),
         },
         ast::Statement::DropTrigger(drop) => StatementKind::Drop {
             object: ObjectType::Trigger,
             names: vec![namer.object(&drop.trigger_name)],
-            on: drop.table_name.as_ref().map(|t| namer.object(t)),
+            on: drop.table_name.as_ref().map(|t| Box::new(namer.object(t))),
             if_exists: drop.if_exists,
             cascade: matches!(drop.option, Some(ReferentialAction::Cascade)),
         },
@@ -209,7 +209,7 @@ pub fn model(
             }
         }
         ast::Statement::CreateIndex(create) => StatementKind::CreateIndex {
-            name: create.name.as_ref().map(|n| namer.object(n)),
+            name: create.name.as_ref().map(|n| Box::new(namer.object(n))),
             table: namer.object(&create.table_name),
             concurrently: create.concurrently,
             only: matches!(tokens_view, StatementKind::CreateIndex { only: true, .. }),

@@ -275,7 +275,8 @@ impl Catalog {
                     self.partitioned.remove(&table.key());
                 }
             }
-            StatementKind::CreatePolicy { name, table, .. } => {
+            StatementKind::CreatePolicy(policy) => {
+                let (name, table) = (&policy.name, &policy.table);
                 self.create(ObjectType::Policy, name, &at);
                 let site = Site {
                     migration,

@@ -9,7 +9,7 @@ mod columns;
 use crate::lexer::{Dialect, Token, TokenKind};
 use crate::model::{
     ActionKind, AlterAction, GrantTarget, MaintenanceCommand, Name, ObjectType, PolicyCommand,
-    PolicyExpr, Role, StatementKind, TransactionControl,
+    Policy, PolicyExpr, Role, StatementKind, TransactionControl,
 };
 
 /// A body of code inside a statement that is scanned for statements of its own.
@@ -387,7 +387,7 @@ fn drop(mut c: Cursor) -> StatementKind {
     StatementKind::Drop {
         object,
         names,
-        on,
+        on: on.map(Box::new),
         if_exists,
         cascade,
     }
@@ -500,7 +500,7 @@ fn alter(mut c: Cursor) -> StatementKind {
                 return StatementKind::Rename {
                     object: ObjectType::Domain,
                     name,
-                    to,
+                    to: Box::new(to),
                 };
             }
         }
@@ -511,7 +511,7 @@ fn alter(mut c: Cursor) -> StatementKind {
         };
         return StatementKind::AlterDomain {
             name,
-            add_constraint,
+            add_constraint: add_constraint.map(Box::new),
         };
     }
     let Some(object) = object_type(&mut c) else {
@@ -533,7 +533,11 @@ fn alter(mut c: Cursor) -> StatementKind {
     c.skip_parens();
     if c.eat_seq(&["rename", "to"]) {
         if let Some(to) = c.name() {
-            return StatementKind::Rename { object, name, to };
+            return StatementKind::Rename {
+                object,
+                name,
+                to: Box::new(to),
+            };
         }
     }
     if c.eat_seq(&["set", "schema"]) {
@@ -541,7 +545,7 @@ fn alter(mut c: Cursor) -> StatementKind {
             return StatementKind::SetSchema {
                 object,
                 name,
-                schema,
+                schema: Box::new(schema),
             };
         }
     }
@@ -828,7 +832,7 @@ fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
                     if_not_exists,
                     columns,
                     partitioned,
-                    partition_of,
+                    partition_of: partition_of.map(Box::new),
                 }
             }
             None => StatementKind::Other {
@@ -845,7 +849,7 @@ fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
             let only = c.eat("only");
             if let Some(table) = c.name() {
                 return StatementKind::CreateIndex {
-                    name,
+                    name: name.map(Box::new),
                     table,
                     concurrently,
                     only,
@@ -917,7 +921,7 @@ fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
     StatementKind::Create {
         object,
         name,
-        on,
+        on: on.map(Box::new),
         constrained,
     }
 }
@@ -1079,7 +1083,7 @@ fn create_policy(mut c: Cursor, name: Name) -> Option<StatementKind> {
             c.pos += 1;
         }
     }
-    Some(StatementKind::CreatePolicy {
+    Some(StatementKind::CreatePolicy(Box::new(Policy {
         name,
         table,
         permissive,
@@ -1087,7 +1091,7 @@ fn create_policy(mut c: Cursor, name: Name) -> Option<StatementKind> {
         roles,
         using,
         with_check,
-    })
+    })))
 }
 
 /// Comma-separated roles from the cursor up to one of `stop` (or the end).
@@ -1382,7 +1386,10 @@ mod tests {
     #[test]
     fn reads_policies() {
         let sql = r#"create policy "p" on public.t as restrictive for update to anon, "Admin" using ((true)) with check (1 = 1)"#;
-        let StatementKind::CreatePolicy {
+        let StatementKind::CreatePolicy(policy) = kind(sql) else {
+            panic!("not a policy");
+        };
+        let Policy {
             name,
             table,
             permissive,
@@ -1390,9 +1397,9 @@ mod tests {
             roles,
             using: Some(using),
             with_check: Some(check),
-        } = kind(sql)
+        } = *policy
         else {
-            panic!("not a policy");
+            panic!("no using or with check");
         };
         assert_eq!(
             (name.name.as_str(), table.to_string()),
@@ -1406,13 +1413,13 @@ mod tests {
         assert!(using.always_true && check.always_true);
         assert!(matches!(
             kind("create policy p on t using (a = 1)"),
-            StatementKind::CreatePolicy {
-                using: Some(PolicyExpr {
+            StatementKind::CreatePolicy(policy) if matches!(
+                policy.using,
+                Some(PolicyExpr {
                     always_true: false,
                     ..
-                }),
-                ..
-            }
+                })
+            )
         ));
     }
 

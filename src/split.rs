@@ -3,6 +3,7 @@
 //! It never loses a statement: every non-trivia token of the input belongs to exactly one
 //! `RawStatement` (psql meta lines and COPY data included, with their own kinds).
 
+use std::collections::VecDeque;
 use std::ops::Range;
 
 use crate::lexer::{Dialect, Lexer, Token, TokenKind};
@@ -56,17 +57,72 @@ pub struct Split {
 /// statement (a `CopyData` is always emitted after such a `COPY`, possibly with an empty
 /// range at the end of the text when the text ends right there). ClickHouse has no meta
 /// lines, COPY data or `BEGIN ATOMIC`.
+///
+/// Holds every statement's tokens at once: callers that go through the statements one by
+/// one use [`statements`], which yields the same statements as it goes.
 pub fn split(text: &str, base: usize, dialect: Dialect) -> Split {
-    let mut s = Splitter {
-        text,
-        bytes: text.as_bytes(),
-        base,
-        pg: dialect == Dialect::Postgres,
-        out: Split::default(),
-        st: Stmt::default(),
-    };
-    s.run(dialect);
-    s.out
+    let mut stream = statements(text, base, dialect);
+    let statements = stream.by_ref().collect();
+    let (errors, comments) = stream.finish();
+    Split {
+        statements,
+        errors,
+        comments,
+    }
+}
+
+/// The statements of `text`, as [`split`] finds them, one at a time: only the statement
+/// being read is held (its tokens), so memory does not grow with the number of statements.
+/// The lexical errors and comments are collected on the way: [`Statements::finish`].
+pub fn statements(text: &str, base: usize, dialect: Dialect) -> Statements<'_> {
+    Statements {
+        s: Splitter {
+            text,
+            bytes: text.as_bytes(),
+            base,
+            pg: dialect == Dialect::Postgres,
+            dialect,
+            ready: VecDeque::new(),
+            errors: Vec::new(),
+            comments: Vec::new(),
+            st: Stmt::default(),
+            lexer: Lexer::new(text, base, dialect),
+            line_limit: None,
+            copies: 0,
+            done: false,
+        },
+    }
+}
+
+/// Iterator over the statements of a section; see [`statements`].
+pub struct Statements<'a> {
+    s: Splitter<'a>,
+}
+
+impl Statements<'_> {
+    /// Reads to the end and returns the lexical errors and the comments' ranges.
+    pub fn finish(mut self) -> (Vec<SplitError>, Vec<Range<usize>>) {
+        while !self.s.done {
+            self.s.step();
+        }
+        (self.s.errors, self.s.comments)
+    }
+}
+
+impl Iterator for Statements<'_> {
+    type Item = RawStatement;
+
+    fn next(&mut self) -> Option<RawStatement> {
+        loop {
+            if let Some(statement) = self.s.ready.pop_front() {
+                return Some(statement);
+            }
+            if self.s.done {
+                return None;
+            }
+            self.s.step();
+        }
+    }
 }
 
 struct Splitter<'a> {
@@ -74,8 +130,19 @@ struct Splitter<'a> {
     bytes: &'a [u8],
     base: usize,
     pg: bool,
-    out: Split,
+    dialect: Dialect,
+    /// Statements found and not yet handed out.
+    ready: VecDeque<RawStatement>,
+    errors: Vec<SplitError>,
+    comments: Vec<Range<usize>>,
     st: Stmt,
+    lexer: Lexer<'a>,
+    /// While `Some(l)`, the lexer only sees `text[..l]`: the rest of a `COPY ... FROM stdin;`
+    /// line, after which `copies` blocks of COPY data follow.
+    line_limit: Option<usize>,
+    copies: usize,
+    /// The whole text has been read.
+    done: bool,
 }
 
 /// State of the statement being accumulated.
@@ -137,60 +204,58 @@ fn word_code(w: &[u8]) -> u8 {
 }
 
 impl<'a> Splitter<'a> {
-    fn run(&mut self, dialect: Dialect) {
+    /// Reads one token (or one psql meta line, or the COPY data after a COPY line); sets
+    /// `done` at the end of the text.
+    fn step(&mut self) {
         let text = self.text;
-        let mut lexer = Lexer::new(text, self.base, dialect);
-        // While `Some(l)`, the lexer only sees `text[..l]`: the rest of a `COPY ... FROM stdin;`
-        // line, after which `copies` blocks of COPY data follow.
-        let mut line_limit: Option<usize> = None;
-        let mut copies = 0usize;
-        loop {
-            if self.pg && self.st.tokens.is_empty() && lexer.skip_whitespace() == Some(b'\\') {
-                let start = lexer.pos();
-                let end = line_end(self.bytes, start).min(lexer.len());
-                let end = strip_cr(self.bytes, start, end);
-                let range = self.base + start..self.base + end;
-                self.out.statements.push(RawStatement {
-                    kind: RawKind::PsqlMeta,
-                    range: range.clone(),
-                    tokens: vec![Token {
-                        kind: TokenKind::Meta,
-                        range,
-                        terminated: true,
-                    }],
+        let dialect = self.dialect;
+        if self.pg && self.st.tokens.is_empty() && self.lexer.skip_whitespace() == Some(b'\\') {
+            let start = self.lexer.pos();
+            let end = line_end(self.bytes, start).min(self.lexer.len());
+            let end = strip_cr(self.bytes, start, end);
+            let range = self.base + start..self.base + end;
+            self.ready.push_back(RawStatement {
+                kind: RawKind::PsqlMeta,
+                range: range.clone(),
+                tokens: vec![Token {
+                    kind: TokenKind::Meta,
+                    range,
                     terminated: true,
-                });
-                lexer.set_pos(end);
-                continue;
+                }],
+                terminated: true,
+            });
+            self.lexer.set_pos(end);
+            return;
+        }
+        match self.lexer.next_token() {
+            Some(tok) => {
+                if self.feed(tok) {
+                    self.copies += 1;
+                    if self.line_limit.is_none() {
+                        let pos = self.lexer.pos();
+                        let l = line_end(self.bytes, pos);
+                        self.lexer = Lexer::new(text.get(..l).unwrap_or(text), self.base, dialect);
+                        self.lexer.set_pos(pos);
+                        self.line_limit = Some(l);
+                    }
+                }
             }
-            match lexer.next_token() {
-                Some(tok) => {
-                    if self.feed(tok) {
-                        copies += 1;
-                        if line_limit.is_none() {
-                            let pos = lexer.pos();
-                            let l = line_end(self.bytes, pos);
-                            lexer = Lexer::new(text.get(..l).unwrap_or(text), self.base, dialect);
-                            lexer.set_pos(pos);
-                            line_limit = Some(l);
-                        }
-                    }
-                }
-                None => {
-                    let Some(l) = line_limit.take() else { break };
-                    // A statement left open on the COPY line is cut off by the data.
+            None => {
+                let Some(l) = self.line_limit.take() else {
                     self.finish(false);
-                    let mut p = l;
-                    for _ in 0..copies {
-                        p = self.copy_data(p);
-                    }
-                    copies = 0;
-                    lexer = Lexer::new(text, self.base, dialect);
-                    lexer.set_pos(p);
+                    self.done = true;
+                    return;
+                };
+                // A statement left open on the COPY line is cut off by the data.
+                self.finish(false);
+                let mut p = l;
+                for _ in 0..std::mem::take(&mut self.copies) {
+                    p = self.copy_data(p);
                 }
+                self.lexer = Lexer::new(text, self.base, dialect);
+                self.lexer.set_pos(p);
             }
         }
-        self.finish(false);
     }
 
     /// Emits the COPY data starting on the line after `nl` (the `\n` ending the COPY line, or
@@ -210,7 +275,7 @@ impl<'a> Splitter<'a> {
             }
             s = e + 1;
         };
-        self.out.statements.push(RawStatement {
+        self.ready.push_back(RawStatement {
             kind: RawKind::CopyData,
             range: self.base + data..self.base + end,
             tokens: Vec::new(),
@@ -243,7 +308,7 @@ impl<'a> Splitter<'a> {
             }
             _ => "unterminated token".to_string(),
         };
-        self.out.errors.push(SplitError {
+        self.errors.push(SplitError {
             offset: tok.range.start,
             message,
         });
@@ -256,7 +321,7 @@ impl<'a> Splitter<'a> {
             self.error(&tok);
         }
         if tok.is_trivia() {
-            self.out.comments.push(tok.range);
+            self.comments.push(tok.range);
             return false;
         }
         let pending_begin = std::mem::take(&mut self.st.pending_begin);
@@ -320,7 +385,7 @@ impl<'a> Splitter<'a> {
         let st = std::mem::take(&mut self.st);
         if let (Some(first), Some(last)) = (st.tokens.first(), st.tokens.last()) {
             let range = first.range.start..last.range.end;
-            self.out.statements.push(RawStatement {
+            self.ready.push_back(RawStatement {
                 kind: RawKind::Sql,
                 range,
                 tokens: st.tokens,
@@ -329,3 +394,4 @@ impl<'a> Splitter<'a> {
         }
     }
 }
+

@@ -3,6 +3,7 @@
 use std::time::{Duration, Instant};
 
 use sqlgate::engine::check_text;
+use sqlgate::finding::Finding;
 use sqlgate::lexer::Dialect;
 use sqlgate::rules::REGISTRY;
 
@@ -13,6 +14,71 @@ fn codes(text: &str, dialect: Dialect) -> Vec<&'static str> {
         .iter()
         .map(|f| f.code)
         .collect()
+}
+
+fn findings(text: &str, dialect: Dialect) -> Vec<Finding> {
+    check_text("x.sql", text, dialect, REGISTRY).report.findings
+}
+
+fn parse_errors(text: &str) -> Vec<Finding> {
+    findings(text, Dialect::Postgres)
+        .into_iter()
+        .filter(|f| f.code == "MT001")
+        .collect()
+}
+
+/// sqlparser's position is relative to the statement it was given: MT001 gives the file's.
+#[test]
+fn parse_error_positions_are_file_positions() {
+    let found = parse_errors("drop table t;\nselect \"x");
+    let statement = found
+        .iter()
+        .find(|f| f.message.contains("not fully parsed"))
+        .expect("MT001 for the select");
+    assert_eq!((statement.start.line, statement.start.column), (2, 1));
+    assert!(
+        statement.help.ends_with(" at Line: 2, Column: 8"),
+        "{}",
+        statement.help
+    );
+    // On a later line of a statement that starts mid-line.
+    let found = parse_errors("select 1; create table t (\n  a int,\n  b int b\n);\n");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].help.ends_with(" at Line: 3, Column: 9"),
+        "{}",
+        found[0].help
+    );
+}
+
+/// A statement too large for sqlparser is modelled from its tokens: the rules still see what
+/// it does, and MT001 says why it was not parsed, in one lower-case line.
+#[test]
+fn statements_too_large_for_sqlparser_are_checked_from_tokens() {
+    let names: Vec<String> = (0..30_000).map(|i| format!("t{i}")).collect();
+    let drop = format!("drop table {};\n", names.join(", "));
+    let text = format!("{drop}delete from events;\n");
+    let found = findings(&text, Dialect::Postgres);
+    let codes: Vec<&str> = found.iter().map(|f| f.code).collect();
+    assert!(codes.contains(&"DS001"), "{codes:?}");
+    assert!(codes.contains(&"DS007"), "{codes:?}");
+    let mt001: Vec<&Finding> = found.iter().filter(|f| f.code == "MT001").collect();
+    assert_eq!(mt001.len(), 1, "{mt001:?}");
+    assert_eq!(mt001[0].start.line, 1);
+    assert_eq!(
+        mt001[0].message,
+        "drop table statement not fully parsed, checked by its tokens"
+    );
+    assert_eq!(
+        mt001[0].help,
+        format!(
+            "statement of {} KB (60001 tokens) is larger than the 50000-token sqlparser limit: \
+             checked from its tokens",
+            (drop.len() - 2) / 1000
+        )
+    );
+    assert!(!mt001[0].help.contains('\n'));
+    assert!(mt001[0].help.starts_with(char::is_lowercase));
 }
 
 #[test]

@@ -36,7 +36,7 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
     else {
         return;
     };
-    let what = index_phrase(*unique, *concurrently, name.as_ref());
+    let what = index_phrase(*unique, *concurrently, name.as_deref());
     let partitioned = ctx.catalog.is_partitioned(table);
     if *concurrently {
         // Rejected by Postgres whatever the table's age (with or without ONLY).

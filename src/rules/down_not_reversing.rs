@@ -190,13 +190,16 @@ impl<'a> Up<'a> {
                 self.create(Kind::Table, table.clone(), None, text)
             }
             StatementKind::CreateIndex { name, table, .. } => match name {
-                Some(name) => self.create(Kind::Index, name.clone(), Some(table.clone()), text),
+                Some(name) => self.create(Kind::Index, (**name).clone(), Some(table.clone()), text),
                 // Postgres picks the name; the down cannot name it either.
                 None => self.computed.push(Kind::Index),
             },
-            StatementKind::CreatePolicy { name, table, .. } => {
-                self.create(Kind::Policy, name.clone(), Some(table.clone()), text)
-            }
+            StatementKind::CreatePolicy(policy) => self.create(
+                Kind::Policy,
+                policy.name.clone(),
+                Some(policy.table.clone()),
+                text,
+            ),
             StatementKind::Create {
                 object, name, on, ..
             } => {
@@ -214,7 +217,7 @@ impl<'a> Up<'a> {
                     _ => return,
                 };
                 match name {
-                    Some(name) => self.create(kind, name.clone(), on.clone(), text),
+                    Some(name) => self.create(kind, name.clone(), on.as_deref().cloned(), text),
                     None => self.computed.push(kind),
                 }
             }
@@ -333,7 +336,7 @@ impl<'a> Down<'a> {
                     // `DROP POLICY p ON t` names the policy's table.
                     let objects: Vec<Object> = names
                         .iter()
-                        .map(|n| dropped(kind, n, on.as_ref()))
+                        .map(|n| dropped(kind, n, on.as_deref()))
                         .collect();
                     self.drops.extend(objects);
                 }
@@ -366,7 +369,7 @@ impl<'a> Down<'a> {
             }
             StatementKind::CreateIndex {
                 name: Some(name), ..
-            } => self.created.push((Kind::Index, name.clone())),
+            } => self.created.push((Kind::Index, (**name).clone())),
             StatementKind::Create {
                 object,
                 name: Some(name),
@@ -377,7 +380,7 @@ impl<'a> Down<'a> {
                 }
             }
             StatementKind::Rename { name, to, .. } => {
-                self.renamed.extend([name.clone(), to.clone()]);
+                self.renamed.extend([name.clone(), (**to).clone()]);
             }
             StatementKind::RenameTables { pairs } => {
                 for (from, to) in pairs {

@@ -54,7 +54,7 @@ fn created_names(statement: &Statement) -> Vec<(&'static str, &Name)> {
         StatementKind::CreateIndex {
             name: Some(name), ..
         } => names.push(("index", name)),
-        StatementKind::CreatePolicy { name, .. } => names.push(("policy", name)),
+        StatementKind::CreatePolicy(policy) => names.push(("policy", &policy.name)),
         StatementKind::CreateFunction {
             object,
             name: Some(name),

@@ -1,6 +1,6 @@
 use super::{Check, Rule, RuleContext, RuleMeta, Violation};
 use crate::finding::{Category, Severity};
-use crate::model::{PolicyCommand, Statement, StatementKind};
+use crate::model::{Policy, PolicyCommand, Statement, StatementKind};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -20,7 +20,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
-    let StatementKind::CreatePolicy {
+    let StatementKind::CreatePolicy(policy) = &statement.kind else {
+        return;
+    };
+    let Policy {
         name,
         table,
         permissive,
@@ -28,10 +31,7 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
         roles,
         using,
         with_check,
-    } = &statement.kind
-    else {
-        return;
-    };
+    } = &**policy;
     if !*permissive || *command == PolicyCommand::Select {
         return;
     }
