@@ -639,7 +639,9 @@ mod tests {
             )
         );
         assert_eq!(analysis.statements[1].parse, ParseStatus::Parsed);
-        assert!(!is_too_large("sql parser error: Expected: end of statement"));
+        assert!(!is_too_large(
+            "sql parser error: Expected: end of statement"
+        ));
     }
 
     #[test]
