@@ -156,7 +156,11 @@ fn analyze_statement(
         concurrently: classified.concurrently,
     });
     if let Some(body) = &classified.body {
-        scan_body(text, body, &Origin::TopLevel, dialect, out, 0);
+        // A function body does not run in the migration: the catalog never needs it.
+        let runs_now = matches!(body.kind, BodyKind::DoBlock);
+        if depth == Depth::Full || runs_now {
+            scan_body(text, body, &Origin::TopLevel, dialect, out, 0);
+        }
     }
 }
 

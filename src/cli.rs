@@ -482,25 +482,32 @@ fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
     require_existing(&paths, &args.paths, &config)?;
     let mut before = vec![("setup", run_started.elapsed())];
     let started = Instant::now();
-    let changes = match (&staged, &args.changed_since) {
-        (Some(tree), _) => Some(tree.changes.clone()),
-        (None, None) => None,
-        (None, Some(base)) => {
-            // git runs in the checked path's nearest existing directory.
-            let dir = start.ancestors().find(|d| d.is_dir()).unwrap_or(&cwd);
-            Some(crate::git::changes_since(dir, base).map_err(|e| Failure(e.to_string()))?)
-        }
-    };
+    // git's answer and discovery do not depend on each other: git runs while the files are
+    // read (its processes spend their time starting up).
+    let options = discover_options(&config);
+    let (changes, discovery) = std::thread::scope(|scope| {
+        let git = scope.spawn(|| match (&staged, &args.changed_since) {
+            (Some(tree), _) => Ok(Some(tree.changes.clone())),
+            (None, None) => Ok(None),
+            (None, Some(base)) => {
+                // git runs in the checked path's nearest existing directory.
+                let dir = start.ancestors().find(|d| d.is_dir()).unwrap_or(&cwd);
+                crate::git::changes_since(dir, base)
+                    .map(Some)
+                    .map_err(|e| Failure(e.to_string()))
+            }
+        });
+        let discovery = discover(&paths, &options);
+        let changes = git
+            .join()
+            .unwrap_or_else(|_| Err(Failure("git could not be asked for the changes".into())));
+        (changes, discovery)
+    });
+    let changes = changes?;
     let filter = changes
         .as_ref()
         .map_or(ChangeFilter::All, |c| ChangeFilter::Files(c.changed()));
-
-    if changes.is_some() {
-        before.push(("git", started.elapsed()));
-    }
-    let started = Instant::now();
-    let discovery = discover(&paths, &discover_options(&config));
-    before.push(("discovery", started.elapsed()));
+    before.push(("git and discovery", started.elapsed()));
     let started = Instant::now();
     let history = changes
         .as_ref()

@@ -106,9 +106,31 @@ fn prefetch(walked: &mut Walked) -> HashMap<PathBuf, Prefetched> {
     read
 }
 
+/// The file's bytes: as many as `fstat` said, without the extra read that finds the end
+/// (one syscall per file of thousands). A size of 0 may be a file system that does not
+/// know sizes: that one is read to its end.
+fn read_all(file: &mut fs::File, size: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let size = usize::try_from(size).unwrap_or(0);
+    let mut bytes = vec![0; size];
+    let mut filled = 0;
+    while filled < size {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    bytes.truncate(filled);
+    if size == 0 {
+        file.read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
+}
+
 /// `None` when the file is not a regular file or cannot be opened: `load` then reports it.
 fn read_ahead(path: &Path) -> Option<Prefetched> {
-    use std::io::Read;
     let mut file = fs::File::open(fs_path(path)).ok()?;
     let metadata = file.metadata().ok()?;
     if !metadata.is_file() {
@@ -121,9 +143,8 @@ fn read_ahead(path: &Path) -> Option<Prefetched> {
     };
     #[cfg(not(unix))]
     let key = file_key(path);
-    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
-    let text = match file.read_to_end(&mut bytes) {
-        Ok(_) => crate::source::decode(bytes).map_err(|err| err.to_string()),
+    let text = match read_all(&mut file, metadata.len()) {
+        Ok(bytes) => crate::source::decode(bytes).map_err(|err| err.to_string()),
         Err(err) => Err(super::read_error(&err)),
     };
     Some(Prefetched { key, text })
