@@ -317,7 +317,7 @@ fn scan_body(
     let origin = match (&body.kind, parent) {
         (BodyKind::DoBlock, _) => Origin::DoBlock { execute: false },
         (BodyKind::Function { name }, _) => Origin::FunctionBody {
-            function: name.as_str().into(),
+            function: Box::new(name.clone()),
             execute: false,
         },
     };
@@ -639,7 +639,9 @@ mod tests {
             )
         );
         assert_eq!(analysis.statements[1].parse, ParseStatus::Parsed);
-        assert!(!is_too_large("sql parser error: Expected: end of statement"));
+        assert!(!is_too_large(
+            "sql parser error: Expected: end of statement"
+        ));
     }
 
     #[test]

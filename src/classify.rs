@@ -8,8 +8,8 @@ mod columns;
 
 use crate::lexer::{Dialect, Token, TokenKind};
 use crate::model::{
-    ActionKind, AlterAction, GrantTarget, MaintenanceCommand, Name, ObjectType, PolicyCommand,
-    Policy, PolicyExpr, Role, StatementKind, TransactionControl,
+    ActionKind, AlterAction, GrantTarget, MaintenanceCommand, Name, ObjectType, Policy,
+    PolicyCommand, PolicyExpr, Role, StatementKind, TransactionControl,
 };
 
 /// A body of code inside a statement that is scanned for statements of its own.
@@ -830,7 +830,7 @@ fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
                     table,
                     temporary,
                     if_not_exists,
-                    columns,
+                    columns: columns.into(),
                     partitioned,
                     partition_of: partition_of.map(Box::new),
                 }

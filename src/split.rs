@@ -394,4 +394,3 @@ impl<'a> Splitter<'a> {
         }
     }
 }
-

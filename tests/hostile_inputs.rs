@@ -590,7 +590,7 @@ fn fifty_megabyte_file() {
     assert_fifty_megabytes_checked(16);
 }
 
-/// Each statement's tokens are dropped once it is modelled, and a model is 176 bytes: about
+/// Each statement's tokens are dropped once it is modelled, and a model is 152 bytes: about
 /// 4.5 times the file size (release build).
 #[test]
 fn fifty_megabyte_file_within_five_times_its_size() {
