@@ -197,7 +197,7 @@ pub fn model(
                     partition_of,
                     ..
                 } => (columns.clone(), *partitioned, partition_of.clone()),
-                _ => (Vec::new(), false, None),
+                _ => (Box::default(), false, None),
             };
             StatementKind::CreateTable {
                 table: namer.object(&create.name),

@@ -830,7 +830,7 @@ fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
                     table,
                     temporary,
                     if_not_exists,
-                    columns,
+                    columns: columns.into(),
                     partitioned,
                     partition_of: partition_of.map(Box::new),
                 }

@@ -394,3 +394,49 @@ impl<'a> Splitter<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stream yields a statement as soon as it ends, and `finish` still collects the
+    /// errors and comments of what was not read.
+    #[test]
+    fn statements_come_one_at_a_time() {
+        let text = "\\set x 1\nCOPY t FROM stdin; select 1;\na\n\\.\n-- c\nselect 'open";
+        let mut stream = statements(text, 0, Dialect::Postgres);
+        let first = stream.next().expect("a statement");
+        assert_eq!(
+            (first.kind, &text[first.range]),
+            (RawKind::PsqlMeta, "\\set x 1")
+        );
+        // Nothing past the COPY line is read yet.
+        let copy = stream.next().expect("a statement");
+        assert_eq!(&text[copy.range], "COPY t FROM stdin");
+        assert_eq!(stream.s.lexer.pos(), text.find("; select").unwrap() + 1);
+        let (errors, comments) = stream.finish();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].message, "unterminated quoted string");
+        assert_eq!(comments.len(), 1);
+        // The same as `split`.
+        let all: Vec<RawKind> = statements(text, 0, Dialect::Postgres)
+            .map(|s| s.kind)
+            .collect();
+        let split_kinds: Vec<RawKind> = split(text, 0, Dialect::Postgres)
+            .statements
+            .iter()
+            .map(|s| s.kind)
+            .collect();
+        assert_eq!(all, split_kinds);
+        assert_eq!(
+            all,
+            [
+                RawKind::PsqlMeta,
+                RawKind::Sql,
+                RawKind::Sql,
+                RawKind::CopyData,
+                RawKind::Sql
+            ]
+        );
+    }
+}
