@@ -746,6 +746,10 @@ fn count(stats: &mut Stats, dialect: Dialect, statements: &[Statement]) {
 /// sqlparser's message without its ` at Line: 3, Column: 7` suffix, so that equal shapes
 /// count together.
 fn without_position(error: &str) -> String {
+    // Too-large statements name their own size: one shape for all of them.
+    if crate::analyze::is_too_large(error) {
+        return "larger than the sqlparser limit: checked from its tokens".to_string();
+    }
     let message = error.split(" at Line: ").next().unwrap_or(error);
     message
         .strip_prefix("sql parser error: ")

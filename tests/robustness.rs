@@ -162,3 +162,25 @@ fn arbitrary_bytes_never_panic() {
         codes(&text, Dialect::ClickHouse);
     }
 }
+
+#[test]
+fn too_large_statements_count_as_one_shape_in_stats() {
+    let big = |n: usize| format!("select {};\n", vec!["1"; n].join(","));
+    let text = format!("{}{}", big(30_000), big(40_000));
+    let output = check_text("x.sql", &text, Dialect::Postgres, REGISTRY);
+    let shapes: Vec<_> = output
+        .stats
+        .fallback_shapes
+        .iter()
+        .map(|((dialect, kind, message), n)| (*dialect, kind.as_str(), message.as_str(), *n))
+        .collect();
+    assert_eq!(
+        shapes,
+        [(
+            "postgres",
+            "select",
+            "larger than the sqlparser limit: checked from its tokens",
+            2
+        )]
+    );
+}
