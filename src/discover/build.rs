@@ -50,15 +50,18 @@ struct Prefetched {
 /// of small migrations, reading them one after the other is most of discovery's time. Each
 /// file is opened once; its identity comes from the open file (`fstat`), not another lookup.
 fn prefetch(walked: &mut Walked) -> HashMap<PathBuf, Prefetched> {
-    let paths: Vec<PathBuf> = walked
+    // (index into the walk's order, path) of each file read ahead.
+    let wanted: Vec<(usize, PathBuf)> = walked
         .order
         .iter()
-        .filter(|(_, name)| {
+        .enumerate()
+        .filter(|(_, (_, name))| {
             let lower = name.to_ascii_lowercase();
             lower.ends_with(".sql") || lower == "atlas.sum"
         })
-        .map(|(dir, name)| dir.join(name))
+        .map(|(i, (dir, name))| (i, dir.join(name)))
         .collect();
+    let paths: Vec<&PathBuf> = wanted.iter().map(|(_, path)| path).collect();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(paths.len() / 64 + 1);
@@ -70,7 +73,7 @@ fn prefetch(walked: &mut Walked) -> HashMap<PathBuf, Prefetched> {
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .filter_map(|path| Some((path.clone(), read_ahead(path)?)))
+                        .filter_map(|path| Some((PathBuf::clone(path), read_ahead(path)?)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -85,22 +88,20 @@ fn prefetch(walked: &mut Walked) -> HashMap<PathBuf, Prefetched> {
     // The same file reached again by another path (a symlink, overlapping arguments) is
     // not considered again: the walk's first path for it stays.
     let mut first_path: HashMap<&FileKey, &Path> = HashMap::new();
-    let mut again: Vec<(PathBuf, String)> = Vec::new();
-    for (path, (dir, name)) in paths.iter().zip(walked.order.iter().filter(|(_, name)| {
-        let lower = name.to_ascii_lowercase();
-        lower.ends_with(".sql") || lower == "atlas.sum"
-    })) {
+    let mut again: Vec<usize> = Vec::new();
+    for (i, path) in &wanted {
         let Some(ahead) = read.get(path) else {
             continue;
         };
-        let first = *first_path.entry(&ahead.key).or_insert(path);
-        if first != path.as_path() {
-            again.push((dir.clone(), name.clone()));
+        if *first_path.entry(&ahead.key).or_insert(path) != path.as_path() {
+            again.push(*i);
         }
     }
-    for (dir, name) in again {
-        if let Some(files) = walked.dirs.get_mut(&dir) {
-            files.selected.remove(&name);
+    for i in again {
+        if let Some((dir, name)) = walked.order.get(i) {
+            if let Some(files) = walked.dirs.get_mut(dir) {
+                files.selected.remove(name);
+            }
         }
     }
     read
