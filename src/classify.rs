@@ -279,6 +279,7 @@ fn statement_kind(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
         "CREATE" => create(c, body),
         "RENAME" => rename_tables(c),
         "GRANT" => grant(c, Vec::new(), false),
+        "COMMENT" => comment(c),
         "WITH" => with(c, body),
         "INSERT" => {
             c.eat("into");
@@ -310,6 +311,72 @@ fn statement_kind(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
             StatementKind::Do
         }
         _ => StatementKind::Other { keyword: first },
+    }
+}
+
+/// `COMMENT ON object name [ON table] IS ...`, for the object types that have a name rules
+/// can look up; a column's table comes from `table.column`.
+fn comment(mut c: Cursor) -> StatementKind {
+    let keyword = || StatementKind::Other {
+        keyword: "COMMENT".into(),
+    };
+    if !c.eat("on") {
+        return keyword();
+    }
+    if c.eat("column") {
+        let start = c.pos;
+        let Some(mut table) = c.name() else {
+            return keyword();
+        };
+        // `name()` keeps the last two of up to three parts: re-read them as table.column.
+        let parts: Vec<String> = (start..c.pos)
+            .step_by(2)
+            .filter_map(|i| c.ident_at(i))
+            .collect();
+        let [.., table_part, column] = parts.as_slice() else {
+            return keyword();
+        };
+        let schema = (parts.len() == 3).then(|| parts[0].clone());
+        table.name = table_part.clone();
+        table.schema = schema;
+        if let Some(table_token) = c.tokens.get(c.pos.saturating_sub(3)) {
+            table.span.end = table_token.range.end;
+        }
+        return StatementKind::Comment {
+            object: ObjectType::Column,
+            name: table,
+            column: Some(column.as_str().into()),
+            on: None,
+        };
+    }
+    let object = if c.eat("constraint") {
+        ObjectType::Constraint
+    } else {
+        match object_type(&mut c) {
+            Some(object) => object,
+            None => return keyword(),
+        }
+    };
+    // `IS` is reserved: `COMMENT ON TABLE IS ...` names no table.
+    if c.is("is") {
+        return keyword();
+    }
+    let Some(name) = c.name() else {
+        return keyword();
+    };
+    // `ON [DOMAIN] table` of a constraint, policy, trigger or rule (not the `IS` text).
+    c.skip_parens();
+    let on = if c.eat("on") {
+        c.eat("domain");
+        c.name().map(Box::new)
+    } else {
+        None
+    };
+    StatementKind::Comment {
+        object,
+        name,
+        column: None,
+        on,
     }
 }
 
@@ -1421,6 +1488,60 @@ mod tests {
                 })
             )
         ));
+    }
+
+    #[test]
+    fn reads_comments_with_the_objects_they_name() {
+        let described = |sql: &str| match kind(sql) {
+            StatementKind::Comment {
+                object,
+                name,
+                column,
+                on,
+            } => format!(
+                "{} {name} [{}] {:?} {:?}",
+                object.as_str(),
+                &sql[name.span.clone()],
+                column.as_deref(),
+                on.map(|t| t.to_string())
+            ),
+            other => format!("not a comment: {other:?}"),
+        };
+        assert_eq!(
+            described(r#"comment on policy "Users read own" on public.profiles is 'x'"#),
+            r#"policy Users read own ["Users read own"] None Some("public.profiles")"#
+        );
+        assert_eq!(
+            described("comment on column public.t.\"Email\" is 'x'"),
+            r#"column public.t [public.t] Some("Email") None"#
+        );
+        assert_eq!(
+            described("comment on column t.c is null"),
+            r#"column t [t] Some("c") None"#
+        );
+        assert_eq!(
+            described("comment on function api.f(int, text) is 'x'"),
+            "function api.f [api.f] None None"
+        );
+        assert_eq!(
+            described("comment on constraint c_check on domain d is 'x'"),
+            r#"constraint c_check [c_check] None Some("d")"#
+        );
+        assert_eq!(
+            described("COMMENT ON MATERIALIZED VIEW mv IS 'x'"),
+            "materialized view mv [mv] None None"
+        );
+        for keyword_only in [
+            "comment on role r is 'x'",
+            "comment on column c is 'x'",
+            "comment on table is 'x'",
+            "comment is 'x'",
+        ] {
+            assert!(
+                matches!(kind(keyword_only), StatementKind::Other { ref keyword } if keyword == "COMMENT"),
+                "{keyword_only}"
+            );
+        }
     }
 
     #[test]

@@ -67,6 +67,16 @@ impl Counts {
         100.0 * (sql - self.unknown) as f64 / sql as f64
     }
 
+    /// Parsed by sqlparser or classified with the object names, out of the SQL statements:
+    /// what the rules can check by name (keyword-only statements count against it).
+    pub fn named_percent(&self) -> f64 {
+        let sql = self.statements - self.non_sql;
+        if sql == 0 {
+            return 100.0;
+        }
+        100.0 * (self.parsed + self.classified) as f64 / sql as f64
+    }
+
     fn add(&mut self, other: &Counts) {
         self.statements += other.statements;
         self.parsed += other.parsed;

@@ -54,6 +54,8 @@ pub enum ObjectType {
     Policy,
     Rule,
     Dictionary,
+    Column,
+    Constraint,
     Other,
 }
 
@@ -77,6 +79,8 @@ impl ObjectType {
             ObjectType::Policy => "policy",
             ObjectType::Rule => "rule",
             ObjectType::Dictionary => "dictionary",
+            ObjectType::Column => "column",
+            ObjectType::Constraint => "constraint",
             ObjectType::Other => "object",
         }
     }
@@ -521,6 +525,16 @@ pub enum StatementKind {
     Transaction(TransactionControl),
     /// `DO $$ ... $$`; the body's statements are modelled separately with a dynamic origin.
     Do,
+    /// `COMMENT ON object name [ON table] IS ...`: documentation, but it names the object (a
+    /// column's `name` is its table).
+    Comment {
+        object: ObjectType,
+        name: Name,
+        /// The column of `COMMENT ON COLUMN`.
+        column: Option<Box<str>>,
+        /// The table of `COMMENT ON CONSTRAINT|POLICY|TRIGGER|RULE name ON table`.
+        on: Option<Box<Name>>,
+    },
     /// A statement we understand only by its leading keywords, e.g. `GRANT`, `COMMENT ON`.
     Other {
         keyword: String,
@@ -547,6 +561,9 @@ macro_rules! statement_names {
                 .collect(),
             StatementKind::Create { name, on, .. } => name
                 .into_iter()
+                .chain(on.into_iter().map(|n| n.$unbox()))
+                .collect(),
+            StatementKind::Comment { name, on, .. } => std::iter::once(name)
                 .chain(on.into_iter().map(|n| n.$unbox()))
                 .collect(),
             StatementKind::CreatePolicy(policy) => {
@@ -617,6 +634,7 @@ impl StatementKind {
             StatementKind::Select => "select".into(),
             StatementKind::Transaction(_) => "transaction control".into(),
             StatementKind::Do => "do block".into(),
+            StatementKind::Comment { object, .. } => format!("comment on {}", object.as_str()),
             StatementKind::Other { keyword } => keyword.to_ascii_lowercase(),
             StatementKind::Unknown => "unknown".into(),
             StatementKind::PsqlMeta => "psql meta-command".into(),
