@@ -614,6 +614,7 @@ fn phantoms<'h>(
                 path: deleted.path.clone(),
                 display: deleted.display.clone(),
                 text: String::new(),
+                is_symlink: None,
             });
             canonical.push(Some(deleted.path.clone()));
             out[owner].push((files.len() - 1, deleted));
@@ -911,6 +912,7 @@ pub fn check_source(
             path: PathBuf::from(display),
             display: display.to_string(),
             text: text.to_string(),
+            is_symlink: None,
         }],
         sets: vec![MigrationSet {
             dir: Path::new(display)

@@ -28,7 +28,8 @@ struct Builder<'a> {
     /// File identity → temporary id, or `None` when the file could not be read.
     cache: HashMap<FileKey, Option<usize>>,
     /// The selected SQL files, read and decoded ahead in parallel; taken out when loaded.
-    prefetched: HashMap<PathBuf, Prefetched>,
+    /// Keyed by the path's text: hashing a `Path` splits it into components.
+    prefetched: HashMap<std::ffi::OsString, Prefetched>,
     sets: BTreeMap<(PathBuf, &'static str), MigrationSet>,
     skipped: Vec<Skipped>,
     errors: Vec<FileError>,
@@ -38,6 +39,8 @@ struct Builder<'a> {
     pending: Vec<(PathBuf, Skipped)>,
     /// Atlas directories' `atlas.sum` and `*.sql` files (temporary ids), by directory.
     atlas: HashMap<PathBuf, AtlasSum>,
+    /// The key of the set the last migration went to.
+    last_set: Option<(PathBuf, &'static str)>,
 }
 
 /// A file read ahead: its identity and its text, or why it could not be read.
@@ -49,7 +52,7 @@ struct Prefetched {
 /// Reads and decodes every selected `.sql` file and `atlas.sum` on all cores: for thousands
 /// of small migrations, reading them one after the other is most of discovery's time. Each
 /// file is opened once; its identity comes from the open file (`fstat`), not another lookup.
-fn prefetch(walked: &mut Walked) -> HashMap<PathBuf, Prefetched> {
+fn prefetch(walked: &mut Walked) -> HashMap<std::ffi::OsString, Prefetched> {
     // (index into the walk's order, path) of each file read ahead.
     let wanted: Vec<(usize, PathBuf)> = walked
         .order
@@ -66,14 +69,16 @@ fn prefetch(walked: &mut Walked) -> HashMap<PathBuf, Prefetched> {
         .map_or(1, |n| n.get())
         .min(paths.len() / 64 + 1);
     let chunk = paths.len().div_ceil(workers.max(1)).max(1);
-    let mut read: HashMap<PathBuf, Prefetched> = HashMap::with_capacity(paths.len());
+    let mut read: HashMap<std::ffi::OsString, Prefetched> = HashMap::with_capacity(paths.len());
     std::thread::scope(|scope| {
         let handles: Vec<_> = paths
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .filter_map(|path| Some((PathBuf::clone(path), read_ahead(path)?)))
+                        .filter_map(|path| {
+                            Some((path.as_os_str().to_os_string(), read_ahead(path)?))
+                        })
                         .collect::<Vec<_>>()
                 })
             })
@@ -90,7 +95,7 @@ fn prefetch(walked: &mut Walked) -> HashMap<PathBuf, Prefetched> {
     let mut first_path: HashMap<&FileKey, &Path> = HashMap::new();
     let mut again: Vec<usize> = Vec::new();
     for (i, path) in &wanted {
-        let Some(ahead) = read.get(path) else {
+        let Some(ahead) = read.get(path.as_os_str()) else {
             continue;
         };
         if *first_path.entry(&ahead.key).or_insert(path) != path.as_path() {
@@ -153,17 +158,19 @@ fn read_ahead(path: &Path) -> Option<Prefetched> {
 
 pub(super) fn build(mut walked: Walked, options: &DiscoverOptions) -> Discovery {
     let prefetched = prefetch(&mut walked);
+    let files = prefetched.len();
     let mut builder = Builder {
         options,
         prefetched,
-        loaded: Vec::new(),
-        cache: HashMap::new(),
+        loaded: Vec::with_capacity(files),
+        cache: HashMap::with_capacity(files),
         sets: BTreeMap::new(),
         skipped: Vec::new(),
         errors: walked.errors,
         migration_dirs: HashSet::new(),
         pending: Vec::new(),
         atlas: HashMap::new(),
+        last_set: None,
     };
     for dir in walked.dirs.values() {
         builder.dir(dir);
@@ -199,10 +206,19 @@ fn is_per_migration_framework(framework: Framework) -> bool {
 
 const PER_MIGRATION_FILES: [&str; 3] = ["up.sql", "down.sql", "migration.sql"];
 
+/// `needle` starts with a byte that has no case (`+goose`): candidates are found by a
+/// byte search for it, not by comparing a window at every byte of the text.
 fn contains_ignore_case(text: &str, needle: &[u8]) -> bool {
-    text.as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
+    let Some((&first, _)) = needle.split_first() else {
+        return true;
+    };
+    debug_assert!(!first.is_ascii_alphabetic());
+    let bytes = text.as_bytes();
+    text.match_indices(char::from(first)).any(|(at, _)| {
+        bytes
+            .get(at..at + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
 }
 
 impl Builder<'_> {
@@ -214,9 +230,11 @@ impl Builder<'_> {
         self.loaded[id].text.len()
     }
 
-    /// Reads and decodes a file once; read and UTF-8 errors are recorded.
-    fn load(&mut self, path: &Path) -> Option<usize> {
-        let ahead = self.prefetched.remove(path);
+    /// Reads and decodes the file `name` of `dir` once; read and UTF-8 errors are recorded.
+    fn load(&mut self, dir: &DirFiles, name: &str) -> Option<usize> {
+        let path = dir.path.join(name);
+        let path = path.as_path();
+        let ahead = self.prefetched.remove(path.as_os_str());
         let key = ahead
             .as_ref()
             .map_or_else(|| file_key(path), |a| a.key.clone());
@@ -237,6 +255,7 @@ impl Builder<'_> {
                     path: path.to_path_buf(),
                     display: shown,
                     text,
+                    is_symlink: dir.listed.then(|| dir.symlinks.contains(name)),
                 });
                 Some(self.loaded.len() - 1)
             }
@@ -261,7 +280,7 @@ impl Builder<'_> {
         if dir.selected.contains(name) || !dir.names.contains(name) {
             return None;
         }
-        let id = self.load(&dir.path.join(name))?;
+        let id = self.load(dir, name)?;
         if layout::has_go_template(self.text(id)) {
             return None;
         }
@@ -277,6 +296,16 @@ impl Builder<'_> {
     }
 
     fn add(&mut self, dir: &Path, framework: Framework, migration: Migration) {
+        // Thousands of migrations in a row share a set: found without making its key again.
+        if let Some(key) = &self.last_set {
+            if key.0 == dir && key.1 == framework.name() {
+                if let Some(set) = self.sets.get_mut(key) {
+                    set.migrations.push(migration);
+                    return;
+                }
+            }
+        }
+        self.last_set = Some((dir.to_path_buf(), framework.name()));
         let dialect = self.dialect(dir);
         self.migration_dirs.insert(dir.to_path_buf());
         let set_dir = if dir.as_os_str().is_empty() {
@@ -330,22 +359,24 @@ impl Builder<'_> {
 
         let mut cands = Candidates::new();
         for name in &dir.selected {
-            let path = dir.path.join(name);
-            let shown = display(&path);
+            // Only a skipped file needs its shown path here (`load` makes its own).
+            let shown = || display(&dir.path.join(name));
             if !layout::is_sql(name) {
                 if name.to_ascii_lowercase().ends_with(".go") {
-                    self.pending.push((dir.path.clone(), skip(shown, GO_FILE)));
+                    self.pending
+                        .push((dir.path.clone(), skip(shown(), GO_FILE)));
                 } else if layout::is_template_name(name) {
                     if name.to_ascii_lowercase().contains(".sql.") {
-                        self.skipped.push(skip(shown, TEMPLATE));
+                        self.skipped.push(skip(shown(), TEMPLATE));
                     } else {
-                        self.pending.push((dir.path.clone(), skip(shown, TEMPLATE)));
+                        self.pending
+                            .push((dir.path.clone(), skip(shown(), TEMPLATE)));
                     }
                 }
                 continue;
             }
             if layout::is_seed(name) {
-                self.skipped.push(skip(shown, SEED));
+                self.skipped.push(skip(shown(), SEED));
                 continue;
             }
             let engine = dir_engine.or_else(|| {
@@ -357,14 +388,14 @@ impl Builder<'_> {
             });
             if let Some(engine) = engine {
                 self.skipped
-                    .push(skip(shown, layout::engine_message(engine)));
+                    .push(skip(shown(), layout::engine_message(engine)));
                 continue;
             }
-            let Some(id) = self.load(&path) else {
+            let Some(id) = self.load(dir, name) else {
                 continue;
             };
             if layout::has_go_template(self.text(id)) {
-                self.skipped.push(skip(shown, GO_TEMPLATE));
+                self.skipped.push(skip(shown(), GO_TEMPLATE));
                 continue;
             }
             cands.insert(name.clone(), id);
@@ -464,7 +495,7 @@ impl Builder<'_> {
         if !dir.names.contains("atlas.sum") || self.atlas.contains_key(&key) {
             return;
         }
-        let Some(file) = self.load(&dir.path.join("atlas.sum")) else {
+        let Some(file) = self.load(dir, "atlas.sum") else {
             return;
         };
         // Atlas globs `*.sql` (case-sensitive) and sorts the names as Go strings: bytes.
@@ -472,14 +503,13 @@ impl Builder<'_> {
             .names
             .iter()
             .filter(|n| n.ends_with(".sql"))
-            .map(|n| (n.clone(), self.load(&dir.path.join(n))))
+            .map(|n| (n.clone(), self.load(dir, n)))
             .collect();
         self.atlas.insert(key, AtlasSum { file, files });
     }
 
     /// Layouts where one file is one migration: Supabase, Atlas, plain, dbmate, goose.
     fn single_file(&mut self, dir: &DirFiles, framework: Framework, name: &str, id: usize) {
-        let shown = display(&dir.path.join(name));
         let parsed = match framework {
             Framework::Supabase => layout::digits_underscore(name),
             Framework::Plain => layout::plain(name),
@@ -491,7 +521,8 @@ impl Builder<'_> {
             } else {
                 NO_VERSION
             };
-            self.skipped.push(skip(shown, reason));
+            self.skipped
+                .push(skip(display(&dir.path.join(name)), reason));
             return;
         };
         let len = self.len(id);
@@ -908,6 +939,7 @@ impl Builder<'_> {
                         path: PathBuf::new(),
                         display: String::new(),
                         text: String::new(),
+                        is_symlink: None,
                     },
                 ));
                 files.len() - 1

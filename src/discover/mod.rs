@@ -178,6 +178,9 @@ pub struct LoadedFile {
     /// The path as reported: as walked from the given argument, without a leading `./`.
     pub display: String,
     pub text: String,
+    /// Whether `path` is itself a symbolic link, when the walk saw its type (`None`: ask
+    /// the file system).
+    pub is_symlink: Option<bool>,
 }
 
 /// A file seen but not checked, with the reason shown by `--verbose`.
@@ -220,7 +223,7 @@ pub struct Discovery {
 }
 
 /// The canonical path of each file (`None` when it cannot be resolved): one `realpath` per
-/// directory and one `lstat` per file, instead of a `realpath` (a `readlink` per path
+/// directory and one `lstat` per file the walk did not see, instead of a `realpath` (a `readlink` per path
 /// component) per file; thousands of migrations share a handful of directories.
 pub fn canonical_paths(files: &[LoadedFile]) -> Vec<Option<PathBuf>> {
     let mut dirs: std::collections::HashMap<&Path, Option<PathBuf>> =
@@ -229,10 +232,13 @@ pub fn canonical_paths(files: &[LoadedFile]) -> Vec<Option<PathBuf>> {
         .iter()
         .map(|file| {
             let path = file.path.as_path();
-            let is_symlink = std::fs::symlink_metadata(path)
-                .ok()?
-                .file_type()
-                .is_symlink();
+            let is_symlink = match file.is_symlink {
+                Some(known) => known,
+                None => std::fs::symlink_metadata(path)
+                    .ok()?
+                    .file_type()
+                    .is_symlink(),
+            };
             match (path.parent(), path.file_name()) {
                 (Some(parent), Some(name)) if !is_symlink => {
                     let dir = dirs.entry(parent).or_insert_with(|| {

@@ -24,6 +24,10 @@ pub(super) struct DirFiles {
     pub names: BTreeSet<String>,
     /// The file names to consider: every file of a walked directory, or the single files given.
     pub selected: BTreeSet<String>,
+    /// `names` came from the walk, which saw each name's type: `symlinks` is then complete.
+    pub listed: bool,
+    /// The names that are symbolic links (known when `listed`).
+    pub symlinks: BTreeSet<String>,
     /// Highest directory checked for a `Cargo.toml` (the path given, or for a single file its
     /// directory); `None` means no bound beyond the path as written.
     pub bound: Option<PathBuf>,
@@ -138,9 +142,14 @@ fn walk_dir(arg: &Path, walked: &mut Walked) {
     let bound = clean(arg);
     let walker = walkdir::WalkDir::new(arg)
         .follow_links(true)
-        .sort_by_file_name()
+        // Siblings share their parent's path: comparing whole paths orders them by name,
+        // without splitting each path into components per comparison (`sort_by_file_name`).
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
         .filter_entry(|entry| !skip_dir(entry));
+    // Files come directory by directory: each directory's names are gathered, then added
+    // to its entry at once (sorted, so its name sets are built in bulk).
+    let mut batch: Option<Batch> = None;
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -175,18 +184,61 @@ fn walk_dir(arg: &Path, walked: &mut Walked) {
         let Some(name) = utf8_name(entry.path(), walked) else {
             continue;
         };
-        let dir_key = clean(parent);
-        let dir = walked
-            .dirs
-            .entry(dir_key.clone())
-            .or_insert_with(|| DirFiles {
-                path: dir_key,
-                bound: Some(bound.clone()),
-                ..DirFiles::default()
+        let same_dir = batch
+            .as_ref()
+            .is_some_and(|b| b.walked_dir.as_path() == parent);
+        if !same_dir {
+            if let Some(done) = batch.take() {
+                done.add_to(walked, &bound);
+            }
+            batch = Some(Batch {
+                walked_dir: parent.to_path_buf(),
+                ..Batch::default()
             });
-        dir.names.insert(name.clone());
-        dir.selected.insert(name.clone());
-        walked.order.push((dir.path.clone(), name));
+        }
+        if let Some(batch) = batch.as_mut() {
+            if entry.path_is_symlink() {
+                batch.symlinks.push(name.clone());
+            }
+            batch.names.push(name);
+        }
+    }
+    if let Some(done) = batch {
+        done.add_to(walked, &bound);
+    }
+}
+
+/// The files of one directory met in a row by the walk, in walk (name) order.
+#[derive(Default)]
+struct Batch {
+    walked_dir: PathBuf,
+    names: Vec<String>,
+    symlinks: Vec<String>,
+}
+
+impl Batch {
+    fn add_to(self, walked: &mut Walked, bound: &Path) {
+        let key = clean(&self.walked_dir);
+        let dir = walked.dirs.entry(key).or_insert_with_key(|key| DirFiles {
+            path: key.clone(),
+            bound: Some(bound.to_path_buf()),
+            listed: true,
+            ..DirFiles::default()
+        });
+        walked.order.extend(
+            self.names
+                .iter()
+                .map(|name| (dir.path.clone(), name.clone())),
+        );
+        dir.symlinks.extend(self.symlinks);
+        if dir.names.is_empty() && dir.selected.is_empty() {
+            // Sorted input: built in bulk rather than one search per name.
+            dir.names = self.names.iter().cloned().collect();
+            dir.selected = self.names.into_iter().collect();
+        } else {
+            dir.names.extend(self.names.iter().cloned());
+            dir.selected.extend(self.names);
+        }
     }
 }
 
