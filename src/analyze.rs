@@ -84,6 +84,8 @@ pub fn analyze_section_to(
         }
     }
     let (errors, comments) = stream.finish();
+    // Kept until the replay ends: without the slack of the last doubling.
+    statements.shrink_to_fit();
     AnalyzedSection {
         statements,
         errors,
@@ -140,22 +142,24 @@ fn analyze_statement(
         range,
         dialect,
     } = *statement;
-    let classified = classify(tokens, text, dialect);
+    let Classified {
+        kind,
+        concurrently,
+        body,
+    } = classify(tokens, text, dialect);
     // sqlparser has no DO statement; its PL/pgSQL body is scanned from tokens below.
-    let (kind, parse) = match (&classified.kind, depth) {
-        (StatementKind::Do, _) | (_, Depth::Catalog) => {
-            (classified.kind.clone(), ParseStatus::TokensOnly)
-        }
-        (_, Depth::Full) => parse_and_model(statement, &classified, lines),
+    let (kind, parse) = match (&kind, depth) {
+        (StatementKind::Do, _) | (_, Depth::Catalog) => (kind, ParseStatus::TokensOnly),
+        (_, Depth::Full) => parse_and_model(statement, kind, lines),
     };
     out.push(Statement {
         range: range.clone(),
         kind,
         parse,
         origin: Origin::TopLevel,
-        concurrently: classified.concurrently,
+        concurrently,
     });
-    if let Some(body) = &classified.body {
+    if let Some(body) = &body {
         // A function body does not run in the migration: the catalog never needs it.
         let runs_now = matches!(body.kind, BodyKind::DoBlock);
         if depth == Depth::Full || runs_now {
@@ -184,7 +188,7 @@ pub fn is_too_large(error: &str) -> bool {
 
 fn parse_and_model(
     statement: &TopLevel,
-    classified: &Classified,
+    classified: StatementKind,
     lines: &mut LineCursor,
 ) -> (StatementKind, ParseStatus) {
     let TopLevel {
@@ -200,7 +204,7 @@ fn parse_and_model(
             tokens.len()
         );
         return (
-            classified.kind.clone(),
+            classified,
             ParseStatus::Fallback {
                 error: error.into(),
             },
@@ -209,13 +213,12 @@ fn parse_and_model(
     let sql = text.get(range.clone()).unwrap_or("");
     match crate::ast::parse(sql, dialect) {
         Ok(ast) => (
-            crate::ast::model(&ast, &classified.kind, range, dialect)
-                .unwrap_or_else(|| classified.kind.clone()),
+            crate::ast::model(&ast, &classified, range, dialect).unwrap_or(classified),
             ParseStatus::Parsed,
         ),
         Err(error) => {
             let error = lines.file_position(text, range.start, &error).into();
-            (classified.kind.clone(), ParseStatus::Fallback { error })
+            (classified, ParseStatus::Fallback { error })
         }
     }
 }

@@ -319,7 +319,11 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
     let placed: Vec<Vec<Place>> = analyzed
         .iter()
         .zip(&jobs)
-        .map(|(a, job)| transaction::places(&a.statements, job.tx, job.framework))
+        // Only checked sections are looked at statement by statement.
+        .map(|(a, job)| match job.depth {
+            Depth::Full => transaction::places(&a.statements, job.tx, job.framework),
+            Depth::Catalog => Vec::new(),
+        })
         .collect();
     let section = |s, m, down| job_of.get(&(s, m, down)).and_then(|&j| analyzed.get(j));
     let places_of = |s, m, down| {
@@ -571,12 +575,35 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             })
             .collect(),
     };
+    // The models of migrations that only fed the catalog (thousands under --changed-since)
+    // take milliseconds to free (5.8 ms for 5,000): another thread frees them while the
+    // report is written. The checked ones are freed here, so the report can reuse their
+    // memory.
+    let (catalog_only, checked): (Vec<_>, Vec<_>) = analyzed
+        .into_iter()
+        .zip(&jobs)
+        .partition(|(_, job)| job.depth == Depth::Catalog);
+    drop((checked, placed));
+    if catalog_only.len() >= BACKGROUND_DROP_SECTIONS {
+        let sections: Vec<AnalyzedSection> = catalog_only.into_iter().map(|(a, _)| a).collect();
+        drop_in_background(sections);
+    }
     CheckOutput {
         report,
         files,
         skipped,
         stats,
     }
+}
+
+/// From this many analyzed sections on, [`check`] frees them on another thread.
+const BACKGROUND_DROP_SECTIONS: usize = 256;
+
+/// Drops `value` on a new thread (inline when no thread can be started). The process may
+/// end before that thread does: the memory is the system's again either way.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    // When the thread cannot start, the closure (and `value` with it) is dropped here.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 /// Appends a phantom file (empty text) for each deleted migration file of the snapshot that

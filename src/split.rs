@@ -383,6 +383,9 @@ impl<'a> Splitter<'a> {
     /// Emits the current statement (if it has any token) and starts a new one.
     fn finish(&mut self, terminated: bool) {
         let st = std::mem::take(&mut self.st);
+        // The next statement is likely of a similar size: one allocation for its tokens
+        // rather than a chain of doublings.
+        self.st.tokens = Vec::with_capacity(st.tokens.len().min(4096));
         if let (Some(first), Some(last)) = (st.tokens.first(), st.tokens.last()) {
             let range = first.range.start..last.range.end;
             self.ready.push_back(RawStatement {

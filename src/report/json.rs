@@ -84,8 +84,7 @@ pub fn render(report: &RunReport) -> String {
             })
             .collect(),
     };
-    // Serializing plain structs of strings, numbers and bools cannot fail.
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| String::from("{}"));
+    let mut out = super::pretty_json(&doc, report.findings.len());
     out.push('\n');
     out
 }

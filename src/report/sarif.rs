@@ -206,8 +206,7 @@ pub fn render(report: &RunReport) -> String {
             results: report.findings.iter().map(result).collect(),
         }],
     };
-    // Serializing plain structs of strings, numbers and bools cannot fail.
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_else(|_| String::from("{}"));
+    let mut out = super::pretty_json(&log, report.findings.len());
     out.push('\n');
     out
 }
