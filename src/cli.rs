@@ -293,6 +293,27 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The report to stdout, through a buffer: JSON and SARIF are written as they are
+/// serialized (thousands of findings are megabytes).
+fn write_report(format: Format, output: &CheckOutput) -> Result<(), Failure> {
+    let stdout = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout);
+    let written = report::write(
+        format,
+        &output.report,
+        &output.files,
+        &human_options(),
+        &mut out,
+    )
+    .and_then(|()| out.flush());
+    match written {
+        Ok(()) => Ok(()),
+        // A closed pipe (`sqlgate check | head`) is not an error worth reporting.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure(format!("cannot write to stdout: {e}"))),
+    }
+}
+
 fn write_stdout(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
@@ -555,12 +576,7 @@ fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
         None if in_actions => Format::Github,
         None => Format::Human,
     };
-    write_stdout(&report::render(
-        format,
-        &output.report,
-        &output.files,
-        &human_options(),
-    ))?;
+    write_report(format, &output)?;
     if format == Format::Github {
         write_github_files(&output)?;
     }

@@ -68,6 +68,11 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
 /// The report as pretty-printed JSON with a trailing newline. Keys appear in schema
 /// order; findings keep the caller's order (sorted by file, line, column, code).
 pub fn render(report: &RunReport) -> String {
+    super::to_string(|out| write(report, out))
+}
+
+/// [`render`], written to `out` as it is serialized.
+pub fn write(report: &RunReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let doc = JsonReport {
         version: VERSION,
         findings: report.findings.iter().map(JsonFinding::from).collect(),
@@ -84,7 +89,5 @@ pub fn render(report: &RunReport) -> String {
             })
             .collect(),
     };
-    let mut out = super::pretty_json(&doc, report.findings.len());
-    out.push('\n');
-    out
+    super::write_pretty_json(&doc, out)
 }

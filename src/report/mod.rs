@@ -12,17 +12,24 @@ pub mod stats;
 
 use crate::finding::RunReport;
 
-/// `value` as pretty-printed JSON, into a buffer sized for `findings` findings up front: a
-/// report of thousands of findings is megabytes, and growing it by doubling would hold the
-/// old and the new buffer at once. Serializing plain structs of strings, numbers and bools
-/// cannot fail (`{}` if it did).
-fn pretty_json(value: &impl serde::Serialize, findings: usize) -> String {
-    // A finding takes 500 to 700 bytes pretty-printed (measured on the corpus: 590).
-    let mut out = Vec::with_capacity(1024 + findings * 700);
-    if serde_json::to_writer_pretty(&mut out, value).is_err() {
-        return String::from("{}");
+/// `value` as pretty-printed JSON and a newline, serialized straight into `out`: a report
+/// of thousands of findings is megabytes, never held whole.
+fn write_pretty_json(
+    value: &impl serde::Serialize,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+/// What `write` writes, as a string. Writing to memory cannot fail, and the serializers
+/// write UTF-8; `{}` stands in if either ever did not hold.
+fn to_string(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> String {
+    let mut bytes = Vec::new();
+    match write(&mut bytes) {
+        Ok(()) => String::from_utf8(bytes).unwrap_or_else(|_| "{}\n".to_string()),
+        Err(_) => "{}\n".to_string(),
     }
-    String::from_utf8(out).unwrap_or_else(|_| String::from("{}"))
 }
 
 /// Source text of a finding's file, looked up by `Finding::file_id`.
@@ -95,6 +102,22 @@ pub fn render(
         }
         Format::Markdown => markdown::render(report),
         Format::Sarif => sarif::render(report),
+    }
+}
+
+/// Writes the report in `format` to `out`. JSON and SARIF are serialized straight into it;
+/// the other formats are rendered first.
+pub fn write(
+    format: Format,
+    report: &RunReport,
+    sources: &dyn SourceLookup,
+    human: &HumanOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+        _ => out.write_all(render(format, report, sources, human).as_bytes()),
     }
 }
 

@@ -178,6 +178,11 @@ struct ResultProperties<'a> {
 
 /// The report as a pretty-printed SARIF 2.1.0 log with a trailing newline.
 pub fn render(report: &RunReport) -> String {
+    super::to_string(|out| write(report, out))
+}
+
+/// [`render`], written to `out` as it is serialized.
+pub fn write(report: &RunReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let log = Log {
         schema: SCHEMA,
         version: SARIF_VERSION,
@@ -206,9 +211,7 @@ pub fn render(report: &RunReport) -> String {
             results: report.findings.iter().map(result).collect(),
         }],
     };
-    let mut out = super::pretty_json(&log, report.findings.len());
-    out.push('\n');
-    out
+    super::write_pretty_json(&log, out)
 }
 
 fn level(severity: Severity) -> &'static str {
