@@ -244,12 +244,13 @@ pub enum Generated {
 pub struct ColumnDef {
     pub data_type: Option<DataType>,
     pub not_null: bool,
-    pub default: Option<DefaultExpr>,
+    /// Boxed, as `references`: most columns have neither, and a replay holds thousands.
+    pub default: Option<Box<DefaultExpr>>,
     pub generated: Option<Generated>,
     pub primary_key: bool,
     pub unique: bool,
     /// The table of an inline `REFERENCES t`.
-    pub references: Option<Name>,
+    pub references: Option<Box<Name>>,
     /// An inline `CHECK (...)`.
     pub check: bool,
 }

@@ -174,7 +174,7 @@ pub(super) fn column_def(c: &mut Cursor) -> ColumnDef {
         } else if c.eat("unique") {
             def.unique = true;
         } else if c.eat("references") {
-            def.references = c.name();
+            def.references = c.name().map(Box::new);
             c.skip_parens();
         } else if c.eat("check") {
             def.check = true;
@@ -191,10 +191,10 @@ pub(super) fn column_def(c: &mut Cursor) -> ColumnDef {
             }
             let end = c.pos.min(c.tokens.len());
             if end > start {
-                def.default = Some(DefaultExpr {
+                def.default = Some(Box::new(DefaultExpr {
                     span: c.tokens[start].range.start..c.tokens[end - 1].range.end,
                     calls: calls(c, start..end),
-                });
+                }));
             }
         } else if c.eat("generated") {
             let identity = c.find_top_level("identity").is_some();

@@ -142,10 +142,10 @@ mod tests {
 
     fn with_calls(calls: &[&str]) -> ColumnDef {
         ColumnDef {
-            default: Some(DefaultExpr {
+            default: Some(Box::new(DefaultExpr {
                 span: 0..0,
                 calls: calls.iter().map(ToString::to_string).collect(),
-            }),
+            })),
             ..ColumnDef::default()
         }
     }
