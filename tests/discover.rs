@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use sqlgate::discover::{
-    discover, Dialect, DiscoverOptions, Discovery, Down, Framework, MigrationSet, Section, TxMode,
+    canonical_paths, discover, Dialect, DiscoverOptions, Discovery, Down, Framework, MigrationSet,
+    Section, TxMode,
 };
 
 const ROOT: &str = "fixtures/layouts";
@@ -614,4 +615,51 @@ fn corpus() {
             None => assert!(found.is_empty(), "{found:#?}"),
         }
     }
+}
+
+/// The walk says which names are symbolic links, so canonical paths need no `lstat` per
+/// file: a link still resolves to its target, a plain file to its directory's real path.
+#[cfg(unix)]
+#[test]
+fn canonical_paths_resolve_symlinked_migrations_to_their_targets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    let migrations = root.join("migrations");
+    let elsewhere = root.join("elsewhere");
+    std::fs::create_dir_all(&migrations).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(migrations.join("001_a.sql"), "create table a (id int);").unwrap();
+    std::fs::write(elsewhere.join("b.sql"), "create table b (id int);").unwrap();
+    std::os::unix::fs::symlink(elsewhere.join("b.sql"), migrations.join("002_b.sql")).unwrap();
+
+    let d = discover(
+        std::slice::from_ref(&migrations),
+        &DiscoverOptions::default(),
+    );
+    let walked: BTreeMap<String, Option<bool>> = d
+        .files
+        .iter()
+        .map(|f| (f.display.clone(), f.is_symlink))
+        .collect();
+    let shown = |name: &str| migrations.join(name).display().to_string();
+    assert_eq!(
+        walked,
+        BTreeMap::from([
+            (shown("001_a.sql"), Some(false)),
+            (shown("002_b.sql"), Some(true))
+        ])
+    );
+    let canonical: BTreeMap<String, Option<PathBuf>> = d
+        .files
+        .iter()
+        .map(|f| f.display.clone())
+        .zip(canonical_paths(&d.files))
+        .collect();
+    assert_eq!(
+        canonical,
+        BTreeMap::from([
+            (shown("001_a.sql"), Some(migrations.join("001_a.sql"))),
+            (shown("002_b.sql"), Some(elsewhere.join("b.sql"))),
+        ])
+    );
 }
