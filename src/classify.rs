@@ -236,10 +236,13 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// A cursor over `items` (token indexes), clamped to the tokens; an empty one when the
+    /// range is empty or reversed (an unclosed `(` that is the statement's last token).
     fn restricted(&self, items: &Range<usize>) -> Cursor<'a> {
+        let end = items.end.min(self.tokens.len());
+        let start = items.start.min(end);
         Cursor {
-            tokens: &self.tokens
-                [items.start.min(self.tokens.len())..items.end.min(self.tokens.len())],
+            tokens: self.tokens.get(start..end).unwrap_or_default(),
             pos: 0,
             ..*self
         }
