@@ -206,21 +206,6 @@ fn is_per_migration_framework(framework: Framework) -> bool {
 
 const PER_MIGRATION_FILES: [&str; 3] = ["up.sql", "down.sql", "migration.sql"];
 
-/// `needle` starts with a byte that has no case (`+goose`): candidates are found by a
-/// byte search for it, not by comparing a window at every byte of the text.
-fn contains_ignore_case(text: &str, needle: &[u8]) -> bool {
-    let Some((&first, _)) = needle.split_first() else {
-        return true;
-    };
-    debug_assert!(!first.is_ascii_alphabetic());
-    let bytes = text.as_bytes();
-    text.match_indices(char::from(first)).any(|(at, _)| {
-        bytes
-            .get(at..at + needle.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
-    })
-}
-
 impl Builder<'_> {
     fn text(&self, id: usize) -> &str {
         &self.loaded[id].text
@@ -431,10 +416,10 @@ impl Builder<'_> {
         {
             return Framework::Dbmate;
         }
-        if cands.values().any(|&id| {
-            let text = self.text(id);
-            contains_ignore_case(text, b"+goose") && sections::goose(text).is_some()
-        }) {
+        if cands
+            .values()
+            .any(|&id| sections::goose(self.text(id)).is_some())
+        {
             return Framework::Goose;
         }
         if dir.path.ends_with("supabase/migrations") {

@@ -223,8 +223,9 @@ pub struct Discovery {
 }
 
 /// The canonical path of each file (`None` when it cannot be resolved): one `realpath` per
-/// directory and one `lstat` per file the walk did not see, instead of a `realpath` (a `readlink` per path
-/// component) per file; thousands of migrations share a handful of directories.
+/// directory and one `lstat` per file the walk did not see, instead of a `realpath` (a
+/// `readlink` per path component) per file; thousands of migrations share a handful of
+/// directories.
 pub fn canonical_paths(files: &[LoadedFile]) -> Vec<Option<PathBuf>> {
     let mut dirs: std::collections::HashMap<&Path, Option<PathBuf>> =
         std::collections::HashMap::new();

@@ -101,8 +101,19 @@ pub(super) fn dbmate(text: &str) -> Option<Sections> {
 
 /// goose: `-- +goose Up`, `-- +goose Down`, `-- +goose NO TRANSACTION` (case-insensitive).
 /// `StatementBegin`/`StatementEnd`/`ENVSUB` lines are comments inside a section.
+/// `+goose` in any case, found by a byte search for `+` (no lower-cased copy of the text:
+/// discovery asks it of every file of a directory).
+fn contains_plus_goose(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.match_indices('+').any(|(at, _)| {
+        bytes
+            .get(at..at + 6)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"+goose"))
+    })
+}
+
 pub(super) fn goose(text: &str) -> Option<Sections> {
-    if !text.to_ascii_lowercase().contains("+goose") {
+    if !contains_plus_goose(text) {
         return None;
     }
     let mut markers = Vec::new();
@@ -221,6 +232,21 @@ mod tests {
                 .unwrap()
                 .no_transaction
         );
+    }
+
+    #[test]
+    fn plus_goose_in_any_case_anywhere() {
+        for text in [
+            "-- +goose Up",
+            "x -- +GOOSE up",
+            "é+Goose",
+            "1 + 2; -- +goose",
+        ] {
+            assert!(contains_plus_goose(text), "{text}");
+        }
+        for text in ["", "+", "+goos", "1 + goose", "-- goose Up", "+gooséé"] {
+            assert!(!contains_plus_goose(text), "{text}");
+        }
     }
 
     #[test]
