@@ -293,30 +293,20 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The report to stdout, through a buffer: JSON and SARIF are written as they are
-/// serialized (thousands of findings are megabytes).
+/// The report to stdout: JSON and SARIF are written as they are serialized (thousands of
+/// findings are megabytes).
 fn write_report(format: Format, output: &CheckOutput) -> Result<(), Failure> {
-    let stdout = std::io::stdout().lock();
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout);
-    let written = report::write(
-        format,
-        &output.report,
-        &output.files,
-        &human_options(),
-        &mut out,
-    )
-    .and_then(|()| out.flush());
-    match written {
-        Ok(()) => Ok(()),
-        // A closed pipe (`sqlgate check | head`) is not an error worth reporting.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure(format!("cannot write to stdout: {e}"))),
-    }
+    to_stdout(|out| report::write(format, &output.report, &output.files, &human_options(), out))
 }
 
 fn write_stdout(text: &str) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    to_stdout(|out| out.write_all(text.as_bytes()))
+}
+
+/// Runs `write` on buffered stdout and flushes it.
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         // A closed pipe (`sqlgate rules | head`) is not an error worth reporting.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
