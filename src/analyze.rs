@@ -136,24 +136,18 @@ fn analyze_statement(
     lines: &mut LineCursor,
     out: &mut Vec<Statement>,
 ) {
-    let TopLevel {
-        text,
-        tokens,
-        range,
-        dialect,
-    } = *statement;
     let Classified {
         kind,
         concurrently,
         body,
-    } = classify(tokens, text, dialect);
+    } = classify(statement.tokens, statement.text, statement.dialect);
     // sqlparser has no DO statement; its PL/pgSQL body is scanned from tokens below.
     let (kind, parse) = match (&kind, depth) {
         (StatementKind::Do, _) | (_, Depth::Catalog) => (kind, ParseStatus::TokensOnly),
         (_, Depth::Full) => parse_and_model(statement, kind, lines),
     };
     out.push(Statement {
-        range: range.clone(),
+        range: statement.range.clone(),
         kind,
         parse,
         origin: Origin::TopLevel,
@@ -163,7 +157,8 @@ fn analyze_statement(
         // A function body does not run in the migration: the catalog never needs it.
         let runs_now = matches!(body.kind, BodyKind::DoBlock);
         if depth == Depth::Full || runs_now {
-            scan_body(text, body, &Origin::TopLevel, dialect, out, 0);
+            let dialect = statement.dialect;
+            scan_body(statement.text, body, &Origin::TopLevel, dialect, out, 0);
         }
     }
 }
