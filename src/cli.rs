@@ -7,12 +7,13 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::config::Config;
-use crate::discover::{discover, DiscoverOptions, Framework};
-use crate::engine::{self, ChangeFilter, CheckOutput};
-use crate::finding::Severity;
-use crate::git::short_sha;
-use crate::report::{self, Format, HumanOptions};
+use sqlgate_config::Config;
+use sqlgate_core::finding::Severity;
+use sqlgate_discover::git::short_sha;
+use sqlgate_discover::{discover, DiscoverOptions, Framework};
+use sqlgate_lint::engine::{self, ChangeFilter, CheckOutput};
+use sqlgate_lint::plan::ConfigRules;
+use sqlgate_report::{self as report, Format, HumanOptions};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -316,7 +317,7 @@ fn to_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Resul
 
 fn run_rules(format: ListFormat, write_docs: Option<&Path>) -> Result<u8, Failure> {
     if let Some(dir) = write_docs {
-        for (relative, contents) in crate::docs::generated_docs() {
+        for (relative, contents) in sqlgate_lint::docs::generated_docs() {
             let path = dir.join(relative);
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)
@@ -325,24 +326,24 @@ fn run_rules(format: ListFormat, write_docs: Option<&Path>) -> Result<u8, Failur
             std::fs::write(&path, contents)
                 .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
         }
-        crate::docs::refresh_readme_rules(dir).map_err(Failure)?;
+        sqlgate_lint::docs::refresh_readme_rules(dir).map_err(Failure)?;
         return Ok(0);
     }
     write_stdout(&match format {
-        ListFormat::Human => crate::docs::rules_table(),
-        ListFormat::Json => crate::docs::rules_json(),
+        ListFormat::Human => sqlgate_lint::docs::rules_table(),
+        ListFormat::Json => sqlgate_lint::docs::rules_json(),
     })?;
     Ok(0)
 }
 
 fn run_rule(name: &str) -> Result<u8, Failure> {
-    match crate::rules::find(name) {
+    match sqlgate_lint::rules::find(name) {
         Some(rule) => {
-            write_stdout(&crate::docs::rule_markdown(rule))?;
+            write_stdout(&sqlgate_lint::docs::rule_markdown(rule))?;
             Ok(0)
         }
         None => {
-            let hint = crate::selection::suggest(name)
+            let hint = sqlgate_lint::selection::suggest(name)
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
             Err(Failure(format!(
@@ -397,9 +398,13 @@ fn merged_config(args: &CheckArgs, start: &Path, top: Option<&Path>) -> Result<C
                 file.display()
             )))
         }
-        Some((file, _)) => crate::config::load(&file).map_err(|e| Failure(e.to_string()))?,
-        None => match crate::config::find(start, top) {
-            Some(file) => crate::config::load(&file).map_err(|e| Failure(e.to_string()))?,
+        Some((file, _)) => {
+            sqlgate_lint::plan::load_config(&file).map_err(|e| Failure(e.to_string()))?
+        }
+        None => match sqlgate_config::find(start, top) {
+            Some(file) => {
+                sqlgate_lint::plan::load_config(&file).map_err(|e| Failure(e.to_string()))?
+            }
             None => Config::default(),
         },
     };
@@ -422,8 +427,8 @@ fn apply_overrides(mut config: Config, args: &CheckArgs) -> Result<Config, Failu
         if !flag.is_empty() {
             *list = flag.clone();
         } else if let Some(values) = from_env(var) {
-            if let Err(e) = crate::selection::select_rules(&values, &[]) {
-                return Err(Failure(crate::config::selector_message(&e, var)));
+            if let Err(e) = sqlgate_lint::selection::select_rules(&values, &[]) {
+                return Err(Failure(sqlgate_config::selector_message(&e, var)));
             }
             *list = values;
         }
@@ -439,14 +444,14 @@ fn apply_overrides(mut config: Config, args: &CheckArgs) -> Result<Config, Failu
                 "auto" => Some(None),
                 _ => Framework::from_name(v).map(Some),
             },
-            crate::config::schema::FRAMEWORK_VALUES,
+            sqlgate_config::schema::FRAMEWORK_VALUES,
         )?;
     }
     if let Some(choice) = flag_or_env(args.dialect.as_deref(), "--dialect", "SQLGATE_DIALECT") {
         config.dialect = Some(parse_choice(
             choice,
-            crate::config::parse_dialect,
-            crate::config::schema::DIALECT_VALUES,
+            sqlgate_config::parse_dialect,
+            sqlgate_config::schema::DIALECT_VALUES,
         )?);
         // An explicit dialect is for every path.
         config.dialect_overrides.clear();
@@ -454,8 +459,8 @@ fn apply_overrides(mut config: Config, args: &CheckArgs) -> Result<Config, Failu
     if let Some(choice) = flag_or_env(args.rls.as_deref(), "--rls", "SQLGATE_RLS") {
         config.rls = parse_choice(
             choice,
-            crate::rules::RlsMode::from_name,
-            crate::config::schema::RLS_VALUES,
+            sqlgate_lint::rules::RlsMode::from_name,
+            sqlgate_config::schema::RLS_VALUES,
         )?;
     }
     Ok(config)
@@ -468,8 +473,9 @@ fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
     // --staged: the index is written out and read like a work tree from its counterpart of
     // the current directory; removed when the run ends.
     let staged = if args.staged {
-        let tree = crate::staged::materialize(&cwd, &args.paths, args.changed_since.as_deref())
-            .map_err(|e| Failure(e.to_string()))?;
+        let tree =
+            sqlgate_discover::staged::materialize(&cwd, &args.paths, args.changed_since.as_deref())
+                .map_err(|e| Failure(e.to_string()))?;
         // A config named by path is the user's file, read from where they named it.
         args.common.config = explicit_config(&args).map(|(file, _)| cwd.join(file));
         std::env::set_current_dir(&tree.cwd)
@@ -503,7 +509,7 @@ fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
             (None, Some(base)) => {
                 // git runs in the checked path's nearest existing directory.
                 let dir = start.ancestors().find(|d| d.is_dir()).unwrap_or(&cwd);
-                crate::git::changes_since(dir, base)
+                sqlgate_discover::git::changes_since(dir, base)
                     .map(Some)
                     .map_err(|e| Failure(e.to_string()))
             }
@@ -522,7 +528,7 @@ fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
     let started = Instant::now();
     let history = changes
         .as_ref()
-        .map(|c| crate::history::snapshot(c, &discovery.files))
+        .map(|c| sqlgate_lint::history::snapshot(c, &discovery.files))
         .transpose()
         .map_err(|e| Failure(e.to_string()))?;
     if history.is_some() {
@@ -621,7 +627,7 @@ fn explain_empty_run(
     } else {
         let root = match std::env::current_dir()
             .ok()
-            .and_then(|d| crate::git::repo_root(&d))
+            .and_then(|d| sqlgate_discover::git::repo_root(&d))
         {
             Some(_) => "the repository root",
             None => "the current directory: not in a git repository",
@@ -686,7 +692,7 @@ fn check_paths(given: &[PathBuf], config: &Config, cwd: &Path, top: Option<&Path
         // files as the repository does (`.` at the root, `../..` two levels below it).
         let Some(root) = top
             .map(Path::to_path_buf)
-            .or_else(|| crate::git::repo_root(cwd))
+            .or_else(|| sqlgate_discover::git::repo_root(cwd))
         else {
             return vec![PathBuf::from(".")];
         };
@@ -744,7 +750,7 @@ fn fail_on_setting(flag: Option<FailOn>) -> Result<Option<Severity>, Failure> {
 
 /// 2 when files could not be read, 1 when the run fails at `fail_on` (see
 /// [`engine::fails`]: findings, or an evaluated gate that blocks), else 0.
-fn exit_code(report: &crate::finding::RunReport, fail_on: Option<Severity>) -> u8 {
+fn exit_code(report: &sqlgate_core::finding::RunReport, fail_on: Option<Severity>) -> u8 {
     if !report.errors.is_empty() {
         EXIT_ERROR
     } else if engine::fails(report, fail_on) {
@@ -757,12 +763,12 @@ fn exit_code(report: &crate::finding::RunReport, fail_on: Option<Severity>) -> u
 fn run_init(force: bool, github: bool, pre_commit: bool) -> Result<u8, Failure> {
     let cwd = std::env::current_dir()
         .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
-    let root = crate::git::repo_root(&cwd).unwrap_or(cwd);
-    let existing_config = crate::config::FILE_NAMES
+    let root = sqlgate_discover::git::repo_root(&cwd).unwrap_or(cwd);
+    let existing_config = sqlgate_config::FILE_NAMES
         .iter()
         .map(|name| root.join(name))
         .find(|p| p.exists());
-    let workflow = root.join(crate::ci::WORKFLOW_PATH);
+    let workflow = root.join(sqlgate_github::ci::WORKFLOW_PATH);
     if !force {
         if github && workflow.exists() {
             return Err(Failure(format!(
@@ -777,7 +783,7 @@ fn run_init(force: bool, github: bool, pre_commit: bool) -> Result<u8, Failure> 
             )));
         }
     }
-    let detected = crate::config::init::detect(&root);
+    let detected = crate::init::detect(&root);
     // Decided before anything is written: a file sqlgate cannot edit stops the whole run.
     let hook = if pre_commit {
         Some(pre_commit_edit(&root, &detected)?)
@@ -788,12 +794,12 @@ fn run_init(force: bool, github: bool, pre_commit: bool) -> Result<u8, Failure> 
     match existing_config.filter(|_| !force) {
         Some(existing) => said.push_str(&format!("kept {}\n", existing.display())),
         None => {
-            let file = root.join(crate::config::FILE_NAMES[0]);
-            std::fs::write(&file, crate::config::init::render(&detected))
+            let file = root.join(sqlgate_config::FILE_NAMES[0]);
+            std::fs::write(&file, crate::init::render(&detected))
                 .map_err(|e| Failure(format!("cannot write {}: {e}", file.display())))?;
             said.push_str(&format!(
                 "{}\nwrote {}\n",
-                crate::config::init::summary(&detected),
+                crate::init::summary(&detected),
                 file.display()
             ));
         }
@@ -803,7 +809,7 @@ fn run_init(force: bool, github: bool, pre_commit: bool) -> Result<u8, Failure> 
             std::fs::create_dir_all(parent)
                 .map_err(|e| Failure(format!("cannot create {}: {e}", parent.display())))?;
         }
-        std::fs::write(&workflow, crate::ci::WORKFLOW)
+        std::fs::write(&workflow, sqlgate_github::ci::WORKFLOW)
             .map_err(|e| Failure(format!("cannot write {}: {e}", workflow.display())))?;
         said.push_str(&format!(
             "wrote {}: commit it, then make its `sqlgate` job a required status check\n",
@@ -811,7 +817,7 @@ fn run_init(force: bool, github: bool, pre_commit: bool) -> Result<u8, Failure> 
         ));
     }
     if let Some((file, edit)) = hook {
-        use crate::config::precommit::Edit;
+        use sqlgate_config::precommit::Edit;
         let text = match &edit {
             Edit::Create(text) | Edit::Insert(text) => Some(text),
             Edit::AlreadyPresent => None,
@@ -838,9 +844,9 @@ fn run_init(force: bool, github: bool, pre_commit: bool) -> Result<u8, Failure> 
 /// it cannot edit safely is an error; the entry to add by hand goes to stdout first.
 fn pre_commit_edit(
     root: &Path,
-    detected: &crate::config::init::Detected,
-) -> Result<(PathBuf, crate::config::precommit::Edit), Failure> {
-    use crate::config::precommit;
+    detected: &crate::init::Detected,
+) -> Result<(PathBuf, sqlgate_config::precommit::Edit), Failure> {
+    use sqlgate_config::precommit;
     let file = root.join(precommit::FILE_NAME);
     let existing = match std::fs::read(&file) {
         Ok(bytes) => Some(String::from_utf8(bytes).map_err(|_| {
@@ -947,14 +953,14 @@ struct PullRequestLint {
 /// pull_request_target. Changes the current directory to the repository root, so paths
 /// are repository-relative as GitHub wants them.
 fn lint_pull_request(
-    event: &crate::ci::PullRequestEvent,
+    event: &sqlgate_github::ci::PullRequestEvent,
     paths: Vec<PathBuf>,
     common: &CommonArgs,
     cwd: &Path,
 ) -> Result<PullRequestLint, Failure> {
-    use crate::ci::EventKind;
+    use sqlgate_github::ci::EventKind;
 
-    let root = crate::git::repo_root(cwd).ok_or_else(|| {
+    let root = sqlgate_discover::git::repo_root(cwd).ok_or_else(|| {
         Failure(
             "run this in the pull request's git checkout (in GitHub Actions: add \
              `actions/checkout` with `fetch-depth: 0` before it)"
@@ -962,10 +968,10 @@ fn lint_pull_request(
         )
     })?;
     let root = std::fs::canonicalize(&root).unwrap_or(root);
-    let changes = crate::git::changes_since(&root, &event.base_sha)
+    let changes = sqlgate_discover::git::changes_since(&root, &event.base_sha)
         .map_err(|e| Failure(format!("the pull request's base commit: {e}")))?;
-    let head_checked_out =
-        crate::git::is_ancestor(&root, &event.head_sha, "HEAD").map_err(|e| {
+    let head_checked_out = sqlgate_discover::git::is_ancestor(&root, &event.head_sha, "HEAD")
+        .map_err(|e| {
             Failure(format!(
                 "the pull request's head: {e}: check out the pull request with `fetch-depth: 0` \
              (under pull_request_target: `ref: ${{{{ github.event.pull_request.head.sha }}}}`)"
@@ -1020,7 +1026,7 @@ fn lint_pull_request(
     std::env::set_current_dir(&root)
         .map_err(|e| Failure(format!("cannot change to {}: {e}", root.display())))?;
     let discovery = discover(&paths, &discover_options(&config));
-    let mut snapshot = crate::history::snapshot(&changes, &discovery.files)
+    let mut snapshot = sqlgate_lint::history::snapshot(&changes, &discovery.files)
         .map_err(|e| Failure(format!("reading the base commit: {e}")))?;
     // Messages name the base as people read it.
     snapshot.base = format!("the base commit {}", short_sha(&event.base_sha));
@@ -1045,10 +1051,11 @@ fn lint_pull_request(
 /// The gate's facts that come from the event and the checkout: author, head, body, now,
 /// and the backup manifests committed at the head.
 fn local_gate_facts(
-    event: &crate::ci::PullRequestEvent,
+    event: &sqlgate_github::ci::PullRequestEvent,
     lint: &PullRequestLint,
-) -> crate::gate::Facts {
-    use crate::gate::{collect, time, Facts};
+) -> sqlgate_gate::Facts {
+    use sqlgate_gate::{time, Facts};
+    use sqlgate_github::collect;
 
     let mut facts = Facts {
         author: event.author.clone(),
@@ -1086,28 +1093,28 @@ fn local_gate_facts(
 /// only asked for when a finding needs the gate; and the lint's notices.
 fn with_gate(
     lint: PullRequestLint,
-    gather: impl FnOnce(&PullRequestLint) -> crate::gate::Facts,
+    gather: impl FnOnce(&PullRequestLint) -> sqlgate_gate::Facts,
 ) -> (CheckOutput, String) {
     if !lint.output.report.gate.required {
         return (lint.output, lint.notices);
     }
     let facts = gather(&lint);
     let mut output = lint.output;
-    output.report.gate = crate::gate::evaluate(&output.report.findings, &lint.config.gate, &facts);
+    output.report.gate = sqlgate_gate::evaluate(&output.report.findings, &lint.config.gate, &facts);
     (output, lint.notices)
 }
 
 /// `sqlgate gate`: the gate evaluated offline, from an event payload and saved API answers.
 fn run_gate(args: GateArgs) -> Result<u8, Failure> {
-    use crate::gate::collect::{self, Files};
-    use crate::github::wire;
+    use sqlgate_github::collect::{self, Files};
+    use sqlgate_github::wire;
 
     let cwd = std::env::current_dir()
         .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
     // Every file is read before the run moves to the repository root.
     let payload = read_input(&args.event, "--event", |text| Ok(text.to_string()))?;
     // The parser's messages already name the file.
-    let event = crate::ci::event::parse_saved(&payload, &args.event.display().to_string())
+    let event = sqlgate_github::ci::event::parse_saved(&payload, &args.event.display().to_string())
         .map_err(Failure)?;
     let reviews = read_input(&args.reviews, "--reviews", |text| {
         wire::reviews_from_json(text).map_err(|e| {
@@ -1193,7 +1200,7 @@ fn parse_permissions(text: &str) -> Result<std::collections::HashMap<String, Str
 /// SARIF. Publishing failures never hide findings: they become notices. The gate fails
 /// closed: what it cannot find out blocks.
 fn run_ci(args: CiArgs) -> Result<u8, Failure> {
-    use crate::ci;
+    use sqlgate_github::ci;
 
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     let ctx = ci::Context::from_env(&var).map_err(Failure)?;
@@ -1229,10 +1236,10 @@ fn run_ci(args: CiArgs) -> Result<u8, Failure> {
 
     let lint = lint_pull_request(event, paths, &args.common, &cwd)?;
     let client = ctx.token.as_deref().map(|token| {
-        crate::github::OctocrabClient::new(
+        sqlgate_github::OctocrabClient::new(
             &ctx.api_url,
             Some(token),
-            crate::github::RetryPolicy::default(),
+            sqlgate_github::RetryPolicy::default(),
         )
         .map_err(|e| e.to_string())
     });
@@ -1322,13 +1329,13 @@ fn ci_failed(message: &str) {
 /// The gate's facts for `sqlgate ci`: the local ones, then reviews, permissions, teams and
 /// artifacts from GitHub. No token or no client is a fact that blocks.
 fn online_gate_facts(
-    ctx: &crate::ci::Context,
+    ctx: &sqlgate_github::ci::Context,
     lint: &PullRequestLint,
-    client: Option<&Result<crate::github::OctocrabClient, String>>,
+    client: Option<&Result<sqlgate_github::OctocrabClient, String>>,
     var: &dyn Fn(&str) -> Option<String>,
-) -> crate::gate::Facts {
-    use crate::gate::collect::{self, Online};
-    use crate::github::{GitHub, OctocrabClient, RetryPolicy};
+) -> sqlgate_gate::Facts {
+    use sqlgate_github::collect::{self, Online};
+    use sqlgate_github::{GitHub, OctocrabClient, RetryPolicy};
 
     let mut facts = local_gate_facts(&ctx.event, lint);
     let client = match client {
@@ -1411,18 +1418,18 @@ fn base_config(
                 .collect();
             vec![(parts.join("/"), true)]
         }
-        None => crate::config::FILE_NAMES
+        None => sqlgate_config::FILE_NAMES
             .iter()
             .map(|n| (n.to_string(), false))
             .collect(),
     };
     for (relative, explicit) in candidates {
-        let bytes = crate::git::file_at(root, base, &relative)
+        let bytes = sqlgate_discover::git::file_at(root, base, &relative)
             .map_err(|e| Failure(format!("reading {relative} at the base commit: {e}")))?;
         match bytes {
             Some(bytes) => {
                 let text = String::from_utf8_lossy(&bytes);
-                let config = crate::config::parse(&text, &root.join(&relative))
+                let config = sqlgate_lint::plan::parse_config(&text, &root.join(&relative))
                     .map_err(|e| Failure(format!("{e} (as committed at {})", short_sha(base))))?;
                 return Ok((config, relative));
             }
@@ -1455,16 +1462,16 @@ fn append_to(path: Option<&Path>, var: &str, text: &str) -> Result<(), Failure> 
 /// (notices) about what could not be done; never fails the run, so a fork's read-only token
 /// still leaves the annotations and the exit code.
 fn publish(
-    ctx: &crate::ci::Context,
-    client: Option<&Result<crate::github::OctocrabClient, String>>,
-    report: &crate::finding::RunReport,
+    ctx: &sqlgate_github::ci::Context,
+    client: Option<&Result<sqlgate_github::OctocrabClient, String>>,
+    report: &sqlgate_core::finding::RunReport,
     markdown: &str,
     comment: bool,
     check_run: Option<String>,
     exit: u8,
 ) -> String {
-    use crate::ci::publish::{self as p, CommentOutcome};
-    use crate::github::{ApiError, CheckOutput, CheckRunRequest};
+    use sqlgate_github::ci::publish::{self as p, CommentOutcome};
+    use sqlgate_github::{ApiError, CheckOutput, CheckRunRequest};
 
     let event = &ctx.event;
     let mut out = String::new();
@@ -1528,8 +1535,8 @@ fn publish(
         }
     }
     if let Some(name) = check_run {
-        let errors = report.count(crate::finding::Severity::Error);
-        let warnings = report.count(crate::finding::Severity::Warning);
+        let errors = report.count(sqlgate_core::finding::Severity::Error);
+        let warnings = report.count(sqlgate_core::finding::Severity::Warning);
         let request = CheckRunRequest {
             name: name.clone(),
             head_sha: event.head_sha.clone(),

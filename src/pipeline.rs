@@ -7,13 +7,13 @@
 //! The first byte chooses the dialect and the migration framework; the rest is the file.
 //! Nothing here reads the disk: discovery is replaced by one in-memory migration.
 
-use crate::discover::Framework;
-use crate::engine::{check_source, CheckOutput};
-use crate::finding::RunReport;
-use crate::lexer::Dialect;
-use crate::report::{self, Format, HumanOptions};
-use crate::rules::REGISTRY;
-use crate::source::LineIndex;
+use sqlgate_core::finding::RunReport;
+use sqlgate_core::source::LineIndex;
+use sqlgate_discover::Framework;
+use sqlgate_lint::engine::{check_source, CheckOutput};
+use sqlgate_lint::rules::REGISTRY;
+use sqlgate_report::{self as report, Format, HumanOptions};
+use sqlgate_sql::lexer::Dialect;
 
 /// Frameworks the first byte picks from: plain SQL, and the ones whose settings change what
 /// rules do (RLS for Supabase, transactions per framework).
@@ -48,7 +48,7 @@ pub fn exercise(data: &[u8]) -> Result<Exercised, String> {
         Dialect::ClickHouse
     };
     let framework = FRAMEWORKS[usize::from(choice >> 1) % FRAMEWORKS.len()];
-    let text = match crate::source::decode(body.to_vec()) {
+    let text = match sqlgate_core::source::decode(body.to_vec()) {
         Ok(text) => text,
         Err(invalid) => {
             if invalid.offset > body.len() || invalid.to_string().is_empty() {

@@ -806,14 +806,15 @@ fn pull_request_target_reads_the_policy_from_the_base_commit() {
 
 #[test]
 fn init_github_writes_the_workflow_the_readme_shows() {
-    let workflow =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ci/workflow.yml"))
-            .unwrap();
+    let workflow = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/sqlgate_github/src/ci/workflow.yml"),
+    )
+    .unwrap();
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     assert!(
         readme.contains(&format!("```yaml\n{workflow}```\n")),
-        "README.md must show src/ci/workflow.yml verbatim"
+        "README.md must show crates/sqlgate_github/src/ci/workflow.yml verbatim"
     );
 
     let repo = tempfile::tempdir().unwrap();

@@ -2,7 +2,7 @@
 //! `scripts/install-pre-commit.sh` into `target/pre-commit-venv`).
 //!
 //! A hook repository is made from this checkout's build inputs (`Cargo.toml`, `Cargo.lock`,
-//! `src/`, `.pre-commit-hooks.yaml`) as they are in the work tree, so the hook definition
+//! `src/`, `crates/`, `.pre-commit-hooks.yaml`) as they are in the work tree, so the hook definition
 //! under test is the one being edited. A scratch repository uses it as a path-based
 //! `repo:` with `pre-commit install`; pre-commit builds sqlgate with `cargo install` (its
 //! `language: rust`), then a commit of a destructive migration must be refused with sqlgate's
@@ -73,7 +73,9 @@ fn hook_repository(dir: &Path) -> String {
     for file in ["Cargo.toml", "Cargo.lock", ".pre-commit-hooks.yaml"] {
         std::fs::copy(root.join(file), dir.join(file)).unwrap();
     }
-    copy_dir(&root.join("src"), &dir.join("src"));
+    for sources in ["src", "crates"] {
+        copy_dir(&root.join(sources), &dir.join(sources));
+    }
     ok(git(dir, &["init", "-q", "-b", "main"]), "git init");
     ok(git(dir, &["add", "-A"]), "git add");
     ok(git(dir, &["commit", "-q", "-m", "sqlgate"]), "git commit");

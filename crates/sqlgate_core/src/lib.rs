@@ -1,0 +1,74 @@
+//! The shared vocabulary of sqlgate's layers: positions in source text, findings and their
+//! severities and categories, the SQL dialects, the migration frameworks and the gate's
+//! verdict. Every other crate depends on this one, and it depends on none of them, so no
+//! layer ever needs to import from a layer above it.
+
+pub mod finding;
+pub mod source;
+pub mod verdict;
+
+/// Which SQL dialect's lexical rules apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    Postgres,
+    ClickHouse,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Framework {
+    Supabase,
+    GolangMigrate,
+    Sqlx,
+    Diesel,
+    Sourcegraph,
+    Dbmate,
+    Goose,
+    Flyway,
+    Prisma,
+    Atlas,
+    Plain,
+}
+
+impl Framework {
+    /// The kebab-case name used in config files and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Framework::Supabase => "supabase",
+            Framework::GolangMigrate => "golang-migrate",
+            Framework::Sqlx => "sqlx",
+            Framework::Diesel => "diesel",
+            Framework::Sourcegraph => "sourcegraph",
+            Framework::Dbmate => "dbmate",
+            Framework::Goose => "goose",
+            Framework::Flyway => "flyway",
+            Framework::Prisma => "prisma",
+            Framework::Atlas => "atlas",
+            Framework::Plain => "plain",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Framework> {
+        ALL_FRAMEWORKS.iter().copied().find(|f| f.name() == name)
+    }
+}
+
+pub const ALL_FRAMEWORKS: [Framework; 11] = [
+    Framework::Supabase,
+    Framework::GolangMigrate,
+    Framework::Sqlx,
+    Framework::Diesel,
+    Framework::Sourcegraph,
+    Framework::Dbmate,
+    Framework::Goose,
+    Framework::Flyway,
+    Framework::Prisma,
+    Framework::Atlas,
+    Framework::Plain,
+];
+
+/// The first 7 characters of a commit SHA, as people read it.
+pub fn short_sha(sha: &str) -> &str {
+    sha.get(..7).unwrap_or(sha)
+}

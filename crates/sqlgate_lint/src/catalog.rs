@@ -1,0 +1,440 @@
+//! Catalog replay: the objects the migrations of one set create, in version order, so rules
+//! can tell an object created earlier in the change set from one that existed before it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+
+use sqlgate_discover::FileId;
+use sqlgate_sql::model::{ActionKind, Name, ObjectType, Statement, StatementKind};
+
+/// Index of a migration within its set (version order).
+pub type MigrationIndex = usize;
+
+/// Where something happened: the migration, the file and the byte span (usually the name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    pub migration: MigrationIndex,
+    pub file: FileId,
+    pub span: Range<usize>,
+}
+
+/// Row-level security and policies of one table, as the replayed migrations left them.
+#[derive(Debug, Clone)]
+pub struct TableSecurity {
+    /// The table's current name (after renames).
+    pub name: Name,
+    /// Where a replayed migration created it (its name in the CREATE TABLE); `None` for
+    /// tables created outside the migrations (e.g. `auth.users`).
+    pub created: Option<Site>,
+    /// `CREATE TEMP TABLE`: private to the session, never exposed.
+    pub temporary: bool,
+    /// Where row-level security was enabled (the ENABLE action), while it is on.
+    pub rls: Option<Site>,
+    /// `FORCE ROW LEVEL SECURITY` is on.
+    pub forced: bool,
+    /// Policies by name, with where each was created.
+    pub policies: BTreeMap<String, Site>,
+    /// Current catalog key (to tell a live table from a dropped or replaced one).
+    key: String,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Catalog {
+    objects: HashMap<(ObjectType, String), Site>,
+    columns: HashMap<(String, String), MigrationIndex>,
+    /// Every table whose security state was ever tracked; dropped ones stay, unreachable.
+    tables: Vec<TableSecurity>,
+    /// Table key → index in `tables`, for live tables only.
+    table_ids: HashMap<String, usize>,
+    /// Per migration, the tables it created, enabled RLS on or created policies for (so a
+    /// change-set rule reads only its own tables: no scan of the whole catalog).
+    touched: HashMap<MigrationIndex, Vec<usize>>,
+    /// Functions (by key) whose latest definition is SECURITY DEFINER and callable (not a
+    /// trigger function).
+    definers: HashSet<String>,
+    /// Partitioned parents (`PARTITION BY`), by table key.
+    partitioned: HashSet<String>,
+    /// Index key → the table it was created on.
+    index_tables: HashMap<String, Name>,
+    /// (table key, column) with a valid `CHECK (column IS NOT NULL)`.
+    not_null_checks: HashSet<(String, String)>,
+    /// (table key, constraint name) → column, for such checks added `NOT VALID`.
+    unvalidated_not_null_checks: HashMap<(String, String), String>,
+}
+
+/// Relations share one namespace in Postgres, so a view dropped with DROP TABLE is found.
+fn namespace(object: ObjectType) -> ObjectType {
+    match object {
+        ObjectType::View | ObjectType::MaterializedView => ObjectType::Table,
+        ObjectType::Procedure | ObjectType::Aggregate => ObjectType::Function,
+        ObjectType::Domain => ObjectType::Type,
+        other => other,
+    }
+}
+
+impl Catalog {
+    /// The migration that created this object, if a replayed migration did.
+    pub fn created_in(&self, object: ObjectType, name: &Name) -> Option<MigrationIndex> {
+        self.created_at(object, name).map(|site| site.migration)
+    }
+
+    /// Where a replayed migration created this object (the span of its name).
+    pub fn created_at(&self, object: ObjectType, name: &Name) -> Option<&Site> {
+        self.objects.get(&(namespace(object), name.key()))
+    }
+
+    /// The migration that added this column (or created its table), if a replayed one did.
+    pub fn column_created_in(&self, table: &Name, column: &Name) -> Option<MigrationIndex> {
+        self.columns
+            .get(&(table.key(), column.name.clone()))
+            .copied()
+    }
+
+    /// Whether the table is a partitioned parent (`CREATE TABLE ... PARTITION BY`).
+    pub fn is_partitioned(&self, table: &Name) -> bool {
+        self.partitioned.contains(&table.key())
+    }
+
+    /// The table a replayed migration created this index on.
+    pub fn index_table(&self, index: &Name) -> Option<&Name> {
+        self.index_tables.get(&index.key())
+    }
+
+    /// Whether a valid `CHECK (column IS NOT NULL)` exists, so `SET NOT NULL` needs no scan
+    /// (Postgres 12+).
+    pub fn has_not_null_check(&self, table: &Name, column: &Name) -> bool {
+        self.not_null_checks
+            .contains(&(table.key(), column.name.clone()))
+    }
+
+    /// The security state of a live table, if anything about it was recorded.
+    pub fn security(&self, table: &Name) -> Option<&TableSecurity> {
+        self.table_ids
+            .get(&table.key())
+            .and_then(|&id| self.tables.get(id))
+    }
+
+    /// The live tables that these migrations created, enabled RLS on or created policies
+    /// for, each once, in the order first touched.
+    pub fn tables_touched_in(&self, migrations: &[MigrationIndex]) -> Vec<&TableSecurity> {
+        let mut seen = HashSet::new();
+        migrations
+            .iter()
+            .filter_map(|m| self.touched.get(m))
+            .flatten()
+            .filter(|&&id| seen.insert(id))
+            .filter_map(|&id| {
+                let table = self.tables.get(id)?;
+                (self.table_ids.get(&table.key) == Some(&id)).then_some(table)
+            })
+            .collect()
+    }
+
+    /// Whether the function's latest replayed definition is a callable SECURITY DEFINER one.
+    pub fn is_security_definer(&self, function: &Name) -> bool {
+        self.definers.contains(&function.key())
+    }
+
+    /// The live table's security entry, created (as not created by a migration) if needed;
+    /// recorded as touched by `migration`.
+    fn table_entry(&mut self, table: &Name, migration: MigrationIndex) -> &mut TableSecurity {
+        let key = table.key();
+        let id = match self.table_ids.get(&key) {
+            Some(&id) => id,
+            None => self.new_table(table, None, false),
+        };
+        self.touch(migration, id);
+        &mut self.tables[id]
+    }
+
+    fn new_table(&mut self, table: &Name, created: Option<Site>, temporary: bool) -> usize {
+        let id = self.tables.len();
+        let key = table.key();
+        self.tables.push(TableSecurity {
+            name: table.clone(),
+            created,
+            temporary,
+            rls: None,
+            forced: false,
+            policies: BTreeMap::new(),
+            key: key.clone(),
+        });
+        self.table_ids.insert(key, id);
+        id
+    }
+
+    fn touch(&mut self, migration: MigrationIndex, id: usize) {
+        let list = self.touched.entry(migration).or_default();
+        // Consecutive statements on one table are common; avoid piling up duplicates.
+        if list.last() != Some(&id) {
+            list.push(id);
+        }
+    }
+
+    fn create(&mut self, object: ObjectType, name: &Name, at: &At) {
+        let site = Site {
+            migration: at.migration,
+            file: at.file,
+            span: name.span.clone(),
+        };
+        self.objects.insert((namespace(object), name.key()), site);
+    }
+
+    fn remove(&mut self, object: ObjectType, name: &Name) {
+        let key = name.key();
+        self.objects.remove(&(namespace(object), key.clone()));
+        if namespace(object) == ObjectType::Table {
+            self.columns.retain(|(table, _), _| *table != key);
+            self.table_ids.remove(&key);
+            self.partitioned.remove(&key);
+            self.not_null_checks.retain(|(table, _)| *table != key);
+        }
+        if object == ObjectType::Index {
+            self.index_tables.remove(&key);
+        }
+        if matches!(object, ObjectType::Function | ObjectType::Procedure) {
+            self.definers.remove(&key);
+        }
+    }
+
+    fn rename(&mut self, object: ObjectType, from: &Name, to: &Name) {
+        let from_key = from.key();
+        let mut to_key = to.key();
+        // `ALTER TABLE s.a RENAME TO b` keeps the schema.
+        if to.schema.is_none() {
+            if let Some(schema) = from.schema.as_deref().filter(|s| *s != "public") {
+                to_key = format!("{schema}.{}", to.name);
+            }
+        }
+        if let Some(created) = self.objects.remove(&(namespace(object), from_key.clone())) {
+            self.objects
+                .insert((namespace(object), to_key.clone()), created);
+        }
+        if namespace(object) == ObjectType::Table {
+            if let Some(id) = self.table_ids.remove(&from_key) {
+                if let Some(entry) = self.tables.get_mut(id) {
+                    entry.key = to_key.clone();
+                    entry.name = Name {
+                        schema: to.schema.clone().or_else(|| from.schema.clone()),
+                        ..to.clone()
+                    };
+                }
+                self.table_ids.insert(to_key.clone(), id);
+            }
+            if self.partitioned.remove(&from_key) {
+                self.partitioned.insert(to_key.clone());
+            }
+            for table in self.index_tables.values_mut() {
+                if table.key() == from_key {
+                    *table = Name {
+                        schema: to.schema.clone().or_else(|| from.schema.clone()),
+                        ..to.clone()
+                    };
+                }
+            }
+            let moved: Vec<_> = self
+                .columns
+                .iter()
+                .filter(|((table, _), _)| *table == from_key)
+                .map(|((_, column), created)| (column.clone(), *created))
+                .collect();
+            for (column, created) in moved {
+                self.columns.remove(&(from_key.clone(), column.clone()));
+                self.columns.insert((to_key.clone(), column), created);
+            }
+        }
+    }
+
+    /// Applies a statement that ran as part of migration `migration`, read from `file`.
+    pub fn apply(&mut self, statement: &Statement, migration: MigrationIndex, file: FileId) {
+        let at = At { migration, file };
+        match &statement.kind {
+            // The columns of a new table count as new through the table itself.
+            StatementKind::CreateTable {
+                table,
+                temporary,
+                if_not_exists,
+                partitioned,
+                ..
+            } => {
+                // IF NOT EXISTS on a table that exists changes nothing.
+                if *if_not_exists && self.created_at(ObjectType::Table, table).is_some() {
+                    return;
+                }
+                self.create(ObjectType::Table, table, &at);
+                let site = Site {
+                    migration,
+                    file,
+                    span: table.span.clone(),
+                };
+                let id = self.new_table(table, Some(site), *temporary);
+                self.touch(migration, id);
+                if *partitioned {
+                    self.partitioned.insert(table.key());
+                } else {
+                    self.partitioned.remove(&table.key());
+                }
+            }
+            StatementKind::CreatePolicy(policy) => {
+                let (name, table) = (&policy.name, &policy.table);
+                self.create(ObjectType::Policy, name, &at);
+                let site = Site {
+                    migration,
+                    file,
+                    span: name.span.clone(),
+                };
+                self.table_entry(table, migration)
+                    .policies
+                    .insert(name.name.clone(), site);
+            }
+            StatementKind::CreateFunction {
+                object,
+                name: Some(name),
+                security_definer,
+                returns_trigger,
+                ..
+            } => {
+                self.create(*object, name, &at);
+                // Trigger functions cannot be called through the API or SQL, whatever the grants.
+                if *security_definer && !*returns_trigger {
+                    self.definers.insert(name.key());
+                } else {
+                    self.definers.remove(&name.key());
+                }
+            }
+            StatementKind::CreateIndex {
+                name: Some(name),
+                table,
+                ..
+            } => {
+                self.create(ObjectType::Index, name, &at);
+                self.index_tables.insert(name.key(), table.clone());
+            }
+            StatementKind::Create {
+                object,
+                name: Some(name),
+                ..
+            } => self.create(*object, name, &at),
+            StatementKind::Drop {
+                object: ObjectType::Policy,
+                names,
+                on,
+                ..
+            } => {
+                for name in names {
+                    self.remove(ObjectType::Policy, name);
+                    if let Some(id) = on.as_ref().and_then(|t| self.table_ids.get(&t.key())) {
+                        if let Some(entry) = self.tables.get_mut(*id) {
+                            entry.policies.remove(&name.name);
+                        }
+                    }
+                }
+            }
+            StatementKind::Drop { object, names, .. } => {
+                for name in names {
+                    self.remove(*object, name);
+                }
+            }
+            StatementKind::Rename { object, name, to } => self.rename(*object, name, to),
+            StatementKind::SetSchema {
+                object,
+                name,
+                schema,
+            } => self.rename(*object, name, &moved_to(name, schema)),
+            StatementKind::RenameTables { pairs } => {
+                for (from, to) in pairs {
+                    self.rename(ObjectType::Table, from, to);
+                }
+            }
+            StatementKind::AlterTable { table, actions } => {
+                let mut table = table.clone();
+                for action in actions {
+                    match &action.kind {
+                        ActionKind::AddColumn { column, .. } => {
+                            self.columns
+                                .insert((table.key(), column.name.clone()), migration);
+                        }
+                        ActionKind::DropColumn { column, .. } => {
+                            self.columns.remove(&(table.key(), column.name.clone()));
+                        }
+                        ActionKind::RenameColumn { column, to } => {
+                            if let Some(created) =
+                                self.columns.remove(&(table.key(), column.name.clone()))
+                            {
+                                self.columns.insert((table.key(), to.name.clone()), created);
+                            }
+                        }
+                        ActionKind::EnableRls => {
+                            let site = Site {
+                                migration,
+                                file,
+                                span: action.span.clone(),
+                            };
+                            let entry = self.table_entry(&table, migration);
+                            // Enabling it again changes nothing: the first site stays.
+                            entry.rls.get_or_insert(site);
+                        }
+                        ActionKind::DisableRls => {
+                            if let Some(&id) = self.table_ids.get(&table.key()) {
+                                self.tables[id].rls = None;
+                            }
+                        }
+                        ActionKind::ForceRls => self.table_entry(&table, migration).forced = true,
+                        ActionKind::NoForceRls => {
+                            if let Some(&id) = self.table_ids.get(&table.key()) {
+                                self.tables[id].forced = false;
+                            }
+                        }
+                        ActionKind::AddConstraint { constraint } => {
+                            if let Some(column) = &constraint.not_null_check {
+                                let key = table.key();
+                                if !constraint.not_valid {
+                                    self.not_null_checks.insert((key, column.clone()));
+                                } else if let Some(name) = &constraint.name {
+                                    self.unvalidated_not_null_checks
+                                        .insert((key, name.name.clone()), column.clone());
+                                }
+                            }
+                        }
+                        ActionKind::ValidateConstraint { constraint } => {
+                            let pending = (table.key(), constraint.name.clone());
+                            if let Some(column) = self.unvalidated_not_null_checks.remove(&pending)
+                            {
+                                self.not_null_checks.insert((table.key(), column));
+                            }
+                        }
+                        ActionKind::SetSchema { schema } => {
+                            let to = moved_to(&table, schema);
+                            self.rename(ObjectType::Table, &table, &to);
+                            table = to;
+                        }
+                        ActionKind::RenameTable { to } => {
+                            self.rename(ObjectType::Table, &table, to);
+                            table = Name {
+                                schema: table.schema.clone(),
+                                ..to.clone()
+                            };
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The name an object gets when `SET SCHEMA` moves it.
+fn moved_to(name: &Name, schema: &Name) -> Name {
+    Name {
+        schema: Some(schema.name.clone()),
+        name: name.name.clone(),
+        span: schema.span.clone(),
+    }
+}
+
+/// The migration and file a statement being applied comes from.
+struct At {
+    migration: MigrationIndex,
+    file: FileId,
+}

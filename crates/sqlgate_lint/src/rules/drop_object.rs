@@ -1,0 +1,40 @@
+use super::{report_each_name, Check, Rule, RuleContext, RuleMeta, Violation};
+use sqlgate_core::finding::{Category, Severity};
+use sqlgate_sql::model::{ObjectType, Statement, StatementKind};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "drop-object",
+        code: "DS009",
+        category: Category::Destructive,
+        default_severity: Severity::Warning,
+        opt_in: false,
+        summary: "DROP of view, materialized view, function, type, sequence, extension, trigger, policy, index",
+        what_it_does: "Flags `DROP` of views, materialized views, functions, procedures, aggregates, types, domains, sequences, extensions, triggers, policies, rules, indexes and ClickHouse dictionaries that existed before the change set.",
+        why_is_this_bad: "These objects hold no table rows, but running code depends on them: a dropped function or view breaks its callers, a dropped policy or trigger silently changes behaviour, a dropped index can turn fast queries into table scans, and a dropped sequence or type can take data with it.",
+        example: "DROP FUNCTION calculate_invoice_total(bigint);\nDROP POLICY \"read own rows\" ON documents;",
+        use_instead: "-- replace instead of drop where possible, and check dependants first\nCREATE OR REPLACE FUNCTION calculate_invoice_total(bigint) RETURNS numeric AS $$ SELECT 0::numeric $$ LANGUAGE sql;",
+    },
+    checks_down: false,
+    check: Check::Statement(check),
+};
+
+fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
+    let StatementKind::Drop { object, names, .. } = &statement.kind else {
+        return;
+    };
+    if !matches!(
+        object,
+        ObjectType::Table | ObjectType::Schema | ObjectType::Database | ObjectType::Other
+    ) {
+        report_each_name(
+            statement,
+            names,
+            "drop",
+            *object,
+            |n| !ctx.is_new(*object, n),
+            "check what depends on it and replace it instead of dropping where possible",
+            out,
+        );
+    }
+}

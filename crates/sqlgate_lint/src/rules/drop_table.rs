@@ -1,0 +1,39 @@
+use super::{report_each_name, Check, Rule, RuleContext, RuleMeta, Violation};
+use sqlgate_core::finding::{Category, Severity};
+use sqlgate_sql::model::{ObjectType, Statement, StatementKind};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "drop-table",
+        code: "DS001",
+        category: Category::Destructive,
+        default_severity: Severity::Error,
+        opt_in: false,
+        summary: "DROP TABLE of an existing table",
+        what_it_does: "Flags `DROP TABLE` of a table that existed before the change set. Tables created earlier in the same change set are not reported.",
+        why_is_this_bad: "Dropping a table deletes its rows for good, and any running code that still reads or writes it starts failing the moment the migration commits. Restoring means a backup restore and lost writes since.",
+        example: "DROP TABLE users;",
+        use_instead: "-- 1. ship code that no longer uses the table\n-- 2. take a backup and link it in the pull request\n-- 3. drop it in its own migration, or rename it first and drop later\nALTER TABLE users RENAME TO users_deprecated_20261121;",
+    },
+    checks_down: false,
+    check: Check::Statement(check),
+};
+
+fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
+    if let StatementKind::Drop {
+        object: ObjectType::Table,
+        names,
+        ..
+    } = &statement.kind
+    {
+        report_each_name(
+            statement,
+            names,
+            "drop",
+            ObjectType::Table,
+            |n| !ctx.is_new(ObjectType::Table, n),
+            "back up the table and stop all code from using it before dropping it",
+            out,
+        );
+    }
+}

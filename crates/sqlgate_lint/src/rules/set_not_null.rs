@@ -1,0 +1,42 @@
+use super::{Check, Rule, RuleContext, RuleMeta, Violation};
+use sqlgate_core::finding::{Category, Severity};
+use sqlgate_sql::model::{ActionKind, Statement};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "set-not-null",
+        code: "LK006",
+        category: Category::Locking,
+        default_severity: Severity::Warning,
+        opt_in: false,
+        summary: "ALTER COLUMN SET NOT NULL on an existing table",
+        what_it_does: "Flags `ALTER TABLE ... ALTER COLUMN ... SET NOT NULL` on a column that existed before the change set, unless a validated `CHECK (column IS NOT NULL)` constraint on it is already in place.",
+        why_is_this_bad: "`SET NOT NULL` scans the whole table to prove there is no NULL, holding an ACCESS EXCLUSIVE lock that blocks every read and write until the scan ends. Since Postgres 12 the scan is skipped when a valid `CHECK (column IS NOT NULL)` constraint already proves it, and that constraint can be validated without blocking.",
+        example: "ALTER TABLE orders ALTER COLUMN status SET NOT NULL;",
+        use_instead: "ALTER TABLE orders ADD CONSTRAINT orders_status_not_null CHECK (status IS NOT NULL) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_status_not_null;\nALTER TABLE orders ALTER COLUMN status SET NOT NULL;\nALTER TABLE orders DROP CONSTRAINT orders_status_not_null;",
+    },
+    checks_down: false,
+    check: Check::Statement(check),
+};
+
+fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
+    let Some((table, actions)) = super::altered_existing_table(statement, ctx) else {
+        return;
+    };
+    for action in actions {
+        let ActionKind::SetNotNull { column } = &action.kind else {
+            continue;
+        };
+        if ctx.is_new_column(table, column) || ctx.catalog.has_not_null_check(table, column) {
+            continue;
+        }
+        out.push(Violation::new(
+            action.span.clone(),
+            format!(
+                "set not null on column {table}.{} scans table {table} under an access exclusive lock",
+                column.name
+            ),
+            "add check (column is not null) not valid, validate it, then set not null (no scan on postgres 12+) and drop the check",
+        ));
+    }
+}

@@ -1,0 +1,36 @@
+use super::{Check, Rule, RuleContext, RuleMeta, Violation};
+use sqlgate_core::finding::{Category, Severity};
+use sqlgate_sql::model::{ObjectType, Statement, StatementKind};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "update-without-where",
+        code: "DS008",
+        category: Category::Destructive,
+        default_severity: Severity::Error,
+        opt_in: false,
+        summary: "UPDATE with no WHERE",
+        what_it_does: "Flags `UPDATE` without a `WHERE` clause on a table that existed before the change set.",
+        why_is_this_bad: "Without WHERE, UPDATE overwrites the column in every row: the previous values are gone, and on a large table the update rewrites it while holding row locks on all of it.",
+        example: "UPDATE users SET plan = 'free';",
+        use_instead: "UPDATE users SET plan = 'free' WHERE plan IS NULL;",
+    },
+    checks_down: false,
+    check: Check::Statement(check),
+};
+
+fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
+    if let StatementKind::Update {
+        table,
+        has_where: false,
+    } = &statement.kind
+    {
+        if !ctx.is_new(ObjectType::Table, table) {
+            out.push(Violation::new(
+                statement.range.clone(),
+                format!("update of every row of table {table}"),
+                "add a where clause that selects only the rows to change",
+            ));
+        }
+    }
+}
