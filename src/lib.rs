@@ -7,10 +7,16 @@
 //! here under their familiar names, so tests, the fuzzer and embedders have one path.
 
 pub mod cli;
-pub mod init;
 pub mod pipeline;
 
-pub use sqlgate_core::{finding, source, verdict};
+pub use sqlgate_core::{run, source, verdict};
+
+/// A finding, its severity and category, and what a run reports.
+pub mod finding {
+    pub use sqlgate_core::finding::*;
+    pub use sqlgate_core::run::{RunError, RunReport};
+    pub use sqlgate_core::verdict::GateSummary;
+}
 pub use sqlgate_discover::{self as discover, git, staged};
 pub use sqlgate_gate as gate;
 pub use sqlgate_github::{self as github, ci};

@@ -7,7 +7,7 @@
 //! The first byte chooses the dialect and the migration framework; the rest is the file.
 //! Nothing here reads the disk: discovery is replaced by one in-memory migration.
 
-use sqlgate_core::finding::RunReport;
+use sqlgate_core::run::RunReport;
 use sqlgate_core::source::LineIndex;
 use sqlgate_discover::Framework;
 use sqlgate_lint::engine::{check_source, CheckOutput};

@@ -77,28 +77,6 @@ pub struct Finding {
     pub gate: bool,
 }
 
-pub use crate::verdict::GateSummary;
-
-/// A file that could not be checked (unreadable, not UTF-8); the run continued without it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunError {
-    pub file: String,
-    pub message: String,
-}
-
-/// Everything a renderer needs.
-#[derive(Debug, Clone)]
-pub struct RunReport {
-    /// Sorted by file, line, column, code.
-    pub findings: Vec<Finding>,
-    pub files_checked: usize,
-    pub statements: usize,
-    /// Statements sqlparser parsed completely.
-    pub parsed: usize,
-    pub gate: GateSummary,
-    pub errors: Vec<RunError>,
-}
-
 impl Finding {
     /// The line the span ends on. `end` is exclusive, so a span that ends just after a
     /// newline (column 1 of a later line) ends on the line before.
@@ -108,19 +86,6 @@ impl Finding {
         } else {
             self.end.line.max(self.start.line)
         }
-    }
-}
-
-impl RunReport {
-    pub fn count(&self, severity: Severity) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| !f.suppressed && f.severity == severity)
-            .count()
-    }
-
-    pub fn suppressed(&self) -> usize {
-        self.findings.iter().filter(|f| f.suppressed).count()
     }
 }
 

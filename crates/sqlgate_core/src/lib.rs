@@ -1,9 +1,10 @@
 //! The shared vocabulary of sqlgate's layers: positions in source text, findings and their
-//! severities and categories, the SQL dialects, the migration frameworks and the gate's
+//! severities and categories, the run's report, the SQL dialects, the migration frameworks and the gate's
 //! verdict. Every other crate depends on this one, and it depends on none of them, so no
 //! layer ever needs to import from a layer above it.
 
 pub mod finding;
+pub mod run;
 pub mod source;
 pub mod verdict;
 

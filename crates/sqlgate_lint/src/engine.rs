@@ -15,8 +15,10 @@ use crate::rules::{
 };
 use crate::suppress;
 use crate::transaction::{self, Place};
-use sqlgate_core::finding::{Finding, GateSummary, RunError, RunReport, Severity};
+use sqlgate_core::finding::{Finding, Severity};
+use sqlgate_core::run::{RunError, RunReport};
 use sqlgate_core::source::LineIndex;
+use sqlgate_core::verdict::GateSummary;
 use sqlgate_discover::{
     Discovery, Down, Framework, LoadedFile, MigrationSet, Section, Skipped, TxMode,
 };

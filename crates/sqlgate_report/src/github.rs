@@ -4,7 +4,8 @@
 
 use std::fmt::Write as _;
 
-use sqlgate_core::finding::{Finding, RunReport, Severity};
+use sqlgate_core::finding::{Finding, Severity};
+use sqlgate_core::run::RunReport;
 
 /// GitHub shows at most this many annotations of each level per step.
 pub const MAX_PER_LEVEL: usize = 10;

@@ -10,7 +10,8 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use sqlgate_core::finding::{docs_url, Finding, RunReport, Severity};
+use sqlgate_core::finding::{docs_url, Finding, Severity};
+use sqlgate_core::run::RunReport;
 
 use super::{files_with_findings, group_by_file, plural, HumanOptions, SourceLookup};
 

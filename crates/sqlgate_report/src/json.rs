@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
-use sqlgate_core::finding::{Category, Finding, GateSummary, RunReport, Severity};
+use sqlgate_core::finding::{Category, Finding, Severity};
+use sqlgate_core::run::RunReport;
+use sqlgate_core::verdict::GateSummary;
 
 /// Bumped only on incompatible changes to the schema.
 pub const VERSION: u32 = 1;

@@ -10,7 +10,7 @@ pub mod markdown;
 pub mod sarif;
 pub mod stats;
 
-use sqlgate_core::finding::RunReport;
+use sqlgate_core::run::RunReport;
 
 /// `value` as pretty-printed JSON and a newline, serialized straight into `out`: a report
 /// of thousands of findings is megabytes, never held whole.

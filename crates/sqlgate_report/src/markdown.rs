@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use sqlgate_core::finding::{docs_url, Finding, RunReport, Severity};
+use sqlgate_core::finding::{docs_url, Finding, Severity};
+use sqlgate_core::run::RunReport;
 
 use super::{files_with_findings, group_by_file, plural};
 

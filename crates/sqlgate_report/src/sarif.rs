@@ -8,7 +8,8 @@
 
 use serde::Serialize;
 
-use sqlgate_core::finding::{docs_url, Finding, RunError, RunReport, Severity};
+use sqlgate_core::finding::{docs_url, Finding, Severity};
+use sqlgate_core::run::{RunError, RunReport};
 use sqlgate_lint::rules::{Rule, REGISTRY};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

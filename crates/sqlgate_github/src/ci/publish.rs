@@ -5,7 +5,8 @@ use crate::{
     Annotation, AnnotationLevel, ApiError, CheckRun, CheckRunRequest, Conclusion, GitHub, Repo,
     MAX_ANNOTATIONS_PER_REQUEST,
 };
-use sqlgate_core::finding::{Finding, RunReport, Severity};
+use sqlgate_core::finding::{Finding, Severity};
+use sqlgate_core::run::RunReport;
 
 /// Starts the body of sqlgate's comment. Only a comment that *starts* with it is ours: a
 /// reviewer quoting the comment does not turn their comment into the sticky one.

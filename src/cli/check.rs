@@ -1,0 +1,265 @@
+//! `sqlgate check`: lint migrations and report the findings.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use clap::ValueEnum;
+
+use super::args::{CheckArgs, OutputFormat};
+use super::config::{
+    check_paths, discover_options, exit_code, explicit_config, fail_on_setting, flag_or_env,
+    merged_config, parse_choice, require_existing,
+};
+use super::output::{append_to, write_report, Failure};
+use sqlgate_config::Config;
+use sqlgate_discover::discover;
+use sqlgate_lint::engine::{self, ChangeFilter, CheckOutput};
+use sqlgate_lint::plan::ConfigRules;
+use sqlgate_report::{self as report, Format};
+
+pub(super) fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
+    let run_started = Instant::now();
+    let mut cwd = std::env::current_dir()
+        .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
+    // --staged: the index is written out and read like a work tree from its counterpart of
+    // the current directory; removed when the run ends.
+    let staged = if args.staged {
+        let tree =
+            sqlgate_discover::staged::materialize(&cwd, &args.paths, args.changed_since.as_deref())
+                .map_err(|e| Failure(e.to_string()))?;
+        // A config named by path is the user's file, read from where they named it.
+        args.common.config = explicit_config(&args).map(|(file, _)| cwd.join(file));
+        std::env::set_current_dir(&tree.cwd)
+            .map_err(|e| Failure(format!("cannot enter {}: {e}", tree.cwd.display())))?;
+        cwd = tree.cwd.clone();
+        args.paths = tree.paths.clone();
+        Some(tree)
+    } else {
+        None
+    };
+    let start = args.paths.first().cloned().unwrap_or_else(|| cwd.clone());
+    let config = merged_config(&args, &start, staged.as_ref().map(|t| t.root.as_path()))?;
+    let plan = config.rule_plan().map_err(|e| Failure(format!("{e}")))?;
+
+    let paths = check_paths(
+        &args.paths,
+        &config,
+        &cwd,
+        staged.as_ref().map(|t| t.root.as_path()),
+    );
+    require_existing(&paths, &args.paths, &config)?;
+    let mut before = vec![("setup", run_started.elapsed())];
+    let started = Instant::now();
+    // git's answer and discovery do not depend on each other: git runs while the files are
+    // read (its processes spend their time starting up).
+    let options = discover_options(&config);
+    let (changes, discovery) = std::thread::scope(|scope| {
+        let git = scope.spawn(|| match (&staged, &args.changed_since) {
+            (Some(tree), _) => Ok(Some(tree.changes.clone())),
+            (None, None) => Ok(None),
+            (None, Some(base)) => {
+                // git runs in the checked path's nearest existing directory.
+                let dir = start.ancestors().find(|d| d.is_dir()).unwrap_or(&cwd);
+                sqlgate_discover::git::changes_since(dir, base)
+                    .map(Some)
+                    .map_err(|e| Failure(e.to_string()))
+            }
+        });
+        let discovery = discover(&paths, &options);
+        let changes = git
+            .join()
+            .unwrap_or_else(|_| Err(Failure("git could not be asked for the changes".into())));
+        (changes, discovery)
+    });
+    let changes = changes?;
+    let filter = changes
+        .as_ref()
+        .map_or(ChangeFilter::All, |c| ChangeFilter::Files(c.changed()));
+    before.push(("git and discovery", started.elapsed()));
+    let started = Instant::now();
+    let history = changes
+        .as_ref()
+        .map(|c| sqlgate_lint::history::snapshot(c, &discovery.files))
+        .transpose()
+        .map_err(|e| Failure(e.to_string()))?;
+    if history.is_some() {
+        before.push(("base snapshot", started.elapsed()));
+    }
+    let file_rules = |path: &Path| plan.file_rules(path);
+    let options = engine::CheckOptions {
+        rules: plan.rules.clone(),
+        settings: config.settings(),
+        file_rules: Some(&file_rules),
+        gate_triggers: config.gate.trigger_codes.clone(),
+        count_suppressed: config.gate.count_suppressed,
+        history: history.as_ref(),
+    };
+    let output = engine::check(discovery, &filter, &options);
+    let started = Instant::now();
+    explain_empty_run(&output, &args, &config, &paths);
+    if args.verbose {
+        print_verbose(&output);
+    }
+
+    let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    let format = match args.format {
+        Some(format) => Some(format),
+        None => flag_or_env(None, "--format", "SQLGATE_FORMAT")
+            .map(|choice| {
+                parse_choice(
+                    choice,
+                    |v| OutputFormat::from_str(v, false).ok(),
+                    &["human", "json", "github", "markdown", "sarif"],
+                )
+            })
+            .transpose()?,
+    };
+    let format = match format {
+        Some(OutputFormat::Human) => Format::Human,
+        Some(OutputFormat::Json) => Format::Json,
+        Some(OutputFormat::Github) => Format::Github,
+        Some(OutputFormat::Markdown) => Format::Markdown,
+        Some(OutputFormat::Sarif) => Format::Sarif,
+        None if in_actions => Format::Github,
+        None => Format::Human,
+    };
+    write_report(format, &output)?;
+    if format == Format::Github {
+        write_github_files(&output)?;
+    }
+    if args.stats {
+        print_stats(&output, before, started.elapsed(), run_started.elapsed());
+    }
+
+    let fail_on = fail_on_setting(args.common.fail_on)?;
+    Ok(exit_code(&output.report, fail_on))
+}
+
+/// A run that found nothing to check says why on stderr (stdout stays a valid report): what
+/// was searched, what sqlgate looks for, and how to point it at the migrations. With
+/// `--changed-since`, migrations that exist but did not change are not a problem to explain.
+pub(super) fn explain_empty_run(
+    output: &CheckOutput,
+    args: &CheckArgs,
+    config: &Config,
+    searched: &[PathBuf],
+) {
+    // Files that could not be read are reported already; guessing about layouts would mislead.
+    if output.report.files_checked > 0 || !output.report.errors.is_empty() {
+        return;
+    }
+    if args.staged {
+        // The written-out index is not where the user is: name the base, not the paths.
+        let base = args.changed_since.as_deref().unwrap_or("HEAD");
+        eprintln!("note: the index changes no migration since {base}: nothing to check");
+        return;
+    }
+    if !output.files.is_empty() {
+        if let Some(base) = &args.changed_since {
+            eprintln!("note: no migration changed since {base}");
+        }
+        return;
+    }
+    let shown: Vec<String> = searched.iter().map(|p| p.display().to_string()).collect();
+    let config_file = config
+        .source
+        .as_ref()
+        .map_or_else(|| "sqlgate.toml".to_string(), |f| f.display().to_string());
+    let (place, what_to_do) = if !args.paths.is_empty() {
+        (
+            format!("under {}", shown.join(", ")),
+            "pass the directory that holds them (`sqlgate check path/to/migrations`)".to_string(),
+        )
+    } else if !config.paths.is_empty() {
+        (
+            format!("under {} (`paths` in {config_file})", shown.join(", ")),
+            format!("fix `paths` under [migrations] in {config_file}"),
+        )
+    } else {
+        let root = match std::env::current_dir()
+            .ok()
+            .and_then(|d| sqlgate_discover::git::repo_root(&d))
+        {
+            Some(_) => "the repository root",
+            None => "the current directory: not in a git repository",
+        };
+        (
+            format!("under {} ({root})", shown.join(", ")),
+            "pass their directory (`sqlgate check path/to/migrations`) or set `paths` under \
+             [migrations] in sqlgate.toml (`sqlgate init` writes one)"
+                .to_string(),
+        )
+    };
+    let skipped = match (output.skipped.len(), args.verbose) {
+        (0, _) | (_, true) => String::new(),
+        (1, false) => "; 1 file was skipped: run with -v to see why".to_string(),
+        (n, false) => format!("; {n} files were skipped: run with -v to see why"),
+    };
+    eprintln!(
+        "note: no migrations found {place}: sqlgate looks for SQL migration files (supabase/migrations, \
+         migrations/ and db/migrations of golang-migrate, sqlx, diesel, dbmate and goose, Flyway \
+         V1__name.sql, Prisma migration.sql, Atlas atlas.sum, numbered *.sql); {what_to_do}{skipped}"
+    );
+}
+
+/// Appends the Markdown report to `$GITHUB_STEP_SUMMARY` and the counts to `$GITHUB_OUTPUT`.
+pub(super) fn write_github_files(output: &CheckOutput) -> Result<(), Failure> {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+    };
+    append_to(
+        var("GITHUB_STEP_SUMMARY").as_deref(),
+        "GITHUB_STEP_SUMMARY",
+        &report::markdown::render(&output.report),
+    )?;
+    append_to(
+        var("GITHUB_OUTPUT").as_deref(),
+        "GITHUB_OUTPUT",
+        &report::github::outputs(&output.report),
+    )
+}
+
+pub(super) fn print_verbose(output: &CheckOutput) {
+    let mut err = std::io::stderr().lock();
+    for skipped in &output.skipped {
+        let _ = writeln!(err, "skipped {}: {}", skipped.display, skipped.reason);
+    }
+    let s = &output.stats.total();
+    let _ = writeln!(
+        err,
+        "statements: {} total, {} parsed by sqlparser, {} classified from tokens, {} unknown, {} psql meta/COPY data; {} found in DO blocks, function bodies and EXECUTE strings",
+        s.statements, s.parsed, s.classified, s.unknown, s.non_sql, s.dynamic
+    );
+    let _ = writeln!(
+        err,
+        "files: {} checked, {} skipped, {} not read",
+        output.report.files_checked,
+        output.skipped.len(),
+        output.report.errors.len()
+    );
+}
+
+pub(super) fn print_stats(
+    output: &CheckOutput,
+    before: Vec<(&'static str, Duration)>,
+    report_time: Duration,
+    total: Duration,
+) {
+    let facts = report::stats::RunFacts {
+        files_read: output.files.len(),
+        bytes_read: output.files.iter().map(|f| f.text.len()).sum(),
+        files_checked: output.report.files_checked,
+        before,
+        after: vec![("report", report_time)],
+        total,
+        peak_memory: std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| report::stats::peak_memory_of(&status)),
+    };
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(report::stats::render(&output.stats, &facts).as_bytes());
+}

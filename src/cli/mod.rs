@@ -1,0 +1,125 @@
+//! Command line: turns arguments into a run and every error into a message and exit code 2.
+//!
+//! One module per subcommand (`check`, `ci`, `gate`, `rules`, `init`); `config` merges the
+//! config file, `SQLGATE_*` variables and flags, and `pull_request` is what `ci` and `gate`
+//! share: linting a pull request's changes and evaluating the gate on them.
+
+mod args;
+mod check;
+mod ci;
+mod config;
+mod gate;
+mod init;
+mod output;
+mod pull_request;
+mod rules;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use args::{
+    CheckArgs, CiArgs, GateArgs, ListFormat, CHECK_EXAMPLES, CI_EXAMPLES, GATE_EXAMPLES,
+    INIT_EXAMPLES, RULES_EXAMPLES, RULE_EXAMPLES,
+};
+use check::run_check;
+use ci::{ci_failed, run_ci};
+use gate::run_gate;
+use init::run_init;
+use output::{Failure, EXIT_ERROR};
+use rules::{run_rule, run_rules};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "sqlgate",
+    version,
+    about = "Stops dangerous database migrations before they merge",
+    after_help = MAIN_EXAMPLES
+)]
+pub(super) struct Cli {
+    #[command(subcommand)]
+    pub(super) command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub(super) enum Command {
+    /// Lint migrations (default: discover them from the repository root)
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+    /// Inside GitHub Actions: check the pull request's changed migrations, annotate them,
+    /// write the job summary, and update the sticky PR comment (and a check run, SARIF)
+    #[command(after_help = CI_EXAMPLES)]
+    Ci(CiArgs),
+    /// Evaluate the merge gate offline from a saved event and API answers (tests, debugging)
+    #[command(after_help = GATE_EXAMPLES)]
+    Gate(GateArgs),
+    /// List every rule with its code, category and default severity
+    #[command(after_help = RULES_EXAMPLES)]
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+        /// Write the generated rule docs into this directory (e.g. `docs`), and the rule table of
+        /// the README.md next to it, instead of listing
+        #[arg(long, value_name = "DIR")]
+        write_docs: Option<PathBuf>,
+    },
+    /// Print a rule's documentation
+    #[command(after_help = RULE_EXAMPLES)]
+    Rule {
+        /// Rule name (drop-table) or code (DS001)
+        name: String,
+    },
+    /// Write a commented sqlgate.toml for the repository, from the migrations found in it
+    #[command(after_help = INIT_EXAMPLES)]
+    Init {
+        /// Overwrite existing files
+        #[arg(long)]
+        force: bool,
+        /// Also write the GitHub Actions workflow .github/workflows/sqlgate.yml
+        #[arg(long)]
+        github: bool,
+        /// Also add the sqlgate hook to .pre-commit-config.yaml (other hooks are kept)
+        #[arg(long)]
+        pre_commit: bool,
+    },
+}
+
+pub(super) const MAIN_EXAMPLES: &str = "\
+Examples:
+  sqlgate check                               # every migration in the repository
+  sqlgate check supabase/migrations
+  sqlgate check --changed-since origin/main   # only what this branch adds or changes
+  sqlgate rule DS001                          # what a rule catches and how to fix it
+  sqlgate init --github                       # sqlgate.toml and a GitHub Actions workflow
+  sqlgate init --pre-commit                   # sqlgate.toml and a pre-commit hook";
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { EXIT_ERROR } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Ci(args) => run_ci(args).inspect_err(|Failure(message)| ci_failed(message)),
+        Command::Gate(args) => run_gate(args),
+        Command::Rules { format, write_docs } => run_rules(format, write_docs.as_deref()),
+        Command::Rule { name } => run_rule(&name),
+        Command::Init {
+            force,
+            github,
+            pre_commit,
+        } => run_init(force, github, pre_commit),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}

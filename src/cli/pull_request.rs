@@ -1,0 +1,253 @@
+//! What `ci` and `gate` share: lint what a pull request changes, from the repository root,
+//! and evaluate the gate on the result.
+
+use std::path::{Path, PathBuf};
+
+use super::args::{CheckArgs, CommonArgs};
+use super::config::{
+    apply_overrides, check_paths, discover_options, explicit_config, merged_config,
+};
+use super::output::Failure;
+use sqlgate_config::Config;
+use sqlgate_discover::discover;
+use sqlgate_discover::git::short_sha;
+use sqlgate_lint::engine::{self, ChangeFilter, CheckOutput};
+use sqlgate_lint::plan::ConfigRules;
+use sqlgate_report::{self as report};
+
+/// A pull request's changed migrations, checked from the repository root with the older
+/// ones feeding the catalog.
+pub(super) struct PullRequestLint {
+    pub(super) root: PathBuf,
+    pub(super) config: Config,
+    pub(super) output: CheckOutput,
+    /// Workflow commands to print before the annotations (the pull_request_target notice).
+    pub(super) notices: String,
+}
+
+/// Lints what the pull request changes: git diff from the event's base to the checked-out
+/// head (which must contain the event's head), the policy from the base commit under
+/// pull_request_target. Changes the current directory to the repository root, so paths
+/// are repository-relative as GitHub wants them.
+pub(super) fn lint_pull_request(
+    event: &sqlgate_github::ci::PullRequestEvent,
+    paths: Vec<PathBuf>,
+    common: &CommonArgs,
+    cwd: &Path,
+) -> Result<PullRequestLint, Failure> {
+    use sqlgate_github::ci::EventKind;
+
+    let root = sqlgate_discover::git::repo_root(cwd).ok_or_else(|| {
+        Failure(
+            "run this in the pull request's git checkout (in GitHub Actions: add \
+             `actions/checkout` with `fetch-depth: 0` before it)"
+                .to_string(),
+        )
+    })?;
+    let root = std::fs::canonicalize(&root).unwrap_or(root);
+    let changes = sqlgate_discover::git::changes_since(&root, &event.base_sha)
+        .map_err(|e| Failure(format!("the pull request's base commit: {e}")))?;
+    let head_checked_out = sqlgate_discover::git::is_ancestor(&root, &event.head_sha, "HEAD")
+        .map_err(|e| {
+            Failure(format!(
+                "the pull request's head: {e}: check out the pull request with `fetch-depth: 0` \
+             (under pull_request_target: `ref: ${{{{ github.event.pull_request.head.sha }}}}`)"
+            ))
+        })?;
+    if !head_checked_out {
+        return Err(Failure(format!(
+            "the checked-out commit does not contain the pull request's head {}: check out \
+             the pull request (under pull_request_target: `ref: ${{{{ \
+             github.event.pull_request.head.sha }}}}`) so its migrations are what is checked",
+            event.head_sha
+        )));
+    }
+
+    let check_args = CheckArgs {
+        paths,
+        format: None,
+        changed_since: None,
+        staged: false,
+        common: common.clone(),
+        framework: None,
+        dialect: None,
+        rls: None,
+        verbose: false,
+        stats: false,
+    };
+    let mut notices = String::new();
+    let config = if event.kind == EventKind::PullRequestTarget {
+        let (config, source) = base_config(&root, cwd, &event.base_sha, &check_args)?;
+        notices.push_str(&format!(
+            "::notice::{}\n",
+            report::github::escape_data(&format!(
+                "sqlgate: pull_request_target: the policy is read from the base commit {} ({source}); nothing from the pull request is executed",
+                short_sha(&event.base_sha)
+            ))
+        ));
+        apply_overrides(config, &check_args)?
+    } else {
+        let start = check_args
+            .paths
+            .first()
+            .cloned()
+            .unwrap_or_else(|| cwd.to_path_buf());
+        merged_config(&check_args, &start, None)?
+    };
+    let plan = config.rule_plan().map_err(|e| Failure(format!("{e}")))?;
+    // GitHub places annotations by paths relative to the repository root: run from there.
+    let paths: Vec<PathBuf> = check_paths(&check_args.paths, &config, cwd, None)
+        .iter()
+        .map(|p| repository_path(&root, cwd, p).unwrap_or_else(|| p.clone()))
+        .collect();
+    std::env::set_current_dir(&root)
+        .map_err(|e| Failure(format!("cannot change to {}: {e}", root.display())))?;
+    let discovery = discover(&paths, &discover_options(&config));
+    let mut snapshot = sqlgate_lint::history::snapshot(&changes, &discovery.files)
+        .map_err(|e| Failure(format!("reading the base commit: {e}")))?;
+    // Messages name the base as people read it.
+    snapshot.base = format!("the base commit {}", short_sha(&event.base_sha));
+    let file_rules = |path: &Path| plan.file_rules(path);
+    let options = engine::CheckOptions {
+        rules: plan.rules.clone(),
+        settings: config.settings(),
+        file_rules: Some(&file_rules),
+        gate_triggers: config.gate.trigger_codes.clone(),
+        count_suppressed: config.gate.count_suppressed,
+        history: Some(&snapshot),
+    };
+    let output = engine::check(discovery, &ChangeFilter::Files(changes.changed()), &options);
+    Ok(PullRequestLint {
+        root,
+        config,
+        output,
+        notices,
+    })
+}
+
+/// The gate's facts that come from the event and the checkout: author, head, body, now,
+/// and the backup manifests committed at the head.
+pub(super) fn local_gate_facts(
+    event: &sqlgate_github::ci::PullRequestEvent,
+    lint: &PullRequestLint,
+) -> sqlgate_gate::Facts {
+    use sqlgate_gate::{time, Facts};
+    use sqlgate_github::collect;
+
+    let mut facts = Facts {
+        author: event.author.clone(),
+        head_sha: event.head_sha.clone(),
+        body: event.body.clone(),
+        now: time::now(),
+        ..Facts::default()
+    };
+    // `gate.backup.manifest` is relative to the config file's directory.
+    let prefix = lint
+        .config
+        .base
+        .as_deref()
+        .and_then(|base| base.strip_prefix(&lint.root).ok())
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .unwrap_or_default();
+    match collect::manifests(
+        &lint.root,
+        &event.head_sha,
+        &lint.config.gate.backup.manifest,
+        &prefix,
+    ) {
+        Ok(manifests) => facts.manifests = manifests,
+        Err(e) => facts.problems.push(e),
+    }
+    facts
+}
+
+/// The lint's output with the gate evaluated on the facts `gather` collects, which it is
+/// only asked for when a finding needs the gate; and the lint's notices.
+pub(super) fn with_gate(
+    lint: PullRequestLint,
+    gather: impl FnOnce(&PullRequestLint) -> sqlgate_gate::Facts,
+) -> (CheckOutput, String) {
+    if !lint.output.report.gate.required {
+        return (lint.output, lint.notices);
+    }
+    let facts = gather(&lint);
+    let mut output = lint.output;
+    output.report.gate = sqlgate_gate::evaluate(&output.report.findings, &lint.config.gate, &facts);
+    (output, lint.notices)
+}
+
+/// `path` (relative to `cwd` or absolute) relative to the repository `root` (canonical),
+/// `.` for the root itself. A file that does not exist in the work tree (a config read
+/// from the base commit) is placed through its directory. `None` when outside the root.
+pub(super) fn repository_path(root: &Path, cwd: &Path, path: &Path) -> Option<PathBuf> {
+    let joined = cwd.join(path);
+    let absolute = std::fs::canonicalize(&joined).ok().or_else(|| {
+        let parent = std::fs::canonicalize(joined.parent()?).ok()?;
+        Some(parent.join(joined.file_name()?))
+    })?;
+    let relative = absolute.strip_prefix(root).ok()?;
+    Some(if relative.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        relative.to_path_buf()
+    })
+}
+
+/// The configuration as committed at `base` (pull_request_target: the pull request must not
+/// be able to change the policy that judges it), and where it came from.
+pub(super) fn base_config(
+    root: &Path,
+    cwd: &Path,
+    base: &str,
+    args: &CheckArgs,
+) -> Result<(Config, String), Failure> {
+    let explicit = explicit_config(args);
+    let candidates: Vec<(String, bool)> = match &explicit {
+        Some((file, source)) => {
+            let relative = repository_path(root, cwd, file).ok_or_else(|| {
+                Failure(format!(
+                    "config file {} (from {source}) is outside the repository: under \
+                     pull_request_target it is read from the base commit",
+                    file.display()
+                ))
+            })?;
+            // git names paths with `/`, whatever the platform.
+            let parts: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            vec![(parts.join("/"), true)]
+        }
+        None => sqlgate_config::FILE_NAMES
+            .iter()
+            .map(|n| (n.to_string(), false))
+            .collect(),
+    };
+    for (relative, explicit) in candidates {
+        let bytes = sqlgate_discover::git::file_at(root, base, &relative)
+            .map_err(|e| Failure(format!("reading {relative} at the base commit: {e}")))?;
+        match bytes {
+            Some(bytes) => {
+                let text = String::from_utf8_lossy(&bytes);
+                let config = sqlgate_lint::plan::parse_config(&text, &root.join(&relative))
+                    .map_err(|e| Failure(format!("{e} (as committed at {})", short_sha(base))))?;
+                return Ok((config, relative));
+            }
+            None if explicit => {
+                return Err(Failure(format!(
+                    "config file {relative} does not exist at the base commit {}: under \
+                     pull_request_target the policy comes from the base branch, so merge the \
+                     config there first",
+                    short_sha(base)
+                )))
+            }
+            None => {}
+        }
+    }
+    Ok((Config::default(), "no config file: defaults".to_string()))
+}
