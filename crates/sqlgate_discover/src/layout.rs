@@ -5,8 +5,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::walk::fs_path;
-use super::Version;
+use crate::model::Version;
+use crate::paths::fs_path;
 
 /// The patterns are constants (not input), covered by the tests.
 fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {

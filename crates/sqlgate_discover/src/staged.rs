@@ -201,7 +201,7 @@ fn create_temp_dir() -> Result<PathBuf, StagedError> {
 fn in_skipped_dir(path: &str) -> bool {
     let mut dirs: Vec<&str> = path.split('/').collect();
     dirs.pop();
-    dirs.into_iter().any(crate::is_skipped_dir_name)
+    dirs.into_iter().any(crate::walk::is_skipped_dir_name)
 }
 
 fn parent(path: &str) -> &str {

@@ -4,7 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use super::FileError;
+use crate::model::FileError;
+use crate::paths::fs_path;
 
 /// Directory names never entered (hidden directories are skipped too).
 const SKIP_DIRS: [&str; 4] = [".git", "node_modules", "target", "vendor"];
@@ -48,15 +49,6 @@ pub(super) fn clean(path: &Path) -> PathBuf {
     path.components()
         .filter(|c| !matches!(c, Component::CurDir))
         .collect()
-}
-
-/// A path to hand to the filesystem: the empty path is the current directory.
-pub(super) fn fs_path(path: &Path) -> &Path {
-    if path.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        path
-    }
 }
 
 pub(super) fn display(path: &Path) -> String {
@@ -164,7 +156,7 @@ fn walk_dir(arg: &Path, walked: &mut Walked) {
                             .is_some_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied);
                     let message = match err.io_error() {
                         _ if unlistable => DIR_PERMISSION.to_string(),
-                        Some(io) => super::read_error(io),
+                        Some(io) => crate::model::read_error(io),
                         None => err.to_string(),
                     };
                     walked.errors.push(FileError {

@@ -6,11 +6,12 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::{ApiError, Artifact, GitHub, Repo, Review};
+use crate::rest::{ApiError, GitHub, Repo};
 use sqlgate_config::glob::Glob;
 use sqlgate_config::GateConfig;
 use sqlgate_discover::git::short_sha;
 use sqlgate_gate::{approvers_to_verify, manifest, Facts, ManifestFile};
+use sqlgate_gate::{Artifact, Review};
 
 /// Manifests larger than this are not backup metadata (and are not parsed).
 const MAX_MANIFEST_BYTES: usize = 1 << 20;

@@ -4,7 +4,8 @@
 
 use serde::Deserialize;
 
-use super::{Artifact, CheckRun, IssueComment, Review};
+use crate::rest::{CheckRun, IssueComment};
+use sqlgate_gate::{Artifact, Review};
 
 /// GitHub shows deleted accounts as this user; the API sends `user: null` for them.
 pub(crate) const GHOST: &str = "ghost";

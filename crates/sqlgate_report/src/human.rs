@@ -13,9 +13,25 @@ use miette::{
 use sqlgate_core::finding::{docs_url, Finding, Severity};
 use sqlgate_core::run::RunReport;
 
-use super::{files_with_findings, group_by_file, plural, HumanOptions, SourceLookup};
+use crate::shared::{files_with_findings, group_by_file, plural, SourceLookup};
 
 const BOM: &str = "\u{feff}";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HumanOptions {
+    pub color: bool,
+    /// Terminal width for wrapping; 100 when not a terminal.
+    pub width: usize,
+}
+
+impl Default for HumanOptions {
+    fn default() -> Self {
+        HumanOptions {
+            color: false,
+            width: 100,
+        }
+    }
+}
 
 /// Renders every unsuppressed finding with a snippet of its source, grouped under a
 /// heading per file, then the files that could not be read, then one summary line.

@@ -70,7 +70,7 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
 /// The report as pretty-printed JSON with a trailing newline. Keys appear in schema
 /// order; findings keep the caller's order (sorted by file, line, column, code).
 pub fn render(report: &RunReport) -> String {
-    super::to_string(|out| write(report, out))
+    crate::shared::to_string(|out| write(report, out))
 }
 
 /// [`render`], written to `out` as it is serialized.
@@ -91,5 +91,5 @@ pub fn write(report: &RunReport, out: &mut dyn std::io::Write) -> std::io::Resul
             })
             .collect(),
     };
-    super::write_pretty_json(&doc, out)
+    crate::shared::write_pretty_json(&doc, out)
 }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use sqlgate_core::finding::{docs_url, Finding, Severity};
 use sqlgate_core::run::RunReport;
 
-use super::{files_with_findings, group_by_file, plural};
+use crate::shared::{files_with_findings, group_by_file, plural};
 
 /// Escapes text for a table cell: `|`, line breaks, and HTML angle brackets/ampersands
 /// (GitHub would otherwise swallow `<tag>`-like text).

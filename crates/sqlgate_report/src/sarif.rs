@@ -179,7 +179,7 @@ struct ResultProperties<'a> {
 
 /// The report as a pretty-printed SARIF 2.1.0 log with a trailing newline.
 pub fn render(report: &RunReport) -> String {
-    super::to_string(|out| write(report, out))
+    crate::shared::to_string(|out| write(report, out))
 }
 
 /// [`render`], written to `out` as it is serialized.
@@ -212,7 +212,7 @@ pub fn write(report: &RunReport, out: &mut dyn std::io::Write) -> std::io::Resul
             results: report.findings.iter().map(result).collect(),
         }],
     };
-    super::write_pretty_json(&log, out)
+    crate::shared::write_pretty_json(&log, out)
 }
 
 fn level(severity: Severity) -> &'static str {

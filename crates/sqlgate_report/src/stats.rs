@@ -32,9 +32,9 @@ pub fn render(stats: &Stats, facts: &RunFacts) -> String {
     let _ = writeln!(
         out,
         "stats: {} read ({}), {} checked",
-        super::plural(facts.files_read, "file", "files"),
+        crate::shared::plural(facts.files_read, "file", "files"),
         megabytes(facts.bytes_read as u64),
-        super::plural(facts.files_checked, "file", "files"),
+        crate::shared::plural(facts.files_checked, "file", "files"),
     );
     let mut columns: Vec<(&str, Counts)> = stats
         .dialects
@@ -97,7 +97,7 @@ pub fn render(stats: &Stats, facts: &RunFacts) -> String {
                 format!(
                     "{phase} {} ({})",
                     millis(*time),
-                    super::plural(stats.threads, "thread", "threads")
+                    crate::shared::plural(stats.threads, "thread", "threads")
                 )
             } else {
                 format!("{phase} {}", millis(*time))

@@ -9,7 +9,7 @@ pub mod publish;
 
 pub use event::{EventKind, PullRequestEvent};
 
-use crate::Repo;
+use crate::rest::Repo;
 
 /// The workflow `sqlgate init --github` writes (also shown in the README).
 pub const WORKFLOW: &str = include_str!("workflow.yml");

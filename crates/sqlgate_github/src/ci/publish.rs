@@ -1,7 +1,7 @@
 //! What `sqlgate ci` writes to GitHub: the sticky pull request comment and the check run.
 //! Everything goes through the [`GitHub`] trait, so tests use a fake or a mock server.
 
-use crate::{
+use crate::rest::{
     Annotation, AnnotationLevel, ApiError, CheckRun, CheckRunRequest, Conclusion, GitHub, Repo,
     MAX_ANNOTATIONS_PER_REQUEST,
 };
@@ -171,7 +171,8 @@ pub fn conclusion(exit_code: u8) -> Conclusion {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Artifact, CheckOutput, IssueComment, PullRequest, Review};
+    use crate::rest::{CheckOutput, IssueComment, PullRequest};
+    use sqlgate_gate::{Artifact, Review};
     use std::cell::RefCell;
 
     /// An in-memory GitHub that records every write.

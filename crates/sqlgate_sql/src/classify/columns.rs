@@ -2,7 +2,7 @@
 //! the sqlparser path take these details from here, so a statement sqlparser cannot parse
 //! has the same column model as one it can.
 
-use super::Cursor;
+use super::cursor::Cursor;
 use crate::lexer::TokenKind;
 use crate::model::{
     ColumnDef, ColumnSpec, ConstraintDef, ConstraintKind, DataType, DefaultExpr, Generated,

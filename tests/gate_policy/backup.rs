@@ -1,0 +1,405 @@
+//! Gate policy rows about backup evidence: the pull request body's backup line, workflow
+//! artifacts and committed manifests; with the regression case of a Markdown link whose text
+//! has spaces.
+
+use sqlgate::gate::Facts;
+
+use crate::support::{
+    approved_facts, approved_no_backup, artifact, manifest_json, manifest_taken, DAY, HEAD, NOW,
+    OLD,
+};
+use crate::table::{run, Case};
+
+pub(crate) fn cases() -> Vec<Case> {
+    vec![
+        // --- Backup: the pull request body ------------------------------------------------
+        Case {
+            name: "backup: no body line",
+            facts: approved_no_backup(),
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["the pull request body has no line matching"],
+            expect_fixes: &["add the line `Backup: s3://YOUR-BUCKET/pre-migration-backup.dump` to the pull request body"],
+            ..Case::default()
+        },
+        Case {
+            name: "backup: a malformed line (Backup: TODO) is rejected, not evidence",
+            facts: Facts {
+                body: "Backup: TODO\n".to_string(),
+                ..approved_facts()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &[
+                "the pull request body's backup line names `TODO`, which matches none of the accepted forms (`^s3://`, `^gs://`, `^https://`, `^artifact:`)",
+            ],
+            ..Case::default()
+        },
+        Case {
+            name: "backup: an accepted s3 link is pr-body evidence, stated as a claim",
+            facts: Facts {
+                body: "Backup: s3://b/x.dump".to_string(),
+                ..approved_facts()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_evidence_kinds: &["pr-body"],
+            expect_evidence: &[
+                "pr-body s3://b/x.dump ",
+                "the pull request body names the backup s3://b/x.dump (a claim by the author, not verified)",
+            ],
+            forbid: &["backup line names"],
+            ..Case::default()
+        },
+        Case {
+            name: "backup: a Markdown link gives its target",
+            facts: Facts {
+                body: "Backup: [dump](s3://b/x.dump)\n".to_string(),
+                ..approved_facts()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_evidence_kinds: &["pr-body"],
+            expect_evidence: &["pr-body s3://b/x.dump "],
+            ..Case::default()
+        },
+        Case {
+            name: "backup: <angle brackets> and a trailing full stop are not part of the link",
+            facts: Facts {
+                body: "Backup: <gs://b/x.dump>\nBackup: https://backups.example.com/x.dump.\n"
+                    .to_string(),
+                ..approved_facts()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_evidence_kinds: &["pr-body", "pr-body"],
+            expect_evidence: &["pr-body gs://b/x.dump ", "pr-body https://backups.example.com/x.dump "],
+            ..Case::default()
+        },
+        Case {
+            name: "backup: a line in the middle of a multi-line body",
+            facts: Facts {
+                body: "## Summary\r\nDrops the legacy table.\r\n\r\nBackup: gs://b/x.dump\r\n\r\n- [x] reviewed\r\n"
+                    .to_string(),
+                ..approved_facts()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_evidence_kinds: &["pr-body"],
+            expect_evidence: &["pr-body gs://b/x.dump "],
+            ..Case::default()
+        },
+        Case {
+            name: "backup: the label is case-insensitive",
+            facts: Facts {
+                body: "notes\nbackup: artifact:pre-migration-backup\n".to_string(),
+                ..approved_facts()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_evidence_kinds: &["pr-body"],
+            expect_evidence: &["pr-body artifact:pre-migration-backup "],
+            ..Case::default()
+        },
+        Case {
+            name: "backup: 'backup:' not at the start of a line is not the backup line",
+            facts: Facts {
+                body: "We took a backup: s3://b/x.dump\n".to_string(),
+                ..approved_facts()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["the pull request body has no line matching"],
+            ..Case::default()
+        },
+        Case {
+            name: "backup: custom body-pattern and accept",
+            config_toml: "[gate.backup]\nbody-pattern = '(?mi)^rollback-snapshot:\\s*(\\S+)'\naccept = ['^snap-']\n",
+            facts: Facts {
+                body: "Rollback-Snapshot: snap-0abc123\n".to_string(),
+                ..approved_facts()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_evidence_kinds: &["pr-body"],
+            expect_evidence: &["pr-body snap-0abc123 "],
+            ..Case::default()
+        },
+        Case {
+            name: "backup: custom body-pattern and accept, a default-style line is not evidence",
+            config_toml: "[gate.backup]\nbody-pattern = '(?mi)^rollback-snapshot:\\s*(\\S+)'\naccept = ['^snap-']\n",
+            facts: approved_facts(),
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &[r"has no line matching `(?mi)^rollback-snapshot:\s*(\S+)`"],
+            expect_fixes: &[r"add a line matching `(?mi)^rollback-snapshot:\s*(\S+)` to the pull request body, with a link matching one of `^snap-`"],
+            ..Case::default()
+        },
+        Case {
+            name: "backup: custom accept rejects an s3 link",
+            config_toml: "[gate.backup]\naccept = ['^https://backups\\.acme\\.dev/']\n",
+            facts: approved_facts(),
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &[r"names `s3://b/x.dump`, which matches none of the accepted forms (`^https://backups\.acme\.dev/`)"],
+            ..Case::default()
+        },
+        // --- Backup: workflow artifacts ---------------------------------------------------
+        Case {
+            name: "artifact on the head, not expired: artifact evidence",
+            facts: Facts {
+                artifacts: Some(Ok(vec![artifact(
+                    "pre-migration-backup-2026-11-20",
+                    Some(HEAD),
+                    false,
+                    Some("2026-12-01T00:00:00Z"),
+                )])),
+                ..approved_no_backup()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_evidence_kinds: &["artifact"],
+            expect_evidence: &["workflow artifact `pre-migration-backup-2026-11-20` (id 4242) from a run on the head 9f2c1e4"],
+            ..Case::default()
+        },
+        Case {
+            name: "artifact from another commit is rejected",
+            facts: Facts {
+                artifacts: Some(Ok(vec![artifact("pre-migration-backup", Some(OLD), false, None)])),
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["artifact `pre-migration-backup` comes from a run on commit 1111111, not the head 9f2c1e4"],
+            ..Case::default()
+        },
+        Case {
+            name: "artifact without a head SHA is rejected",
+            facts: Facts {
+                artifacts: Some(Ok(vec![artifact("pre-migration-backup", None, false, None)])),
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["comes from a run on an unknown commit"],
+            ..Case::default()
+        },
+        Case {
+            name: "artifact marked expired is rejected",
+            facts: Facts {
+                artifacts: Some(Ok(vec![artifact("pre-migration-backup", Some(HEAD), true, None)])),
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["artifact `pre-migration-backup` has expired"],
+            ..Case::default()
+        },
+        Case {
+            name: "artifact whose expires_at is past is rejected",
+            facts: Facts {
+                artifacts: Some(Ok(vec![artifact(
+                    "pre-migration-backup",
+                    Some(HEAD),
+                    false,
+                    Some("2026-11-19T09:12:00Z"),
+                )])),
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["artifact `pre-migration-backup` has expired"],
+            ..Case::default()
+        },
+        Case {
+            name: "artifact with another name is not evidence",
+            facts: Facts {
+                artifacts: Some(Ok(vec![artifact("db-dump", Some(HEAD), false, None)])),
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["no workflow artifact is named `pre-migration-backup*`"],
+            ..Case::default()
+        },
+        Case {
+            name: "artifacts could not be listed and nothing else proves a backup: error",
+            facts: Facts {
+                artifacts: Some(Err("listing artifacts: GitHub answered 403".to_string())),
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup", "error"],
+            expect_approved_by: &["alice", "bob"],
+            expect_errors: &["listing artifacts: GitHub answered 403"],
+            ..Case::default()
+        },
+        Case {
+            name: "artifacts could not be listed but the body proves a backup: no error",
+            facts: Facts {
+                artifacts: Some(Err("listing artifacts: GitHub answered 403".to_string())),
+                ..approved_facts()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_evidence_kinds: &["pr-body"],
+            ..Case::default()
+        },
+        // --- Backup: committed manifests --------------------------------------------------
+        Case {
+            name: "manifest two days old: manifest evidence",
+            facts: Facts {
+                manifests: vec![manifest_taken("backups/2026-11-18.json", NOW - 2 * DAY)],
+                ..approved_no_backup()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_evidence_kinds: &["manifest"],
+            expect_evidence: &[
+                "manifest backups/2026-11-18.json ",
+                "backup of `app` at commit 9f2c1e4 taken 2 days ago, 2.4 MB, checksum ab12cd34ef56ab12…",
+            ],
+            ..Case::default()
+        },
+        Case {
+            name: "manifest ten days old with max-age-days = 7 is rejected",
+            facts: Facts {
+                manifests: vec![manifest_taken("backups/2026-11-10.json", NOW - 10 * DAY)],
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &[
+                "`backups/2026-11-10.json` records a backup taken 10 days ago, older than max-age-days = 7",
+            ],
+            ..Case::default()
+        },
+        Case {
+            name: "manifest ten days old with max-age-days = 14 is evidence",
+            config_toml: "[gate.backup]\nmax-age-days = 14\n",
+            facts: Facts {
+                manifests: vec![manifest_taken("backups/2026-11-10.json", NOW - 10 * DAY)],
+                ..approved_no_backup()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_evidence_kinds: &["manifest"],
+            ..Case::default()
+        },
+        Case {
+            name: "manifest taken in the future is rejected",
+            facts: Facts {
+                manifests: vec![manifest_taken("backups/next.json", NOW + 3 * DAY)],
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["`backups/next.json` records a backup taken in the future"],
+            ..Case::default()
+        },
+        Case {
+            name: "manifest parsed from JSON: evidence",
+            facts: Facts {
+                manifests: vec![manifest_json(
+                    "backups/prod/backup_20261118_091200_metadata.json",
+                    r#"{"timestamp": "2026-11-18T09:12:00Z", "database": {"name": "app"},
+                        "git": {"commit": "9f2c1e4"}, "files": [{"size": 2411724, "sha256": "ab12"}]}"#,
+                )],
+                ..approved_no_backup()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_evidence_kinds: &["manifest"],
+            expect_evidence: &["taken 2 days ago"],
+            ..Case::default()
+        },
+        Case {
+            name: "manifest recording a size of zero is rejected with the reason",
+            facts: Facts {
+                manifests: vec![manifest_json(
+                    "backups/empty.json",
+                    r#"{"timestamp": "2026-11-19T09:12:00Z", "database": "app", "size": 0, "sha256": "e3b0"}"#,
+                )],
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["`backups/empty.json` records a size of 0 bytes: the backup is empty"],
+            ..Case::default()
+        },
+        Case {
+            name: "manifest that is not JSON is rejected with the reason",
+            facts: Facts {
+                manifests: vec![manifest_json("backups/broken.json", "{not json")],
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["`backups/broken.json` is not valid JSON ("],
+            ..Case::default()
+        },
+        Case {
+            name: "one bad manifest and one good one: evidence",
+            facts: Facts {
+                manifests: vec![
+                    manifest_json("backups/broken.json", "{not json"),
+                    manifest_taken("backups/good.json", NOW - DAY),
+                ],
+                ..approved_no_backup()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_evidence_kinds: &["manifest"],
+            expect_rejected: &["`backups/broken.json` is not valid JSON"],
+            ..Case::default()
+        },
+        Case {
+            name: "every kind of evidence at once, in order body, manifest, artifact",
+            facts: Facts {
+                manifests: vec![manifest_taken("backups/good.json", NOW - DAY)],
+                artifacts: Some(Ok(vec![artifact("pre-migration-backup", Some(HEAD), false, None)])),
+                ..approved_facts()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_evidence_kinds: &["pr-body", "manifest", "artifact"],
+            ..Case::default()
+        },
+    ]
+}
+
+/// Regression: the default body-pattern's `(\S+)` stops inside `[link text](url)` at the first
+/// space, so the usual Markdown link is rejected.
+fn markdown_link_text_with_spaces_case() -> Case {
+    Case {
+        name: "backup: a Markdown link whose text has a space",
+        facts: Facts {
+            body: "Backup: [pre-migration dump](s3://b/x.dump)\n".to_string(),
+            ..approved_facts()
+        },
+        expect_status: "pass",
+        expect_approved_by: &["alice", "bob"],
+        expect_evidence_kinds: &["pr-body"],
+        expect_evidence: &["pr-body s3://b/x.dump "],
+        ..Case::default()
+    }
+}
+
+#[test]
+fn a_markdown_backup_link_whose_text_has_spaces_is_read() {
+    run(vec![markdown_link_text_with_spaces_case()]);
+}
