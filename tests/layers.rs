@@ -67,6 +67,41 @@ fn every_crate_of_the_workspace_is_a_layer() {
 }
 
 #[test]
+fn the_actions_build_cache_covers_every_crate() {
+    // action.yml caches the binary it builds under a hash of the sources: a crate left out
+    // of the hash would let a stale binary run after that crate changed.
+    let action = std::fs::read_to_string(Path::new(ROOT).join("action.yml")).unwrap();
+    let line = action
+        .lines()
+        .find(|l| l.contains("hash=$(find "))
+        .expect("action.yml fingerprints the sources with find");
+    let inputs: Vec<&str> = line
+        .split("find ")
+        .nth(1)
+        .and_then(|rest| rest.split(" -type").next())
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    for name in LAYERS {
+        let dir = crate_dir(name);
+        let relative = dir.strip_prefix(ROOT).unwrap();
+        let top = relative
+            .iter()
+            .next()
+            .map(|c| c.to_string_lossy().into_owned());
+        match top {
+            // The root package: its manifest and its sources.
+            None => assert!(
+                inputs.contains(&"Cargo.toml") && inputs.contains(&"src"),
+                "{line}"
+            ),
+            Some(top) => assert!(inputs.contains(&top.as_str()), "{name} not in: {line}"),
+        }
+    }
+    assert!(inputs.contains(&"Cargo.lock"), "{line}");
+}
+
+#[test]
 fn crates_depend_only_on_layers_below_them() {
     for (level, name) in LAYERS.iter().enumerate() {
         let manifest = manifest(name);
