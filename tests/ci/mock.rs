@@ -317,6 +317,16 @@ pub fn mock_github(runtime: &tokio::runtime::Runtime, read_only: bool) -> (MockS
     }
     let comments = format!("/repos/{OWNER_REPO}/issues/7/comments");
     runtime.block_on(async {
+        // Actions' GITHUB_TOKEN is an installation token: GET /user is not for it.
+        Mock::given(method("GET"))
+            .and(path("/user"))
+            .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+                "message": "Resource not accessible by integration",
+                "documentation_url": "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+                "status": "403"
+            })))
+            .mount(&server)
+            .await;
         Mock::given(method("GET"))
             .and(path(comments.as_str()))
             .respond_with(ListComments(state.clone(), server.uri()))

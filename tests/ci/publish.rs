@@ -214,3 +214,39 @@ fn a_read_only_token_degrades_to_annotations_and_the_exit_code() {
         .count();
     assert_eq!(posts, 2);
 }
+
+#[test]
+fn a_comment_by_someone_else_carrying_the_marker_is_never_edited() {
+    let runtime = runtime();
+    let (server, state) = mock_github(&runtime, false);
+    // The author, or anyone, posts a comment that looks like sqlgate's all-clear.
+    let forged = format!("{MARKER}\n## sqlgate\n\nNo findings. Merge gate: not required.");
+    state
+        .lock()
+        .unwrap()
+        .comments
+        .push((4, forged.clone(), "mallory".to_string()));
+    let scratch = tempfile::tempdir().unwrap();
+    let repo = scratch.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    let (base, head) = scripted_pull_request(&repo);
+    let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
+    let run = run_ci(&repo, scratch.path(), &event, &server.uri(), &[]);
+    let stdout = run.stdout();
+    assert_eq!(run.output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("sqlgate: commented on pull request #7"),
+        "{stdout}"
+    );
+    let s = state.lock().unwrap();
+    // mallory's comment is as it was; sqlgate wrote its own beside it.
+    assert!(s.comments.contains(&(4, forged, "mallory".to_string())));
+    assert_eq!(s.comment_writes, ["create"]);
+    let ours: Vec<_> = s
+        .comments
+        .iter()
+        .filter(|c| c.1.starts_with(MARKER) && c.2 == "github-actions[bot]")
+        .collect();
+    assert_eq!(ours.len(), 1);
+    assert!(ours[0].1.contains("drop of table users"), "{}", ours[0].1);
+}

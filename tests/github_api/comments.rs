@@ -78,3 +78,46 @@ fn without_a_token_requests_are_unauthenticated() {
         );
     }
 }
+
+#[test]
+fn the_tokens_user_is_read_from_get_user_and_a_403_is_reported_as_such() {
+    let server = Server::start();
+    // A personal token: GitHub's "get the authenticated user" answer, trimmed.
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/user"))
+            .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+            .respond_with(json_response(
+                200,
+                json!({"login": "octocat", "id": 1, "node_id": "MDQ6VXNlcjE=", "type": "User", "site_admin": false}),
+            ))
+            .expect(1),
+    );
+    assert_eq!(
+        server.client(3).authenticated_login().expect("login"),
+        "octocat"
+    );
+    server.verify();
+
+    // An installation token (Actions' GITHUB_TOKEN): 403, not retried.
+    let server = Server::start();
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/user"))
+            .respond_with(json_response(
+                403,
+                json!({"message": "Resource not accessible by integration", "documentation_url": "https://docs.github.com/rest/users/users#get-the-authenticated-user", "status": "403"}),
+            ))
+            .expect(1),
+    );
+    match server.client(3).authenticated_login() {
+        Err(sqlgate::github::ApiError::Status {
+            status, message, ..
+        }) => {
+            assert_eq!(status, 403);
+            assert_eq!(message, "Resource not accessible by integration");
+        }
+        other => panic!("expected a 403, got {other:?}"),
+    }
+    server.verify();
+}

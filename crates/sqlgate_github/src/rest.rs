@@ -202,6 +202,10 @@ pub struct PullRequest {
 /// so the rest of sqlgate stays plain functions. Every method retries 5xx, network errors
 /// and rate limits according to the client's policy, and follows pagination to the end.
 pub trait GitHub {
+    /// The login of the token's own user (`GET /user`): the only author whose comment
+    /// sqlgate edits. GitHub answers 403 for an app's installation token, Actions' own
+    /// `GITHUB_TOKEN` among them.
+    fn authenticated_login(&self) -> Result<String, ApiError>;
     /// All comments of an issue or pull request, every page.
     fn list_issue_comments(&self, repo: &Repo, issue: u64) -> Result<Vec<IssueComment>, ApiError>;
     fn create_issue_comment(

@@ -2,8 +2,8 @@
 //! Everything goes through the [`GitHub`] trait, so tests use a fake or a mock server.
 
 use crate::rest::{
-    Annotation, AnnotationLevel, ApiError, CheckRun, CheckRunRequest, Conclusion, GitHub, Repo,
-    MAX_ANNOTATIONS_PER_REQUEST,
+    Annotation, AnnotationLevel, ApiError, CheckRun, CheckRunRequest, Conclusion, GitHub,
+    IssueComment, Repo, MAX_ANNOTATIONS_PER_REQUEST,
 };
 use sqlgate_core::finding::{Finding, Severity};
 use sqlgate_core::run::RunReport;
@@ -47,7 +47,22 @@ pub fn truncate(text: &str, max: usize) -> String {
     format!("{}{NOTE}", &text[..cut])
 }
 
-/// Creates sqlgate's comment on the pull request or updates it in place. `needed` says
+/// The account that writes comments with the `GITHUB_TOKEN` of GitHub Actions, which may
+/// not read `GET /user`. Nobody else can own a login ending in `[bot]` but the app itself.
+pub const ACTIONS_BOT: &str = "github-actions[bot]";
+
+/// Whose comment is sqlgate's: the token's user, or for an app's installation token (GitHub
+/// answers `GET /user` with 403) the Actions bot. Anything else fails, and nothing is edited.
+pub fn comment_author(github: &dyn GitHub) -> Result<String, ApiError> {
+    match github.authenticated_login() {
+        Ok(login) => Ok(login),
+        Err(ApiError::Status { status: 403, .. }) => Ok(ACTIONS_BOT.to_string()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Creates sqlgate's comment on the pull request or updates the one its token's user wrote
+/// before (see [`comment_author`]). `needed` says
 /// whether a comment is worth creating when none exists (findings or errors to show); an
 /// existing comment is always brought up to date, so a fixed pull request says so.
 pub fn upsert_comment(
@@ -57,8 +72,14 @@ pub fn upsert_comment(
     body: &str,
     needed: bool,
 ) -> Result<CommentOutcome, ApiError> {
+    // The marker alone proves nothing: anyone can post it. Only a comment the token's own
+    // user wrote is sqlgate's to edit; another's is left as it is.
+    let author = comment_author(github)?;
     let comments = github.list_issue_comments(repo, number)?;
-    match comments.iter().find(|c| c.body.starts_with(COMMENT_MARKER)) {
+    let ours = |c: &&IssueComment| {
+        c.body.starts_with(COMMENT_MARKER) && c.author.eq_ignore_ascii_case(&author)
+    };
+    match comments.iter().find(ours) {
         Some(existing) => github
             .update_issue_comment(repo, existing.id, body)
             .map(|c| CommentOutcome::Updated(c.id)),
@@ -171,18 +192,32 @@ pub fn conclusion(exit_code: u8) -> Conclusion {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rest::{CheckOutput, IssueComment, PullRequest};
+    use crate::rest::{CheckOutput, PullRequest};
     use sqlgate_gate::{Artifact, Review};
     use std::cell::RefCell;
 
     /// An in-memory GitHub that records every write.
-    #[derive(Default)]
     struct Fake {
         comments: RefCell<Vec<IssueComment>>,
         runs: RefCell<Vec<CheckRun>>,
         /// (method, run id, annotations in the request)
         run_requests: RefCell<Vec<(&'static str, u64, usize)>>,
         comment_writes: RefCell<Vec<&'static str>>,
+        /// What `GET /user` answers: a login (a personal token), or `None` for the 403 an
+        /// installation token gets; `Err` for an outage.
+        login: Result<Option<String>, ()>,
+    }
+
+    impl Default for Fake {
+        fn default() -> Fake {
+            Fake {
+                comments: RefCell::default(),
+                runs: RefCell::default(),
+                run_requests: RefCell::default(),
+                comment_writes: RefCell::default(),
+                login: Ok(None),
+            }
+        }
     }
 
     fn unused<T>() -> Result<T, ApiError> {
@@ -190,6 +225,20 @@ mod tests {
     }
 
     impl GitHub for Fake {
+        fn authenticated_login(&self) -> Result<String, ApiError> {
+            match &self.login {
+                Ok(Some(login)) => Ok(login.clone()),
+                Ok(None) => Err(ApiError::Status {
+                    what: "read the token's user (GET /user)".to_string(),
+                    status: 403,
+                    message: "Resource not accessible by integration".to_string(),
+                }),
+                Err(()) => Err(ApiError::Unavailable {
+                    what: "read the token's user (GET /user)".to_string(),
+                    message: "502 Bad Gateway".to_string(),
+                }),
+            }
+        }
         fn list_issue_comments(&self, _: &Repo, _: u64) -> Result<Vec<IssueComment>, ApiError> {
             Ok(self.comments.borrow().clone())
         }
@@ -346,6 +395,57 @@ mod tests {
             format!("{COMMENT_MARKER}\n## sqlgate\nrun 2\n")
         );
         assert_eq!(*github.comment_writes.borrow(), ["create", "update"]);
+    }
+
+    #[test]
+    fn a_comment_carrying_the_marker_is_edited_only_when_the_tokens_user_wrote_it() {
+        let forged = format!("{COMMENT_MARKER}\n## sqlgate\nall clear, no findings");
+        let github = Fake::default();
+        github.comments.borrow_mut().push(IssueComment {
+            id: 1,
+            body: forged.clone(),
+            author: "mallory".to_string(),
+        });
+        let body = comment_body("## sqlgate\nDS001 drop-table");
+        assert_eq!(
+            upsert_comment(&github, &repo(), 7, &body, true).unwrap(),
+            CommentOutcome::Created(101)
+        );
+        assert_eq!(
+            github.comments.borrow()[0].body,
+            forged,
+            "mallory's comment"
+        );
+        assert_eq!(*github.comment_writes.borrow(), ["create"]);
+
+        // A personal token: its user's comment is sqlgate's, the Actions bot's is not.
+        let github = Fake {
+            login: Ok(Some("Sqlgate-Runner".to_string())),
+            ..Fake::default()
+        };
+        for (id, author) in [(1, ACTIONS_BOT), (2, "sqlgate-runner")] {
+            github.comments.borrow_mut().push(IssueComment {
+                id,
+                body: format!("{COMMENT_MARKER}\nold"),
+                author: author.to_string(),
+            });
+        }
+        assert_eq!(
+            upsert_comment(&github, &repo(), 7, &body, true).unwrap(),
+            CommentOutcome::Updated(2)
+        );
+    }
+
+    #[test]
+    fn without_the_tokens_user_nothing_is_written() {
+        let github = Fake {
+            login: Err(()),
+            ..Fake::default()
+        };
+        let body = comment_body("## sqlgate");
+        let error = upsert_comment(&github, &repo(), 7, &body, true).unwrap_err();
+        assert!(error.to_string().contains("GET /user"), "{error}");
+        assert!(github.comment_writes.borrow().is_empty());
     }
 
     #[test]

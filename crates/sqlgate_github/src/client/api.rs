@@ -7,11 +7,18 @@ use super::{OctocrabClient, CHECK_RUN_EXTERNAL_ID};
 use crate::rest::{ApiError, CheckRun, CheckRunRequest, GitHub, IssueComment, PullRequest, Repo};
 use crate::wire::{
     login, ArtifactsPage, CheckRunJson, CheckRunsPage, CommentJson, MembershipJson, PermissionJson,
-    PullJson, ReviewJson,
+    PullJson, ReviewJson, UserJson,
 };
 use sqlgate_gate::{Artifact, Review};
 
 impl GitHub for OctocrabClient {
+    fn authenticated_login(&self) -> Result<String, ApiError> {
+        let path = "/user".to_string();
+        let what = what("read the token's user", Method::Get, &path);
+        let user: UserJson = self.block_on(self.call(&what, Method::Get, &path, None))?;
+        Ok(user.login)
+    }
+
     fn list_issue_comments(&self, repo: &Repo, issue: u64) -> Result<Vec<IssueComment>, ApiError> {
         let path = format!("{}/issues/{issue}/comments", repo_path(repo));
         let what = what(
