@@ -22,7 +22,9 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_enum)]
     pub(super) format: Option<OutputFormat>,
     /// Lint only migrations added or changed since REF; older ones still feed the catalog
-    #[arg(long, value_name = "REF")]
+    // A value starting with `-` is taken as the REF, so `--changed-since --output=FILE` meets
+    // the one-line refusal of a revision git would read as an option (in `run_check`).
+    #[arg(long, value_name = "REF", allow_hyphen_values = true)]
     pub(super) changed_since: Option<String>,
     /// Check what the next commit would contain: the staged versions of the migrations the
     /// index changes since HEAD (or --changed-since REF); unstaged edits are ignored
@@ -179,6 +181,9 @@ Examples:
   sqlgate init --github                       # also .github/workflows/sqlgate.yml
   sqlgate init --pre-commit                   # also the hook in .pre-commit-config.yaml
   sqlgate init --github --pre-commit
+  sqlgate init --github --force               # rewrite the workflow; sqlgate.toml is kept
 
-Files are written at the repository root. An existing sqlgate.toml is kept with --github or
---pre-commit; --force overwrites sqlgate.toml and the workflow, never other hooks.";
+Files are written at the repository root. --force overwrites only what the flags ask for:
+sqlgate.toml without flags, the workflow with --github. An existing sqlgate.toml is kept with
+--github or --pre-commit (even with --force), other pre-commit hooks always, and nothing is
+written through a symbolic link.";

@@ -20,6 +20,11 @@ use sqlgate_report::{self as report, Format};
 
 pub(super) fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
     let run_started = Instant::now();
+    // A REF git would read as an option (`--output=FILE`) is refused before anything runs;
+    // the git layer refuses it too, this only makes it the first thing said.
+    if let Some(base) = &args.changed_since {
+        sqlgate_discover::git::check_revision(base).map_err(|e| Failure(e.to_string()))?;
+    }
     let mut cwd = std::env::current_dir()
         .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
     // --staged: the index is written out and read like a work tree from its counterpart of

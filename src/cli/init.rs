@@ -10,24 +10,43 @@ pub(super) fn run_init(force: bool, github: bool, pre_commit: bool) -> Result<u8
     let cwd = std::env::current_dir()
         .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
     let root = sqlgate_discover::git::repo_root(&cwd).unwrap_or(cwd);
+    // `symlink_metadata`, not `exists`: a link counts as there even when it dangles (writing
+    // "a new file" through a dangling link would create its target).
     let existing_config = sqlgate_config::FILE_NAMES
         .iter()
         .map(|name| root.join(name))
-        .find(|p| p.exists());
+        .find(|p| is_there(p));
     let workflow = root.join(sqlgate_github::ci::WORKFLOW_PATH);
-    if !force {
-        if github && workflow.exists() {
-            return Err(Failure(format!(
-                "{} already exists: edit it, or run `sqlgate init --github --force` to overwrite it",
-                workflow.display()
-            )));
-        }
-        if let (Some(existing), false) = (&existing_config, github || pre_commit) {
-            return Err(Failure(format!(
-                "{} already exists: edit it, or run `sqlgate init --force` to overwrite it",
-                existing.display()
-            )));
-        }
+    // --force overwrites only what the flags ask for: the config when `init` runs without
+    // --github and --pre-commit, the workflow with --github. Refreshing the workflow must
+    // not reset the team's policy in sqlgate.toml.
+    let config_only = !github && !pre_commit;
+    if github && is_there(&workflow) && !force {
+        return Err(Failure(format!(
+            "{} already exists: edit it, or run `sqlgate init --github --force` to overwrite it",
+            workflow.display()
+        )));
+    }
+    if let (Some(existing), true, false) = (&existing_config, config_only, force) {
+        return Err(Failure(format!(
+            "{} already exists: edit it, or run `sqlgate init --force` to overwrite it",
+            existing.display()
+        )));
+    }
+    let config = match &existing_config {
+        Some(existing) if !config_only => ConfigFile::Keep(existing.clone()),
+        _ => ConfigFile::Write(root.join(sqlgate_config::FILE_NAMES[0])),
+    };
+    // Every link is refused before anything is written or read: the run writes all of its
+    // files or none.
+    if let ConfigFile::Write(file) = &config {
+        refuse_links(&root, file)?;
+    }
+    if github {
+        refuse_links(&root, &workflow)?;
+    }
+    if pre_commit {
+        refuse_links(&root, &root.join(sqlgate_config::precommit::FILE_NAME))?;
     }
     let detected = detect::detect(&root);
     // Decided before anything is written: a file sqlgate cannot edit stops the whole run.
@@ -37,12 +56,15 @@ pub(super) fn run_init(force: bool, github: bool, pre_commit: bool) -> Result<u8
         None
     };
     let mut said = String::new();
-    match existing_config.filter(|_| !force) {
-        Some(existing) => said.push_str(&format!("kept {}\n", existing.display())),
-        None => {
-            let file = root.join(sqlgate_config::FILE_NAMES[0]);
-            std::fs::write(&file, detect::render(&detected))
-                .map_err(|e| Failure(format!("cannot write {}: {e}", file.display())))?;
+    match config {
+        ConfigFile::Keep(existing) if force => said.push_str(&format!(
+            "kept {}: with --github or --pre-commit, --force overwrites only the files those \
+             flags write; run `sqlgate init --force` alone to rewrite it\n",
+            existing.display()
+        )),
+        ConfigFile::Keep(existing) => said.push_str(&format!("kept {}\n", existing.display())),
+        ConfigFile::Write(file) => {
+            write_file(&root, &file, &detect::render(&detected))?;
             said.push_str(&format!(
                 "{}\nwrote {}\n",
                 detect::summary(&detected),
@@ -55,8 +77,7 @@ pub(super) fn run_init(force: bool, github: bool, pre_commit: bool) -> Result<u8
             std::fs::create_dir_all(parent)
                 .map_err(|e| Failure(format!("cannot create {}: {e}", parent.display())))?;
         }
-        std::fs::write(&workflow, sqlgate_github::ci::WORKFLOW)
-            .map_err(|e| Failure(format!("cannot write {}: {e}", workflow.display())))?;
+        write_file(&root, &workflow, sqlgate_github::ci::WORKFLOW)?;
         said.push_str(&format!(
             "wrote {}: commit it, then make its `sqlgate` job a required status check\n",
             workflow.display()
@@ -69,8 +90,7 @@ pub(super) fn run_init(force: bool, github: bool, pre_commit: bool) -> Result<u8
             Edit::AlreadyPresent => None,
         };
         if let Some(text) = text {
-            std::fs::write(&file, text)
-                .map_err(|e| Failure(format!("cannot write {}: {e}", file.display())))?;
+            write_file(&root, &file, text)?;
         }
         let file = file.display();
         said.push_str(&match edit {
@@ -84,6 +104,73 @@ pub(super) fn run_init(force: bool, github: bool, pre_commit: bool) -> Result<u8
     }
     write_stdout(&said)?;
     Ok(0)
+}
+
+/// What init does about the config file.
+enum ConfigFile {
+    /// An existing one, left as it is (init ran for the workflow or the hook).
+    Keep(PathBuf),
+    /// The file to write: there is none, or `init --force` overwrites it.
+    Write(PathBuf),
+}
+
+/// Whether something (a file, a directory, a link even if it dangles) is at `path`.
+fn is_there(path: &Path) -> bool {
+    path.symlink_metadata().is_ok()
+}
+
+/// Refuses `file` (under `root`) when it, or a directory between `root` and it, is a
+/// symbolic link: the repository may come from a pull request, whose committed link can
+/// point anywhere (`sqlgate.toml -> ~/.bashrc`), and init would write there.
+fn refuse_links(root: &Path, file: &Path) -> Result<(), Failure> {
+    let Ok(relative) = file.strip_prefix(root) else {
+        return Ok(());
+    };
+    let mut path = root.to_path_buf();
+    for component in relative.components() {
+        path.push(component);
+        match path.symlink_metadata() {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&path).unwrap_or_default();
+                let what = if path == file {
+                    "it is".to_string()
+                } else {
+                    format!("{} is", path.display())
+                };
+                // `{:?}`: the link's target is the repository's text, and the error stays
+                // one line whatever it holds.
+                return Err(Failure(format!(
+                    "refusing to write {}: {what} a symbolic link to {target:?}, and init never \
+                     writes through a link (a committed one can point anywhere); remove the \
+                     link and run init again",
+                    file.display()
+                )));
+            }
+            Ok(_) => {}
+            // Nothing there: the rest is created as plain directories and a plain file.
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+/// Writes `text` to `file` without following a link: checked again just before writing,
+/// and a new file is created with `create_new`, which fails on anything already there,
+/// a link that appeared meanwhile included.
+fn write_file(root: &Path, file: &Path, text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    refuse_links(root, file)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if is_there(file) {
+        options.truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    options
+        .open(file)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| Failure(format!("cannot write {}: {e}", file.display())))
 }
 
 /// The pre-commit file at `root` and what `init --pre-commit` does to it. A file whose shape

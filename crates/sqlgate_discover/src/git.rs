@@ -20,13 +20,14 @@ fn could_not_run(e: &std::io::Error) -> GitError {
     ))
 }
 
+/// Runs git with arguments that name no revision and no path (those go through
+/// [`git_revs`], which places them where git cannot read them as options).
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .map_err(|e| could_not_run(&e))?;
+    run(Command::new("git").arg("-C").arg(dir).args(args))
+}
+
+fn run(command: &mut Command) -> Result<Vec<u8>, GitError> {
+    let output = command.output().map_err(|e| could_not_run(&e))?;
     if output.status.success() {
         Ok(output.stdout)
     } else {
@@ -36,17 +37,109 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
     }
 }
 
+/// A revision that came from the user or from input (`--changed-since`, an event's SHAs),
+/// checked so git cannot read it as an option: `--output=FILE` handed to `git diff` as a
+/// revision truncates FILE. Only [`Rev::new`] makes one, and [`git_command`] places revisions
+/// after `--end-of-options`, so a revision reaches git only checked and only where git reads
+/// revisions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Rev(String);
+
+impl Rev {
+    fn new(rev: &str) -> Result<Rev, GitError> {
+        check_revision(rev)?;
+        Ok(Rev(rev.to_string()))
+    }
+
+    /// The commit this revision names (`rev^{commit}`): a tag or a tree is not a base.
+    fn commit(&self) -> Rev {
+        Rev(format!("{}^{{commit}}", self.0))
+    }
+}
+
+/// Refuses a revision git could read as an option (a leading `-`), an empty one, and one
+/// with a control character: `git cat-file --batch` reads names line by line, so a newline
+/// would ask for other objects than the ones counted.
+pub fn check_revision(rev: &str) -> Result<(), GitError> {
+    let what_to_do = "pass a branch, tag or commit (e.g. `origin/main`)";
+    if rev.is_empty() {
+        return Err(GitError(format!(
+            "refusing an empty git revision: {what_to_do}"
+        )));
+    }
+    if rev.starts_with('-') {
+        return Err(GitError(format!(
+            "refusing the git revision `{}`: it starts with `-`, so git would read it as an \
+             option; {what_to_do}",
+            shown(rev)
+        )));
+    }
+    if rev.chars().any(char::is_control) {
+        return Err(GitError(format!(
+            "refusing the git revision `{}`: it contains a control character; {what_to_do}",
+            shown(rev)
+        )));
+    }
+    Ok(())
+}
+
+/// A revision as an error message shows it: control characters escaped, so the message
+/// stays one line.
+fn shown(rev: &str) -> String {
+    rev.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The arguments of a git command: `options`, then `--end-of-options` and the revisions,
+/// then (when `paths` is given) `--` and the paths, so neither a revision nor a path is
+/// read as an option, and a revision is never read as a path or the other way round.
+fn git_args<'a>(options: &[&'a str], revs: &'a [Rev], paths: Option<&[&'a str]>) -> Vec<&'a str> {
+    let mut args = options.to_vec();
+    args.push("--end-of-options");
+    args.extend(revs.iter().map(|rev| rev.0.as_str()));
+    if let Some(paths) = paths {
+        args.push("--");
+        args.extend(paths);
+    }
+    args
+}
+
+fn git_command(dir: &Path, options: &[&str], revs: &[Rev], paths: Option<&[&str]>) -> Command {
+    let mut command = Command::new("git");
+    command
+        .arg("-C")
+        .arg(dir)
+        .args(git_args(options, revs, paths));
+    command
+}
+
+/// Runs a git command that names revisions (and paths): see [`git_args`].
+fn git_revs(
+    dir: &Path,
+    options: &[&str],
+    revs: &[Rev],
+    paths: Option<&[&str]>,
+) -> Result<Vec<u8>, GitError> {
+    run(&mut git_command(dir, options, revs, paths))
+}
+
 pub use sqlgate_core::short_sha;
 
 /// Two git commands at once (each process spends most of its few milliseconds starting up).
-fn git_pair(
-    dir: &Path,
-    first: &[&str],
-    second: &[&str],
-) -> (Result<Vec<u8>, GitError>, Result<Vec<u8>, GitError>) {
+fn in_parallel<A, B: Send>(
+    first: impl FnOnce() -> Result<A, GitError>,
+    second: impl FnOnce() -> Result<B, GitError> + Send,
+) -> (Result<A, GitError>, Result<B, GitError>) {
     std::thread::scope(|scope| {
-        let other = scope.spawn(|| git(dir, second));
-        let first = git(dir, first);
+        let other = scope.spawn(second);
+        let first = first();
         let second = other
             .join()
             .unwrap_or_else(|_| Err(GitError("git did not answer".into())));
@@ -84,8 +177,13 @@ pub struct Changes {
     pub root: PathBuf,
     /// Where git runs for this repository: `root`, except under `--staged`.
     pub repo: PathBuf,
-    /// The base as given (`main`, `origin/main`, a commit).
+    /// The base as given (`main`, `origin/main`, a commit), for messages.
     pub base: String,
+    /// The commit `base` named when the changes were read (a full SHA), where the base's
+    /// side is read: a branch that moves during the run (a fetch) cannot mix two bases, and
+    /// what is read is a checked commit rather than the text as given. `None` under
+    /// `--staged` in a repository without commits.
+    pub base_commit: Option<String>,
     /// Canonical paths of files that did not exist at the base (untracked ones included).
     pub added: HashSet<PathBuf>,
     /// Canonical paths of files that existed at the base and were changed.
@@ -116,23 +214,30 @@ fn is_shallow(root: &Path) -> bool {
 
 /// Files added, changed and deleted since `base` in the work tree containing `dir`.
 pub fn changes_since(dir: &Path, base: &str) -> Result<Changes, GitError> {
+    // Refused before anything else runs, inside a repository or not.
+    let rev = Rev::new(base)?;
     let root = canonical_root(
         dir,
         "--changed-since compares against git history, so run sqlgate in a clone, or drop \
          --changed-since to check every migration",
     )?;
-    let (diff, untracked) = git_pair(
-        &root,
-        &["diff", "--name-status", "-z", "--no-renames", base, "--"],
-        &["ls-files", "-z", "--others", "--exclude-standard"],
+    let (commit, untracked) = in_parallel(
+        || resolve(&root, &rev),
+        || git(&root, &["ls-files", "-z", "--others", "--exclude-standard"]),
     );
-    // A base git cannot resolve gets the message that says how to fix it.
-    let diff = diff.map_err(|error| check_base(&root, base).err().unwrap_or(error))?;
+    let commit = commit?;
     let untracked = untracked?;
+    let diff = git_revs(
+        &root,
+        &["diff", "--name-status", "-z", "--no-renames"],
+        &[Rev::new(&commit)?],
+        Some(&[]),
+    )?;
     let mut changes = Changes {
         root: root.clone(),
         repo: root.clone(),
         base: base.to_string(),
+        base_commit: Some(commit),
         ..Changes::default()
     };
     let canonical = |p: &str| std::fs::canonicalize(root.join(p)).ok();
@@ -168,18 +273,42 @@ pub fn canonical_root(dir: &Path, why: &str) -> Result<PathBuf, GitError> {
 
 /// An error saying how to make `base` resolvable, unless it names a commit.
 pub fn check_base(root: &Path, base: &str) -> Result<(), GitError> {
-    if !resolves(root, base) {
-        return Err(GitError(if is_shallow(root) {
-            format!(
-                "git cannot resolve `{base}`: this clone's history is shallow; fetch the full history with `fetch-depth: 0` in actions/checkout (or run `git fetch --unshallow`)"
-            )
-        } else {
-            format!(
-                "git cannot resolve `{base}`: fetch it first (e.g. `git fetch origin {base}`) or pass an existing branch, tag or commit"
-            )
-        }));
+    resolve_commit(root, base).map(|_| ())
+}
+
+/// The full SHA of the commit `rev` names, or an error saying how to make it resolvable.
+pub fn resolve_commit(root: &Path, rev: &str) -> Result<String, GitError> {
+    resolve(root, &Rev::new(rev)?)
+}
+
+fn resolve(root: &Path, rev: &Rev) -> Result<String, GitError> {
+    if let Some(commit) = commit_of(root, rev) {
+        return Ok(commit);
     }
-    Ok(())
+    let base = &rev.0;
+    Err(GitError(if is_shallow(root) {
+        format!(
+            "git cannot resolve `{base}`: this clone's history is shallow; fetch the full history with `fetch-depth: 0` in actions/checkout (or run `git fetch --unshallow`)"
+        )
+    } else {
+        format!(
+            "git cannot resolve `{base}`: fetch it first (e.g. `git fetch origin {base}`) or pass an existing branch, tag or commit"
+        )
+    }))
+}
+
+/// The full SHA of the commit `rev` names, if it names one.
+fn commit_of(root: &Path, rev: &Rev) -> Option<String> {
+    let out = git_revs(
+        root,
+        &["rev-parse", "--verify", "--quiet"],
+        &[rev.commit()],
+        None,
+    )
+    .ok()?;
+    let sha = String::from_utf8(out).ok()?.trim_end().to_string();
+    // What is used afterwards is a SHA, whatever else the revision could have said.
+    (!sha.is_empty() && sha.bytes().all(|b| b.is_ascii_hexdigit())).then_some(sha)
 }
 
 /// `git diff --name-status -z` output as `(status, path)`: `A` added, `M` changed (content
@@ -215,6 +344,9 @@ pub fn files_at(
     rev: &str,
     relatives: &[&str],
 ) -> Result<Vec<Option<Vec<u8>>>, GitError> {
+    if !rev.is_empty() {
+        check_revision(rev)?;
+    }
     // The batch protocol is line-based: a name with a newline is asked for by a name that
     // cannot exist, and so reads as missing.
     let names: Vec<String> = relatives
@@ -289,9 +421,11 @@ fn parse_batch(mut out: &[u8], count: usize) -> Result<Vec<Option<Vec<u8>>>, Git
 /// The paths of the files committed at `rev`, relative to the top of the work tree and
 /// `/`-separated.
 pub fn list_files(root: &Path, rev: &str) -> Result<Vec<String>, GitError> {
-    let out = git(
+    let out = git_revs(
         root,
-        &["ls-tree", "-r", "-z", "--name-only", "--full-tree", rev],
+        &["ls-tree", "-r", "-z", "--name-only", "--full-tree"],
+        &[Rev::new(rev)?],
+        None,
     )?;
     Ok(out
         .split(|&b| b == 0)
@@ -337,36 +471,41 @@ fn parse_ls_files_stage(out: &[u8]) -> Vec<IndexEntry> {
 /// status `A`, `M` or `D`, paths from the top of the work tree. Without a base (a repository
 /// with no commit yet) every staged file is added.
 pub fn staged_changes(root: &Path, base: Option<&str>) -> Result<Vec<(char, String)>, GitError> {
-    let mut args = vec!["diff", "--cached", "--name-status", "-z", "--no-renames"];
-    args.extend(base);
-    args.push("--");
-    Ok(parse_name_status(&git(root, &args)?))
+    let revs: Vec<Rev> = base.map(Rev::new).transpose()?.into_iter().collect();
+    let out = git_revs(
+        root,
+        &["diff", "--cached", "--name-status", "-z", "--no-renames"],
+        &revs,
+        Some(&[]),
+    )?;
+    Ok(parse_name_status(&out))
 }
 
-/// Whether `rev` names a commit here (false on an unborn branch's `HEAD`).
+/// Whether `rev` names a commit here (see [`commit_named`]).
 pub fn resolves(root: &Path, rev: &str) -> bool {
-    git(
-        root,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            &format!("{rev}^{{commit}}"),
-        ],
-    )
-    .is_ok()
+    commit_named(root, rev).is_some()
+}
+
+/// The full SHA of the commit `rev` names here, if it names one (`None` on an unborn
+/// branch's `HEAD`, and for a revision [`check_revision`] refuses, which git is not asked
+/// about).
+pub fn commit_named(root: &Path, rev: &str) -> Option<String> {
+    commit_of(root, &Rev::new(rev).ok()?)
 }
 
 /// Whether `commit` is `descendant` or one of its ancestors. An unknown commit is an error.
 pub fn is_ancestor(dir: &Path, commit: &str, descendant: &str) -> Result<bool, GitError> {
-    git(dir, &["cat-file", "-e", &format!("{commit}^{{commit}}")])
+    let (commit_rev, descendant_rev) = (Rev::new(commit)?, Rev::new(descendant)?);
+    git_revs(dir, &["cat-file", "-e"], &[commit_rev.commit()], None)
         .map_err(|_| GitError(format!("commit {commit} is not in this checkout")))?;
-    let status = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["merge-base", "--is-ancestor", commit, descendant])
-        .status()
-        .map_err(|e| GitError(format!("could not run git ({e})")))?;
+    let status = git_command(
+        dir,
+        &["merge-base", "--is-ancestor"],
+        &[commit_rev, descendant_rev],
+        None,
+    )
+    .status()
+    .map_err(|e| GitError(format!("could not run git ({e})")))?;
     match status.code() {
         Some(0) => Ok(true),
         Some(1) => Ok(false),
@@ -378,7 +517,176 @@ pub fn is_ancestor(dir: &Path, commit: &str, descendant: &str) -> Result<bool, G
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_batch, parse_ls_files_stage, IndexEntry};
+    use super::*;
+
+    /// A repository with two commits: `a.sql`, then `b.sql` added.
+    fn repo() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let run = |args: &[&str]| {
+            let out = Command::new("git")
+                .current_dir(dir.path())
+                .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+                .args(["-c", "commit.gpgsign=false"])
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "git {args:?}: {out:?}");
+        };
+        run(&["init", "-q", "-b", "main"]);
+        std::fs::write(dir.path().join("a.sql"), "create table a (id int);\n").unwrap();
+        run(&["add", "a.sql"]);
+        run(&["commit", "-q", "-m", "a"]);
+        std::fs::write(dir.path().join("b.sql"), "create table b (id int);\n").unwrap();
+        run(&["add", "b.sql"]);
+        run(&["commit", "-q", "-m", "b"]);
+        dir
+    }
+
+    fn refusal(rev: &str) -> GitError {
+        GitError(format!(
+            "refusing the git revision `{rev}`: it starts with `-`, so git would read it as an \
+             option; pass a branch, tag or commit (e.g. `origin/main`)"
+        ))
+    }
+
+    #[test]
+    fn revisions_git_could_read_as_options_are_refused() {
+        for rev in [
+            "-x",
+            "--output=/tmp/victim",
+            "--upload-pack=touch /tmp/pwned",
+            "-",
+            "--",
+        ] {
+            assert_eq!(check_revision(rev), Err(refusal(rev)), "{rev}");
+        }
+        assert_eq!(
+            check_revision(""),
+            Err(GitError(
+                "refusing an empty git revision: pass a branch, tag or commit (e.g. `origin/main`)"
+                    .into()
+            ))
+        );
+        // A newline would add a line to `git cat-file --batch`'s input; shown escaped so the
+        // error stays one line.
+        assert_eq!(
+            check_revision("main\nHEAD"),
+            Err(GitError(
+                "refusing the git revision `main\\nHEAD`: it contains a control character; pass \
+                 a branch, tag or commit (e.g. `origin/main`)"
+                    .into()
+            ))
+        );
+        for rev in [
+            "main",
+            "origin/main",
+            "HEAD~1",
+            "HEAD^",
+            "v1.0",
+            "feature/add-users",
+            "e83c5163316f89bfbde7d9ab23ca2e25604af290",
+        ] {
+            assert_eq!(check_revision(rev), Ok(()), "{rev}");
+        }
+    }
+
+    #[test]
+    fn revisions_come_after_end_of_options_and_paths_after_the_separator() {
+        let revs = [Rev::new("main").unwrap(), Rev::new("HEAD").unwrap()];
+        assert_eq!(
+            git_args(&["diff", "--name-status"], &revs, Some(&["db/1.sql"])),
+            [
+                "diff",
+                "--name-status",
+                "--end-of-options",
+                "main",
+                "HEAD",
+                "--",
+                "db/1.sql"
+            ]
+        );
+        assert_eq!(
+            git_args(&["ls-tree", "-r"], &revs[..1], None),
+            ["ls-tree", "-r", "--end-of-options", "main"]
+        );
+        assert_eq!(
+            git_args(&["diff", "--cached"], &[], Some(&[])),
+            ["diff", "--cached", "--end-of-options", "--"]
+        );
+    }
+
+    #[test]
+    fn end_of_options_keeps_git_from_reading_an_unchecked_revision_as_an_option() {
+        // The second line of defence on its own: a revision that skipped the check (made
+        // here without `Rev::new`) still does not reach git as `--output`.
+        let repo = repo();
+        let victim = repo.path().join("victim.txt");
+        std::fs::write(&victim, "precious\n").unwrap();
+        let unchecked = [Rev(format!("--output={}", victim.display()))];
+        assert!(git_revs(
+            repo.path(),
+            &["diff", "--name-status"],
+            &unchecked,
+            Some(&[])
+        )
+        .is_err());
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious\n");
+    }
+
+    #[test]
+    fn every_query_refuses_an_option_like_revision_before_git_sees_it() {
+        let repo = repo();
+        let root = repo.path();
+        let victim = root.join("victim.txt");
+        std::fs::write(&victim, "precious\n").unwrap();
+        let rev = format!("--output={}", victim.display());
+        let refused = refusal(&rev);
+        assert_eq!(changes_since(root, &rev), Err(refused.clone()));
+        assert_eq!(check_base(root, &rev), Err(refused.clone()));
+        assert_eq!(resolve_commit(root, &rev), Err(refused.clone()));
+        assert_eq!(file_at(root, &rev, "a.sql"), Err(refused.clone()));
+        assert_eq!(files_at(root, &rev, &["a.sql"]), Err(refused.clone()));
+        assert_eq!(list_files(root, &rev), Err(refused.clone()));
+        assert_eq!(staged_changes(root, Some(&rev)), Err(refused.clone()));
+        assert_eq!(is_ancestor(root, &rev, "HEAD"), Err(refused.clone()));
+        assert_eq!(is_ancestor(root, "HEAD", &rev), Err(refused.clone()));
+        assert!(!resolves(root, &rev));
+        assert_eq!(commit_named(root, &rev), None);
+        // Outside a repository too: the revision is what is wrong, and is named first.
+        let elsewhere = tempfile::tempdir().unwrap();
+        assert_eq!(changes_since(elsewhere.path(), "-x"), Err(refusal("-x")));
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious\n");
+    }
+
+    #[test]
+    fn ordinary_revisions_still_work_and_are_read_as_the_commit_they_named() {
+        let repo = repo();
+        let root = std::fs::canonicalize(repo.path()).unwrap();
+        let first = commit_named(&root, "HEAD~1").unwrap();
+        assert_eq!(first.len(), 40, "{first}");
+        assert_eq!(resolve_commit(&root, &first), Ok(first.clone()));
+        for base in ["HEAD~1", "main~1", first.as_str()] {
+            let changes = changes_since(&root, base).unwrap();
+            assert_eq!(changes.base, base);
+            assert_eq!(changes.base_commit.as_deref(), Some(first.as_str()));
+            assert_eq!(
+                changes.changed(),
+                [root.join("b.sql")].into_iter().collect()
+            );
+        }
+        assert_eq!(list_files(&root, "HEAD~1").unwrap(), ["a.sql"]);
+        assert_eq!(list_files(&root, "main").unwrap(), ["a.sql", "b.sql"]);
+        assert_eq!(file_at(&root, "main~1", "b.sql").unwrap(), None);
+        assert!(file_at(&root, "main", "b.sql").unwrap().is_some());
+        assert_eq!(is_ancestor(&root, &first, "HEAD"), Ok(true));
+        assert_eq!(is_ancestor(&root, "HEAD", &first), Ok(false));
+        assert_eq!(
+            staged_changes(&root, Some(&first)).unwrap(),
+            [('A', "b.sql".to_string())]
+        );
+        assert!(resolves(&root, "main"));
+        assert!(!resolves(&root, "no-such-branch"));
+    }
 
     #[test]
     fn parses_index_entries_keeping_regular_stage_zero_files() {

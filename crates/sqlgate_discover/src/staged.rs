@@ -59,6 +59,10 @@ pub fn materialize(
     given: &[PathBuf],
     base: Option<&str>,
 ) -> Result<StagedTree, StagedError> {
+    // A base git would read as an option is refused first, inside a repository or not.
+    if let Some(base) = base {
+        git::check_revision(base)?;
+    }
     let first = given
         .first()
         .map(|p| lexical(&cwd.join(p)))
@@ -69,16 +73,15 @@ pub fn materialize(
         probe,
         "--staged reads the staged files from git's index, so run it inside the repository you commit to",
     )?;
-    let base = match base {
-        Some(base) => {
-            git::check_base(&repo, base)?;
-            Some(base)
-        }
-        None if git::resolves(&repo, "HEAD") => Some("HEAD"),
-        None => None,
+    // The base is resolved once and its commit used from then on: the index is compared
+    // with, and the history rules read, the same commit.
+    let (base, base_commit) = match base {
+        Some(base) => (base, Some(git::resolve_commit(&repo, base)?)),
+        // No commit yet (an unborn branch): every staged file is new.
+        None => ("HEAD", git::commit_named(&repo, "HEAD")),
     };
     let entries = git::index_entries(&repo)?;
-    let changed = git::staged_changes(&repo, base)?;
+    let changed = git::staged_changes(&repo, base_commit.as_deref())?;
 
     let root = create_temp_dir()?;
     let mut tree = StagedTree {
@@ -88,7 +91,8 @@ pub fn materialize(
         changes: Changes {
             root: root.clone(),
             repo: repo.clone(),
-            base: base.unwrap_or("HEAD").to_string(),
+            base: base.to_string(),
+            base_commit,
             ..Changes::default()
         },
         files: 0,

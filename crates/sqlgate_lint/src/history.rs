@@ -122,7 +122,10 @@ pub fn snapshot(changes: &Changes, files: &[LoadedFile]) -> Result<BaseSnapshot,
         .map(|p| changes.relative(p).unwrap_or_default())
         .collect();
     let wanted: Vec<&str> = relatives.iter().map(String::as_str).collect();
-    let mut texts = git::files_at(&changes.repo, &changes.base, &wanted)?.into_iter();
+    // The commit the changes were read against, not the base as given: a branch that moved
+    // since (a fetch during the run) would pair one base's diff with another's texts.
+    let base = changes.base_commit.as_deref().unwrap_or(&changes.base);
+    let mut texts = git::files_at(&changes.repo, base, &wanted)?.into_iter();
     let mut text = || {
         texts
             .next()
