@@ -619,11 +619,18 @@ fn corpus() {
 
 /// The walk says which names are symbolic links, so canonical paths need no `lstat` per
 /// file: a link still resolves to its target, a plain file to its directory's real path.
+/// (The link leaves the directory walked but stays in the repository, so it is followed.)
 #[cfg(unix)]
 #[test]
 fn canonical_paths_resolve_symlinked_migrations_to_their_targets() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().canonicalize().unwrap();
+    let init = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(&root)
+        .status()
+        .unwrap();
+    assert!(init.success());
     let migrations = root.join("migrations");
     let elsewhere = root.join("elsewhere");
     std::fs::create_dir_all(&migrations).unwrap();

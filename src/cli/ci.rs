@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::args::CiArgs;
 use super::config::{exit_code, fail_on_setting};
-use super::output::{append_to, write_stdout, Failure};
+use super::output::{append_to, escape_controls, write_in_repository, write_stdout, Failure};
 use super::pull_request::{lint_pull_request, local_gate_facts, with_gate, PullRequestLint};
 use sqlgate_discover::git::short_sha;
 use sqlgate_report::{self as report};
@@ -34,7 +34,6 @@ pub(super) fn run_ci(args: CiArgs) -> Result<u8, Failure> {
         .sarif_file
         .clone()
         .or_else(|| var("SQLGATE_SARIF_FILE").map(PathBuf::from));
-    let sarif_target = sarif_file.as_ref().map(|f| cwd.join(f));
     let comment = match args.comment.clone().or_else(|| var("SQLGATE_COMMENT")) {
         None => true,
         Some(value) => ci::parse_bool(&value).ok_or_else(|| {
@@ -51,6 +50,7 @@ pub(super) fn run_ci(args: CiArgs) -> Result<u8, Failure> {
     let fail_on = fail_on_setting(args.common.fail_on)?;
 
     let lint = lint_pull_request(event, paths, &args.common, &cwd)?;
+    let root = lint.root.clone();
     let client = ctx.token.as_deref().map(|token| {
         sqlgate_github::OctocrabClient::new(
             &ctx.api_url,
@@ -81,13 +81,15 @@ pub(super) fn run_ci(args: CiArgs) -> Result<u8, Failure> {
         &markdown,
     )?;
 
-    if let Some(file) = &sarif_target {
-        std::fs::write(file, report::sarif::render(report)).map_err(|e| {
-            Failure(format!(
-                "cannot write the SARIF file {}: {e}",
-                file.display()
-            ))
-        })?;
+    if let Some(file) = &sarif_file {
+        // Relative to where the run started (it has moved to the repository root since).
+        write_in_repository(
+            file,
+            &cwd,
+            &root,
+            "the SARIF file",
+            &report::sarif::render(report),
+        )?;
     }
 
     if comment || check_run.is_some() {
@@ -122,6 +124,9 @@ pub(super) fn ci_failed(message: &str) {
             .filter(|p| !p.is_empty())
             .map(PathBuf::from)
     };
+    // The message may quote the pull request's files (config keys, paths): one line, no
+    // terminal escapes, wherever it goes.
+    let message = &escape_controls(message);
     let text = format!("merge gate blocked (missing: error): sqlgate could not run: {message}");
     let _ = write_stdout(&format!(
         "::error title=sqlgate merge gate::{}\n",

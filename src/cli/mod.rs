@@ -73,7 +73,8 @@ pub(super) enum Command {
     /// Write a commented sqlgate.toml for the repository, from the migrations found in it
     #[command(after_help = INIT_EXAMPLES)]
     Init {
-        /// Overwrite existing files
+        /// Overwrite the file the flags write: sqlgate.toml, or with --github the workflow (an
+        /// existing sqlgate.toml is then kept)
         #[arg(long)]
         force: bool,
         /// Also write the GitHub Actions workflow .github/workflows/sqlgate.yml
@@ -118,7 +119,8 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(Failure(message)) => {
-            eprintln!("error: {message}");
+            // Messages quote keys, values and paths from the repository: one line, always.
+            eprintln!("{}", output::stderr_line("error", &message));
             ExitCode::from(EXIT_ERROR)
         }
     }

@@ -2,7 +2,7 @@
 //! `Failure`, the one-line error the CLI turns every problem into.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use sqlgate_lint::engine::CheckOutput;
 use sqlgate_report::{self as report, Format, HumanOptions};
@@ -37,6 +37,39 @@ pub(super) fn to_stdout(
     }
 }
 
+/// One line for stderr, `<prefix>: <text>`, whatever `text` holds (a message quoting a
+/// config key, a path, a file name): control characters are written as escapes (`\n`,
+/// `\u{1b}`), so a crafted key cannot end the line and forge the next one, nor send a
+/// terminal escape sequence. Under GitHub Actions the runner reads stderr for workflow
+/// commands too: the text is escaped as command data (`%`, CR, LF) and the legacy `##[`
+/// prefix, honoured anywhere in a line, is broken up (`#%23[`); the `::` form only counts at
+/// the start of a line, which is the prefix's.
+pub(super) fn stderr_line(prefix: &str, text: &str) -> String {
+    let mut text = escape_controls(text);
+    if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+        text = report::github::escape_data(&text).replace("##[", "#%23[");
+    }
+    format!("{prefix}: {text}")
+}
+
+/// Control characters (C0, DEL, C1) as escapes: `\n`, `\r`, `\t`, else `\u{..}`.
+pub(super) fn escape_controls(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Colour only on a terminal without `NO_COLOR`.
 pub(super) fn human_options() -> HumanOptions {
     HumanOptions {
@@ -46,13 +79,131 @@ pub(super) fn human_options() -> HumanOptions {
     }
 }
 
-/// Appends `text` to the file a GitHub Actions variable names, when it is set.
+/// Appends `text` to the file a GitHub Actions variable names, when it is set. GitHub gives
+/// these paths (outside the checkout), but a step before could have replaced the file with a
+/// link: it is written only as a regular file.
 pub(super) fn append_to(path: Option<&Path>, var: &str, text: &str) -> Result<(), Failure> {
     let Some(path) = path else { return Ok(()) };
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .and_then(|mut f| f.write_all(text.as_bytes()))
-        .map_err(|e| Failure(format!("cannot write ${var} ({}): {e}", path.display())))
+    let what = format!("${var}");
+    open_no_follow(path, true)
+        .and_then(|mut file| file.write_all(text.as_bytes()).map_err(NotOpened::Io))
+        .map_err(|e| e.failure(&what, path))
+}
+
+/// Writes `text` to `path`, a path sqlgate was given to write `what` to (the SARIF file),
+/// relative to `cwd`. The pull request controls the checkout, so the path must stay in
+/// `root` (the repository, canonical) as written and as resolved, and must not be a
+/// symbolic link: a link committed there would otherwise make sqlgate overwrite whatever it
+/// points to.
+pub(super) fn write_in_repository(
+    path: &Path,
+    cwd: &Path,
+    root: &Path,
+    what: &str,
+    text: &str,
+) -> Result<(), Failure> {
+    let refused = |why: String| NotOpened::Refused(why).failure(what, path);
+    let joined = lexical(&cwd.join(path));
+    if !joined.starts_with(root) {
+        return Err(refused(format!(
+            "it is outside the repository ({}): give a path in the checkout",
+            root.display()
+        )));
+    }
+    // The directories on the way may be links the pull request committed, too.
+    if let Some(dir) = joined.parent().and_then(|d| std::fs::canonicalize(d).ok()) {
+        if !dir.starts_with(root) {
+            return Err(refused(format!(
+                "its directory leads through a symbolic link outside the repository ({})",
+                dir.display()
+            )));
+        }
+    }
+    open_no_follow(&joined, false)
+        .and_then(|mut file| file.write_all(text.as_bytes()).map_err(NotOpened::Io))
+        .map_err(|e| e.failure(what, path))
+}
+
+/// Why a file to write was not written.
+enum NotOpened {
+    /// sqlgate would not write there, and why.
+    Refused(String),
+    Io(std::io::Error),
+}
+
+impl NotOpened {
+    fn failure(self, what: &str, path: &Path) -> Failure {
+        match self {
+            NotOpened::Refused(why) => {
+                Failure(format!("refused to write {what} {}: {why}", path.display()))
+            }
+            NotOpened::Io(e) => Failure(format!("cannot write {what} {}: {e}", path.display())),
+        }
+    }
+}
+
+/// `path` with `.` and `..` resolved without the file system.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Opens `path` for writing (appending, or from the start), never through a symbolic link at
+/// its end, without `O_NOFOLLOW` (no `libc` here): a link, or anything but a regular file
+/// (a FIFO would block), is refused; a new file is created with `O_EXCL`, which does not
+/// follow links; an existing one is opened and must be the file just looked at (same device
+/// and inode), so a link swapped in meanwhile is caught before anything is written.
+/// Truncating waits for that check. `Err` is why, for the caller's message.
+fn open_no_follow(path: &Path, append: bool) -> Result<std::fs::File, NotOpened> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).append(append);
+    let seen = match std::fs::symlink_metadata(path) {
+        Ok(seen) => seen,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return options.create_new(true).open(path).map_err(NotOpened::Io);
+        }
+        Err(e) => return Err(NotOpened::Io(e)),
+    };
+    if seen.file_type().is_symlink() {
+        return Err(NotOpened::Refused(
+            "it is a symbolic link (it could point anywhere): remove it or give another path"
+                .to_string(),
+        ));
+    }
+    if !seen.is_file() {
+        return Err(NotOpened::Refused(
+            "it is not a regular file: give the path of a file".to_string(),
+        ));
+    }
+    let file = options.open(path).map_err(NotOpened::Io)?;
+    let opened = file.metadata().map_err(NotOpened::Io)?;
+    if !same_file(&seen, &opened) {
+        return Err(NotOpened::Refused(
+            "it was replaced while it was being opened".to_string(),
+        ));
+    }
+    if !append {
+        file.set_len(0).map_err(NotOpened::Io)?;
+    }
+    Ok(file)
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    b.is_file()
 }

@@ -15,9 +15,10 @@ fn a_pull_request_gets_annotations_summary_outputs_one_comment_and_a_check_run()
     std::fs::create_dir(&repo).unwrap();
     let (base, head) = scripted_pull_request(&repo);
     let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
-    let sarif = scratch.path().join("sqlgate.sarif");
-    let sarif_arg = sarif.display().to_string();
-    let args = ["--check-run", "sqlgate", "--sarif-file", sarif_arg.as_str()];
+    // In the checkout: sqlgate refuses to write the SARIF file outside the repository.
+    let sarif_arg = "sqlgate.sarif";
+    let sarif = repo.join(sarif_arg);
+    let args = ["--check-run", "sqlgate", "--sarif-file", sarif_arg];
 
     let first = run_ci(&repo, scratch.path(), &event, &server.uri(), &args);
     let stdout = first.stdout();

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use super::layout;
 use super::sections;
-use super::walk::{display, file_key, DirFiles, FileKey, Walked};
+use super::walk::{display, file_key, DirFiles, FileKey, OutsideLink, Walked};
 use crate::model::{
     AtlasSum, DiscoverOptions, Discovery, Down, FileError, LoadedFile, Migration, MigrationSet,
     Section, Skipped, TxMode,
@@ -55,6 +55,9 @@ struct Builder<'a> {
     atlas: HashMap<PathBuf, AtlasSum>,
     /// The key of the set the last migration went to.
     last_set: Option<(PathBuf, &'static str)>,
+    /// Links the walk did not follow (they lead out of the root): errors or skipped files
+    /// once the migration directories are known.
+    outside: Vec<OutsideLink>,
 }
 
 pub(super) fn build(mut walked: Walked, options: &DiscoverOptions) -> Discovery {
@@ -72,6 +75,7 @@ pub(super) fn build(mut walked: Walked, options: &DiscoverOptions) -> Discovery 
         pending: Vec::new(),
         atlas: HashMap::new(),
         last_set: None,
+        outside: std::mem::take(&mut walked.outside),
     };
     for dir in walked.dirs.values() {
         builder.dir(dir);
@@ -370,10 +374,34 @@ impl Builder<'_> {
         }
     }
 
+    /// Whether a link not followed stands where a migration would be read: in a directory
+    /// holding migrations, or named like a migration file (`*.sql`, `atlas.sum`) or, for a
+    /// link to a directory, like a per-migration directory.
+    fn would_be_read(&self, link: &OutsideLink) -> bool {
+        self.migration_dirs.contains(&link.dir)
+            || if link.is_dir {
+                layout::migration_dir(&link.name).is_some()
+            } else {
+                layout::is_sql(&link.name) || link.name.eq_ignore_ascii_case("atlas.sum")
+            }
+    }
+
     fn finish(mut self) -> Discovery {
         for (dir, skipped) in std::mem::take(&mut self.pending) {
             if self.migration_dirs.contains(&dir) {
                 self.skipped.push(skipped);
+            }
+        }
+        for link in std::mem::take(&mut self.outside) {
+            if self.would_be_read(&link) {
+                // Where a migration would be read, an unread link fails the run: a pull
+                // request must not pass the gate by hiding a migration behind one.
+                self.errors.push(FileError {
+                    display: link.display,
+                    message: link.message,
+                });
+            } else {
+                self.skipped.push(skip(link.display, link.message));
             }
         }
         let mut sets: Vec<MigrationSet> = std::mem::take(&mut self.sets).into_values().collect();

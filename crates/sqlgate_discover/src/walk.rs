@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 use crate::model::FileError;
-use crate::paths::fs_path;
+use crate::paths::{fs_path, link_text, Roots, SYMLINK};
 
 /// Directory names never entered (hidden directories are skipped too).
 const SKIP_DIRS: [&str; 4] = [".git", "node_modules", "target", "vendor"];
@@ -29,6 +29,9 @@ pub(super) struct DirFiles {
     pub listed: bool,
     /// The names that are symbolic links (known when `listed`).
     pub symlinks: BTreeSet<String>,
+    /// Names of links seen when listing the directory for a file given, not followed: they
+    /// lead out of the run's root (see `Walked::outside`).
+    pub refused: BTreeSet<String>,
     /// Highest directory checked for a `Cargo.toml` (the path given, or for a single file its
     /// directory); `None` means no bound beyond the path as written.
     pub bound: Option<PathBuf>,
@@ -42,6 +45,22 @@ pub(super) struct Walked {
     /// twice (a symlink, overlapping paths) is kept where it was reached first. Discovery
     /// tells which are the same file when it opens them.
     pub order: Vec<(PathBuf, String)>,
+    /// Symbolic links not followed because they lead out of the run's root; discovery
+    /// reports each as an error where a migration would be read, else as skipped.
+    pub outside: Vec<OutsideLink>,
+}
+
+/// A symbolic link that resolves outside the run's root (see `paths::Roots`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct OutsideLink {
+    /// The directory holding it, as in `Walked::dirs`.
+    pub dir: PathBuf,
+    /// Its name (lossy: it is only shown and matched against layouts).
+    pub name: String,
+    pub display: String,
+    pub message: String,
+    /// It resolves to a directory.
+    pub is_dir: bool,
 }
 
 /// The path without `.` components (so `./a/./b` is `a/b`); `.` alone becomes empty.
@@ -78,6 +97,11 @@ pub(crate) fn is_skipped_dir_name(name: &str) -> bool {
 }
 
 pub(super) fn walk(paths: &[PathBuf]) -> Walked {
+    walk_in(paths, &mut Roots::new(std::env::current_dir().ok()))
+}
+
+/// `walk`, with the roots known so far (and the current directory they start from).
+fn walk_in(paths: &[PathBuf], roots: &mut Roots) -> Walked {
     let mut walked = Walked::default();
     for arg in paths {
         let metadata = match fs::metadata(arg) {
@@ -96,9 +120,17 @@ pub(super) fn walk(paths: &[PathBuf]) -> Walked {
             }
         };
         if metadata.is_dir() {
-            walk_dir(arg, &mut walked);
+            // A path given that is, or goes through, a link out of the root is not entered.
+            if let Some(message) = roots.leaves_root(arg) {
+                walked.errors.push(FileError {
+                    display: display(arg),
+                    message,
+                });
+                continue;
+            }
+            walk_dir(arg, roots, &mut walked);
         } else if metadata.is_file() {
-            add_single_file(arg, &mut walked);
+            add_single_file(arg, roots, &mut walked);
         } else {
             // Reading a FIFO waits for a writer forever; a device may never end.
             walked.errors.push(FileError {
@@ -130,15 +162,53 @@ pub(super) fn file_key(path: &Path) -> FileKey {
     FileKey::Path(fs::canonicalize(fs_path(path)).unwrap_or_else(|_| path.to_path_buf()))
 }
 
-fn walk_dir(arg: &Path, walked: &mut Walked) {
+/// Whether the walk must not follow `entry`: a symbolic link (the walk knows which entries
+/// are: no syscall for the others) whose target resolves outside the root of `arg`. Each
+/// link met is resolved once; the root is found at the first one. The link is recorded in
+/// `outside`. A link the walk could not stat (dangling, a loop) never gets here: walkdir
+/// reports it as an error.
+fn leads_out(
+    entry: &walkdir::DirEntry,
+    arg: &Path,
+    roots: &mut Roots,
+    outside: &mut Vec<OutsideLink>,
+) -> bool {
+    if entry.depth() == 0 || !entry.path_is_symlink() {
+        return false;
+    }
+    let path = entry.path();
+    let message = match fs::canonicalize(path) {
+        Ok(real) => roots.outside(arg, &real, SYMLINK, || {
+            link_text(path).unwrap_or_else(|| display(&real))
+        }),
+        // Gone since walkdir's stat: nothing to follow, and nothing read.
+        Err(err) => Some(format!("cannot resolve the symlink ({err}): not followed")),
+    };
+    let Some(message) = message else {
+        return false;
+    };
+    outside.push(OutsideLink {
+        dir: clean(path.parent().unwrap_or(Path::new(""))),
+        name: entry.file_name().to_string_lossy().into_owned(),
+        display: display(path),
+        message,
+        is_dir: entry.file_type().is_dir(),
+    });
+    true
+}
+
+fn walk_dir(arg: &Path, roots: &mut Roots, walked: &mut Walked) {
     let bound = clean(arg);
+    let mut outside = Vec::new();
     let walker = walkdir::WalkDir::new(arg)
+        // Links are followed only where they stay in the root (`leads_out`): a link to `/`
+        // would otherwise walk the whole machine, one to `/etc/passwd` read it.
         .follow_links(true)
         // Siblings share their parent's path: comparing whole paths orders them by name,
         // without splitting each path into components per comparison (`sort_by_file_name`).
         .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
-        .filter_entry(|entry| !skip_dir(entry));
+        .filter_entry(|entry| !skip_dir(entry) && !leads_out(entry, arg, roots, &mut outside));
     // Files come directory by directory: each directory's names are gathered, then added
     // to its entry at once (sorted, so its name sets are built in bulk).
     let mut batch: Option<Batch> = None;
@@ -198,6 +268,7 @@ fn walk_dir(arg: &Path, walked: &mut Walked) {
     if let Some(done) = batch {
         done.add_to(walked, &bound);
     }
+    walked.outside.extend(outside);
 }
 
 /// The files of one directory met in a row by the walk, in walk (name) order.
@@ -251,11 +322,19 @@ fn utf8_name(path: &Path, walked: &mut Walked) -> Option<String> {
     None
 }
 
-fn add_single_file(arg: &Path, walked: &mut Walked) {
+fn add_single_file(arg: &Path, roots: &mut Roots, walked: &mut Walked) {
     let Some(name) = utf8_name(arg, walked) else {
         return;
     };
     let dir_key = clean(arg.parent().unwrap_or(Path::new("")));
+    // A file given in a directory reached through a link out of the root is not read.
+    if let Some(message) = roots.leaves_root(&dir_key) {
+        walked.errors.push(FileError {
+            display: display(arg),
+            message,
+        });
+        return;
+    }
     let dir = walked
         .dirs
         .entry(dir_key.clone())
@@ -264,22 +343,99 @@ fn add_single_file(arg: &Path, walked: &mut Walked) {
             bound: Some(dir_key.clone()),
             ..DirFiles::default()
         });
-    if dir.names.is_empty() {
-        if let Ok(entries) = fs::read_dir(fs_path(&dir_key)) {
-            for entry in entries.flatten() {
-                if !entry.path().is_file() {
-                    continue;
-                }
-                // A name that is not UTF-8 cannot be a partner's (those are UTF-8 names).
-                if let Ok(name) = entry.file_name().into_string() {
-                    dir.names.insert(name);
-                }
-            }
+    if !dir.listed && dir.names.is_empty() {
+        list(dir, roots, &mut walked.outside);
+    }
+    // The listing (or an earlier walk of the directory) saw whether the file is a link, and
+    // set it aside if it leads out; a name neither saw is asked for here.
+    let mut refused = walked
+        .outside
+        .iter()
+        .position(|link| link.dir == dir_key && link.name == name);
+    if refused.is_none() && !dir.names.contains(&name) && !dir.refused.contains(&name) {
+        if let Some(link) = link_out(arg, &dir_key, &name, roots) {
+            walked.outside.push(link);
+            refused = Some(walked.outside.len() - 1);
+        } else if dir.listed && is_symlink(arg) {
+            dir.symlinks.insert(name.clone());
         }
+    }
+    if let Some(i) = refused {
+        // Given by name, it is an error wherever it is: the run was asked to check it.
+        let link = walked.outside.remove(i);
+        walked.errors.push(FileError {
+            display: display(arg),
+            message: link.message,
+        });
+        dir.refused.insert(name);
+        return;
+    }
+    if dir.refused.contains(&name) {
+        // Given twice: reported the first time.
+        return;
     }
     dir.names.insert(name.clone());
     dir.selected.insert(name.clone());
     walked.order.push((dir_key, name));
+}
+
+fn is_symlink(path: &Path) -> bool {
+    fs::symlink_metadata(fs_path(path)).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// The link at `path` (named `name`, in the directory `dir` as walked) when it resolves out
+/// of the root; `None` for anything else, a link that cannot be resolved included (it is
+/// then unreadable, and reported as such where it is read).
+fn link_out(path: &Path, dir: &Path, name: &str, roots: &mut Roots) -> Option<OutsideLink> {
+    if !is_symlink(path) {
+        return None;
+    }
+    let real = fs::canonicalize(fs_path(path)).ok()?;
+    let message = roots.outside(dir, &real, SYMLINK, || {
+        link_text(path).unwrap_or_else(|| display(&real))
+    })?;
+    Some(OutsideLink {
+        dir: dir.to_path_buf(),
+        name: name.to_string(),
+        display: display(&dir.join(name)),
+        message,
+        is_dir: real.is_dir(),
+    })
+}
+
+/// The files of the directory of a file given (its partners: downs, `atlas.sum`...): the
+/// listing's own types tell files from links without a `stat` each; links are resolved,
+/// and those leading out of the root are set aside (`refused`, `outside`).
+fn list(dir: &mut DirFiles, roots: &mut Roots, outside: &mut Vec<OutsideLink>) {
+    let Ok(entries) = fs::read_dir(fs_path(&dir.path)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        // A name that is not UTF-8 cannot be a partner's (those are UTF-8 names).
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_symlink() {
+            let path = dir.path.join(&name);
+            // Only a link to a file can be a partner; a directory given a file is not entered.
+            if !fs_path(&path).is_file() {
+                continue;
+            }
+            if let Some(link) = link_out(&path, &dir.path, &name, roots) {
+                dir.refused.insert(name);
+                outside.push(link);
+                continue;
+            }
+            dir.symlinks.insert(name.clone());
+        } else if !file_type.is_file() {
+            continue;
+        }
+        dir.names.insert(name);
+    }
+    dir.listed = true;
 }
 
 #[cfg(all(test, unix))]
@@ -334,5 +490,206 @@ mod tests {
             let names: Vec<&String> = walked.dirs.values().flat_map(|d| &d.names).collect();
             assert!(names.iter().all(|n| !n.contains('\u{fffd}')), "{names:?}");
         }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Symbolic links out of the root
+
+    use std::os::unix::fs::symlink;
+    use std::time::{Duration, Instant};
+
+    fn outside(walked: &Walked) -> Vec<(String, String, bool)> {
+        walked
+            .outside
+            .iter()
+            .map(|l| (l.display.clone(), l.message.clone(), l.is_dir))
+            .collect()
+    }
+
+    fn names(walked: &Walked) -> Vec<String> {
+        walked
+            .dirs
+            .values()
+            .flat_map(|d| d.names.iter().map(|n| display(&d.path.join(n))))
+            .collect()
+    }
+
+    /// A repository (git) at a canonical temporary path, with `db/001_a.sql`.
+    fn repo() -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        crate::paths::git_init(&root);
+        fs::create_dir(root.join("db")).unwrap();
+        fs::write(root.join("db/001_a.sql"), "SELECT 1;").unwrap();
+        (tmp, root)
+    }
+
+    #[test]
+    fn links_out_of_the_repository_are_not_followed() {
+        let (_tmp, root) = repo();
+        let db = root.join("db");
+        symlink("/", db.join("root")).unwrap();
+        symlink("/etc/passwd", db.join("002_pw.sql")).unwrap();
+        let started = Instant::now();
+        // Before, walkdir followed `root` into the whole file system (minutes, gigabytes).
+        let walked = walk_in(
+            std::slice::from_ref(&db),
+            &mut Roots::new(Some(root.clone())),
+        );
+        assert!(started.elapsed() < Duration::from_secs(10));
+        let shown = |name: &str| display(&db.join(name));
+        assert_eq!(
+            outside(&walked),
+            [
+                (
+                    shown("002_pw.sql"),
+                    "symlink to a path outside the repository (/etc/passwd): not followed".into(),
+                    false
+                ),
+                (
+                    shown("root"),
+                    "symlink to a path outside the repository (/): not followed".into(),
+                    true
+                ),
+            ]
+        );
+        assert_eq!(names(&walked), [shown("001_a.sql")]);
+        assert_eq!(walked.order.len(), 1);
+        assert!(walked.errors.is_empty(), "{:?}", walked.errors);
+    }
+
+    #[test]
+    fn links_inside_the_repository_are_followed_and_a_tree_without_links_asks_nothing() {
+        let (_tmp, root) = repo();
+        fs::create_dir(root.join("shared")).unwrap();
+        fs::write(root.join("shared/002_b.sql"), "SELECT 2;").unwrap();
+        let db = root.join("db");
+
+        let mut roots = Roots::new(Some(root.clone()));
+        let walked = walk_in(std::slice::from_ref(&db), &mut roots);
+        assert!(
+            !roots.looked_for_a_root(),
+            "no link, yet a root was looked for"
+        );
+        assert_eq!(names(&walked), [display(&db.join("001_a.sql"))]);
+
+        // Outside the directory walked, inside the repository: followed, as before.
+        symlink("../shared", db.join("more")).unwrap();
+        symlink("../shared/002_b.sql", db.join("003_c.sql")).unwrap();
+        let walked = walk_in(
+            std::slice::from_ref(&db),
+            &mut Roots::new(Some(root.clone())),
+        );
+        assert_eq!(outside(&walked), []);
+        assert_eq!(
+            names(&walked),
+            [
+                display(&db.join("001_a.sql")),
+                display(&db.join("003_c.sql")),
+                display(&db.join("more/002_b.sql")),
+            ]
+        );
+        let links: Vec<&String> = walked.dirs.values().flat_map(|d| &d.symlinks).collect();
+        assert_eq!(links, ["003_c.sql"]);
+    }
+
+    #[test]
+    fn link_loops_end() {
+        let (_tmp, root) = repo();
+        let db = root.join("db");
+        symlink("b", db.join("a")).unwrap();
+        symlink("a", db.join("b")).unwrap();
+        symlink(".", db.join("again")).unwrap();
+        symlink("..", db.join("up")).unwrap();
+        let started = Instant::now();
+        let walked = walk_in(
+            std::slice::from_ref(&db),
+            &mut Roots::new(Some(root.clone())),
+        );
+        assert!(started.elapsed() < Duration::from_secs(10));
+        assert_eq!(outside(&walked), []);
+        // The looping pair cannot be read (met again through `up`); nothing else fails.
+        let failed: Vec<&str> = walked.errors.iter().map(|e| e.display.as_str()).collect();
+        assert_eq!(
+            failed,
+            [
+                display(&db.join("a")),
+                display(&db.join("b")),
+                display(&db.join("up/db/a")),
+                display(&db.join("up/db/b"))
+            ]
+        );
+        assert!(names(&walked).contains(&display(&db.join("001_a.sql"))));
+    }
+
+    #[test]
+    fn a_path_given_through_a_link_out_is_an_error() {
+        let (_tmp, root) = repo();
+        symlink("/", root.join("sys")).unwrap();
+        symlink("/etc/passwd", root.join("db/002_pw.sql")).unwrap();
+        let mut roots = Roots::new(Some(root.clone()));
+        let given = [
+            root.join("sys"),
+            root.join("sys/etc"),
+            root.join("sys/etc/passwd"),
+            root.join("db/002_pw.sql"),
+        ];
+        let walked = walk_in(&given, &mut roots);
+        let shown = |p: &PathBuf| display(p);
+        assert_eq!(
+            messages(&walked),
+            [
+                (
+                    shown(&given[0]),
+                    "symlink to a path outside the repository (/): not followed".into()
+                ),
+                (
+                    shown(&given[1]),
+                    "leads through a symlink to a path outside the repository (/etc): not \
+                     followed"
+                        .into()
+                ),
+                (
+                    shown(&given[2]),
+                    "leads through a symlink to a path outside the repository (/etc): not \
+                     followed"
+                        .into()
+                ),
+                (
+                    shown(&given[3]),
+                    "symlink to a path outside the repository (/etc/passwd): not followed".into()
+                ),
+            ]
+        );
+        assert!(walked.order.is_empty());
+        assert_eq!(outside(&walked), []);
+    }
+
+    #[test]
+    fn a_file_given_does_not_pair_with_a_link_out() {
+        let (_tmp, root) = repo();
+        let db = root.join("db");
+        fs::write(db.join("002_b.up.sql"), "SELECT 2;").unwrap();
+        symlink("/etc/passwd", db.join("002_b.down.sql")).unwrap();
+        symlink("001_a.sql", db.join("003_same.sql")).unwrap();
+        let walked = walk_in(
+            &[db.join("002_b.up.sql")],
+            &mut Roots::new(Some(root.clone())),
+        );
+        assert_eq!(
+            outside(&walked),
+            [(
+                display(&db.join("002_b.down.sql")),
+                "symlink to a path outside the repository (/etc/passwd): not followed".into(),
+                false
+            )]
+        );
+        let dir = &walked.dirs[&db];
+        assert!(!dir.names.contains("002_b.down.sql"));
+        assert!(dir.names.contains("003_same.sql"));
+        // The listing saw every name's type: which are links is known without an lstat each.
+        assert!(dir.listed);
+        assert_eq!(dir.symlinks, BTreeSet::from(["003_same.sql".to_string()]));
+        assert_eq!(dir.selected, BTreeSet::from(["002_b.up.sql".to_string()]));
     }
 }
