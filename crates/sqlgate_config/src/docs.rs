@@ -30,7 +30,7 @@ prisma = "rollback-note"            # down-file | rollback-note | off, by framew
 [gate]
 # findings that require the gate: names, codes or category prefixes (default shown:
 # the data-destroying rules, RLS switched off, and rewritten history)
-triggers = ["DS001", "DS002", "DS003", "DS004", "DS005", "DS006", "DS007", "DS008", "DS013", "SC003", "IN001", "IN002"]
+triggers = ["DS001", "DS002", "DS003", "DS004", "DS005", "DS006", "DS007", "DS008", "DS013", "DS014", "SC003", "IN001", "IN002"]
 count-suppressed = true                  # suppressed findings still require the gate
 approvals = 2
 reviewers = { users = [], teams = [] }   # empty: anyone with write access except the author

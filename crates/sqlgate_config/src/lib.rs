@@ -72,6 +72,9 @@ pub struct GateConfig {
     pub approvals: u32,
     pub reviewers: Reviewers,
     pub approval_on_head: bool,
+    /// `gate.changes-requested = "anyone"`: a changes request blocks whoever wrote it; by
+    /// default only one from a reviewer with write access does.
+    pub changes_requested_by_anyone: bool,
     pub backup: BackupConfig,
 }
 
@@ -98,11 +101,12 @@ pub struct Config {
 }
 
 /// Findings of these rules require the merge gate by default (DESIGN.md §4 `gate.triggers`):
-/// the data-destroying rules, RLS switched off, and rewritten history. Every one is a rule
-/// of the registry (a test in `sqlgate_lint` proves it), so they are their own codes.
+/// the data-destroying rules, dynamic SQL that cannot be read (what cannot be seen needs a
+/// human), RLS switched off, and rewritten history. Every one is a rule of the registry (a
+/// test in `sqlgate_lint` proves it), so they are their own codes.
 pub const DEFAULT_GATE_TRIGGERS: &[&str] = &[
-    "DS001", "DS002", "DS003", "DS004", "DS005", "DS006", "DS007", "DS008", "DS013", "SC003",
-    "IN001", "IN002",
+    "DS001", "DS002", "DS003", "DS004", "DS005", "DS006", "DS007", "DS008", "DS013", "DS014",
+    "SC003", "IN001", "IN002",
 ];
 
 impl Default for GateConfig {
@@ -117,6 +121,7 @@ impl Default for GateConfig {
             approvals: 2,
             reviewers: Reviewers::default(),
             approval_on_head: true,
+            changes_requested_by_anyone: false,
             backup: BackupConfig::default(),
         }
     }
@@ -654,6 +659,9 @@ fn extract(entries: &[(Key, Node)], file: &Path, base: &Path, rules: &dyn RuleIn
         }
         if let Some(b) = gate.bool("approval-on-head") {
             config.approval_on_head = b;
+        }
+        if let Some(who) = gate.str("changes-requested") {
+            config.changes_requested_by_anyone = who == "anyone";
         }
         if let Some(backup) = gate.table("backup") {
             let config = &mut config.backup;

@@ -58,6 +58,8 @@ pub const FRAMEWORK_VALUES: &[&str] = &[
 pub const DIALECT_VALUES: &[&str] = &["postgres", "clickhouse"];
 pub const SEVERITY_VALUES: &[&str] = &["error", "warning", "off"];
 pub const RLS_VALUES: &[&str] = &["auto", "required", "off"];
+/// `gate.changes-requested`: whose "changes requested" review holds the gate.
+pub const CHANGES_REQUESTED_VALUES: &[&str] = &["write", "anyone"];
 pub const DOWN_VALUES: &[&str] = &["down-file", "rollback-note", "off"];
 
 /// A key named by the user: a rule (name or code) or a framework.
@@ -218,7 +220,7 @@ pub static KEYS: &[Key] = &[
     Key {
         path: "gate.triggers",
         ty: Type::List(Text::Selector),
-        default: "[\"DS001\", \"DS002\", \"DS003\", \"DS004\", \"DS005\", \"DS006\", \"DS007\", \"DS008\", \"DS013\", \"SC003\", \"IN001\", \"IN002\"]",
+        default: "[\"DS001\", \"DS002\", \"DS003\", \"DS004\", \"DS005\", \"DS006\", \"DS007\", \"DS008\", \"DS013\", \"DS014\", \"SC003\", \"IN001\", \"IN002\"]",
         description: "Findings that require the gate: names, codes, code prefixes or categories.",
     },
     Key {
@@ -256,6 +258,12 @@ pub static KEYS: &[Key] = &[
         ty: Type::Bool,
         default: "true",
         description: "Only approvals of the head commit count (a new push invalidates earlier ones).",
+    },
+    Key {
+        path: "gate.changes-requested",
+        ty: Type::Enum(CHANGES_REQUESTED_VALUES),
+        default: "\"write\"",
+        description: "Whose \"changes requested\" review blocks the gate: `write`, reviewers with write access (as for approvals; anyone can leave a review on a public repository), or `anyone`.",
     },
     Key {
         path: "gate.backup",

@@ -152,7 +152,10 @@ mod tests {
         assert_eq!(codes(&["drop-table"], &[]), ["DS001"]);
         assert_eq!(codes(&["ds005"], &[]), ["DS005"]);
         assert_eq!(codes(&["MT"], &[]), ["MT001", "MT002", "MT003"]);
-        assert_eq!(codes(&["DS01"], &[]), ["DS010", "DS011", "DS012", "DS013"]);
+        assert_eq!(
+            codes(&["DS01"], &[]),
+            ["DS010", "DS011", "DS012", "DS013", "DS014"]
+        );
         assert_eq!(
             codes(&["LK01"], &[]),
             ["LK010", "LK011", "LK012", "LK013", "LK014", "LK015"]

@@ -108,7 +108,7 @@ fn framework_values_are_auto_and_every_framework() {
 fn unknown_keys_name_the_dotted_key_line_and_nearest_key() {
     assert_eq!(
         error("[rules]\nselect = []\n\n[gate]\nselct = []\n"),
-        "sqlgate.toml:5: unknown key `gate.selct` (valid in [gate]: triggers, count-suppressed, approvals, reviewers, approval-on-head, backup)"
+        "sqlgate.toml:5: unknown key `gate.selct` (valid in [gate]: triggers, count-suppressed, approvals, reviewers, approval-on-head, changes-requested, backup)"
     );
     assert_eq!(
         error("[rules]\nselct = []\n"),

@@ -95,7 +95,12 @@ fn statement_kind(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
         }
         "SAVEPOINT" | "RELEASE" => StatementKind::Transaction(TransactionControl::Savepoint),
         "DO" => {
-            *body = string_body(&c, c.pos, BodyKind::DoBlock);
+            // `DO [LANGUAGE l] '...' [LANGUAGE l]`: PL/pgSQL unless another language is named.
+            let plpgsql = c
+                .find_top_level("language")
+                .and_then(|i| body::language_at(&c, i + 1))
+                .is_none_or(|language| language.eq_ignore_ascii_case("plpgsql"));
+            *body = string_body(&c, c.pos, BodyKind::DoBlock, plpgsql);
             StatementKind::Do
         }
         _ => StatementKind::Other { keyword: first },

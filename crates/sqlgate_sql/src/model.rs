@@ -15,14 +15,28 @@ pub struct Name {
     pub span: Range<usize>,
 }
 
+/// The `name` of a [`Name`] that dynamic SQL computes at run time (an `EXECUTE` of
+/// `format('DROP TABLE %I', t)` or `'DROP TABLE ' || t`): how messages show it.
+pub const COMPUTED_NAME: &str = "(name computed at run time)";
+
 impl Name {
     /// Identity used by the catalog: an unqualified name is looked up as-is, so `public.t`
-    /// and `t` are the same table when the schema is `public`.
+    /// and `t` are the same table when the schema is `public`. A name computed at run time
+    /// is known to be no other: its key is its own (by its place in the file), so it is
+    /// never taken for an object created elsewhere.
     pub fn key(&self) -> String {
+        if self.is_computed() {
+            return format!("{COMPUTED_NAME}@{}", self.span.start);
+        }
         match self.schema.as_deref() {
             None | Some("public") => self.name.clone(),
             Some(schema) => format!("{schema}.{}", self.name),
         }
+    }
+
+    /// Whether dynamic SQL computes the name at run time ([`COMPUTED_NAME`]).
+    pub fn is_computed(&self) -> bool {
+        self.name == COMPUTED_NAME
     }
 }
 
@@ -542,6 +556,13 @@ pub enum StatementKind {
     },
     /// Not SQL we could classify (does not start with a keyword).
     Unknown,
+    /// A PL/pgSQL `EXECUTE` whose SQL cannot be read before it runs: a variable built at run
+    /// time, a function's result, a `format()` whose format is not a literal, or text whose
+    /// statement keyword is computed. Always dynamic (in a DO block or function body).
+    UnreadableExecute {
+        /// The variable it executes, when it is one (as the server folds it).
+        variable: Option<Box<str>>,
+    },
     PsqlMeta,
     CopyData,
 }
@@ -638,6 +659,7 @@ impl StatementKind {
             StatementKind::Comment { object, .. } => format!("comment on {}", object.as_str()),
             StatementKind::Other { keyword } => keyword.to_ascii_lowercase(),
             StatementKind::Unknown => "unknown".into(),
+            StatementKind::UnreadableExecute { .. } => "unreadable execute".into(),
             StatementKind::PsqlMeta => "psql meta-command".into(),
             StatementKind::CopyData => "copy data".into(),
         }

@@ -74,6 +74,7 @@ mod set_not_null;
 mod table_without_rls;
 mod truncate;
 mod uncommitted_transaction;
+mod unreadable_dynamic_sql;
 mod unused_suppression;
 mod update_without_where;
 mod vacuum_full_or_cluster;
@@ -95,6 +96,7 @@ pub static REGISTRY: &[&Rule] = &[
     &column_type_change::RULE,
     &drop_constraint::RULE,
     &clickhouse_mutation::RULE,
+    &unreadable_dynamic_sql::RULE,
     &missing_down_migration::RULE,
     &empty_down_migration::RULE,
     &down_not_reversing::RULE,

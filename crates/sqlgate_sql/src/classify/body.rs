@@ -15,6 +15,9 @@ pub struct Body {
     /// (escaped quotes): inner spans then point at the whole literal.
     pub decoded: Option<String>,
     pub kind: BodyKind,
+    /// The code is PL/pgSQL (a DO block, a `LANGUAGE plpgsql` function), where `EXECUTE`
+    /// runs dynamic SQL; in SQL (`LANGUAGE sql`) it runs a prepared statement.
+    pub plpgsql: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,15 +31,13 @@ pub enum BodyKind {
 pub(super) fn function_body(c: &Cursor, function: String) -> Option<Body> {
     let language = c
         .find_top_level("language")
-        .and_then(|i| {
-            let mut lc = *c;
-            lc.pos = i + 1;
-            lc.ident_at(lc.pos)
-        })
+        .and_then(|i| language_at(c, i + 1))
         .unwrap_or_else(|| "sql".into());
-    if !matches!(language.to_ascii_lowercase().as_str(), "plpgsql" | "sql") {
-        return None;
-    }
+    let plpgsql = match language.to_ascii_lowercase().as_str() {
+        "plpgsql" => true,
+        "sql" => false,
+        _ => return None,
+    };
     if let Some(atomic) =
         (c.pos..c.tokens.len()).find(|&i| c.is_at(i, "begin") && c.is_at(i + 1, "atomic"))
     {
@@ -46,14 +47,27 @@ pub(super) fn function_body(c: &Cursor, function: String) -> Option<Body> {
             range: start..end,
             decoded: None,
             kind: BodyKind::Function { name: function },
+            plpgsql,
         });
     }
     let as_at = c.find_top_level("as")?;
-    string_body(c, as_at + 1, BodyKind::Function { name: function })
+    string_body(c, as_at + 1, BodyKind::Function { name: function }, plpgsql)
+}
+
+/// The language named at token `i`: `plpgsql`, `"plpgsql"` or the old `'plpgsql'`.
+pub(super) fn language_at(c: &Cursor, i: usize) -> Option<String> {
+    let token = c.tokens.get(i)?;
+    match token.kind {
+        TokenKind::String => {
+            let (range, _) = string_contents(c.text, token)?;
+            c.text.get(range).map(str::to_string)
+        }
+        _ => c.ident_at(i),
+    }
 }
 
 /// The first string literal at or after token `from`, as a body.
-pub(super) fn string_body(c: &Cursor, from: usize, kind: BodyKind) -> Option<Body> {
+pub(super) fn string_body(c: &Cursor, from: usize, kind: BodyKind, plpgsql: bool) -> Option<Body> {
     let i = (from..c.tokens.len()).find(|&i| {
         matches!(
             c.tokens[i].kind,
@@ -65,6 +79,7 @@ pub(super) fn string_body(c: &Cursor, from: usize, kind: BodyKind) -> Option<Bod
         range,
         decoded,
         kind,
+        plpgsql,
     })
 }
 
