@@ -4,9 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::args::{CheckArgs, CommonArgs};
-use super::config::{
-    apply_overrides, check_paths, discover_options, explicit_config, merged_config,
-};
+use super::config::{apply_overrides, check_paths, discover_options, explicit_config};
 use super::output::Failure;
 use sqlgate_config::Config;
 use sqlgate_discover::discover;
@@ -76,8 +74,10 @@ pub(super) fn lint_pull_request(
         stats: false,
     };
     let mut notices = String::new();
-    let config = if event.kind == EventKind::PullRequestTarget {
-        let (config, source) = base_config(&root, cwd, &event.base_sha, &check_args)?;
+    // The policy that judges a pull request comes from its base, whatever the event: a pull
+    // request that could relax `sqlgate.toml` next to its DROP would judge itself.
+    let (config, source) = base_config(&root, cwd, &event.base_sha, &check_args)?;
+    if event.kind == EventKind::PullRequestTarget {
         notices.push_str(&format!(
             "::notice::{}\n",
             report::github::escape_data(&format!(
@@ -85,15 +85,8 @@ pub(super) fn lint_pull_request(
                 short_sha(&event.base_sha)
             ))
         ));
-        apply_overrides(config, &check_args)?
-    } else {
-        let start = check_args
-            .paths
-            .first()
-            .cloned()
-            .unwrap_or_else(|| cwd.to_path_buf());
-        merged_config(&check_args, &start, None)?
-    };
+    }
+    let config = apply_overrides(config, &check_args)?;
     let plan = config.rule_plan().map_err(|e| Failure(format!("{e}")))?;
     // GitHub places annotations by paths relative to the repository root: run from there.
     let paths: Vec<PathBuf> = check_paths(&check_args.paths, &config, cwd, None)
@@ -182,14 +175,29 @@ pub(super) fn with_gate(
 }
 
 /// `path` (relative to `cwd` or absolute) relative to the repository `root` (canonical),
-/// `.` for the root itself. A file that does not exist in the work tree (a config read
-/// from the base commit) is placed through its directory. `None` when outside the root.
+/// `.` for the root itself; `None` when outside the root.
+///
+/// Resolved lexically: `..` and `.` are applied to the text and no symbolic link inside the
+/// repository is followed, because the pull request decides what those links point at (a
+/// `policy` directory linked to a laxer one must not change which config is read). Only the
+/// working directory itself is made canonical, to compare with `root`.
 pub(super) fn repository_path(root: &Path, cwd: &Path, path: &Path) -> Option<PathBuf> {
-    let joined = cwd.join(path);
-    let absolute = std::fs::canonicalize(&joined).ok().or_else(|| {
-        let parent = std::fs::canonicalize(joined.parent()?).ok()?;
-        Some(parent.join(joined.file_name()?))
-    })?;
+    use std::path::Component;
+    let mut absolute = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+    for component in path.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir => {
+                absolute = PathBuf::from(component.as_os_str());
+            }
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !absolute.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(name) => absolute.push(name),
+        }
+    }
     let relative = absolute.strip_prefix(root).ok()?;
     Some(if relative.as_os_str().is_empty() {
         PathBuf::from(".")
@@ -198,8 +206,8 @@ pub(super) fn repository_path(root: &Path, cwd: &Path, path: &Path) -> Option<Pa
     })
 }
 
-/// The configuration as committed at `base` (pull_request_target: the pull request must not
-/// be able to change the policy that judges it), and where it came from.
+/// The configuration as committed at `base` (the pull request must not be able to change
+/// the policy that judges it), and where it came from.
 pub(super) fn base_config(
     root: &Path,
     cwd: &Path,
@@ -211,8 +219,8 @@ pub(super) fn base_config(
         Some((file, source)) => {
             let relative = repository_path(root, cwd, file).ok_or_else(|| {
                 Failure(format!(
-                    "config file {} (from {source}) is outside the repository: under \
-                     pull_request_target it is read from the base commit",
+                    "config file {} (from {source}) is outside the repository: the policy \
+                     is read from the pull request's base commit",
                     file.display()
                 ))
             })?;
@@ -240,9 +248,8 @@ pub(super) fn base_config(
             }
             None if explicit => {
                 return Err(Failure(format!(
-                    "config file {relative} does not exist at the base commit {}: under \
-                     pull_request_target the policy comes from the base branch, so merge the \
-                     config there first",
+                    "config file {relative} does not exist at the base commit {}: the policy \
+                     comes from the base branch, so merge the config there first",
                     short_sha(base)
                 )))
             }

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use crate::common::{sqlgate, write};
+use crate::common::{git, sqlgate, write};
 use crate::mock::{mock_github, requests_to, review_json, runtime, set_pull, MARKER, OWNER_REPO};
-use crate::support::{drop_pr, run_ci, run_ci_on, DropPr};
+use crate::support::{drop_pr, event_file, git_out, run_ci, run_ci_on, DropPr};
 
 #[test]
 fn the_gate_keeps_the_check_red_until_two_approvals_and_a_backup_then_turns_it_green() {
@@ -424,12 +424,7 @@ fn without_a_token_a_required_gate_blocks_and_says_how_to_give_one() {
 
 #[test]
 fn an_unreadable_event_or_config_blocks_and_says_what_to_fix() {
-    let DropPr {
-        scratch,
-        repo,
-        event,
-        ..
-    } = drop_pr(false);
+    let DropPr { scratch, repo, .. } = drop_pr(false);
     let outputs = scratch.path().join("outputs.txt");
     let summary = scratch.path().join("summary.md");
     let run = |event: &Path| {
@@ -465,9 +460,14 @@ fn an_unreadable_event_or_config_blocks_and_says_what_to_fix() {
     assert_eq!(outs, "gate-status=blocked\ngate-missing=error\n");
     assert!(summary_text.contains("🚫 **Blocked**"), "{summary_text}");
 
-    // A config with a typo: the error names the file, line and key.
+    // A config with a typo in the base the pull request is judged by (the policy always
+    // comes from the base commit): the error names the file, line and key.
     write(&repo, "sqlgate.toml", "[gate]\napprovalz = 2\n");
-    let (out, outs, _) = run(&event);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "a config with a typo"]);
+    let typo = git_out(&repo, &["rev-parse", "HEAD"]);
+    let typo_event = event_file(scratch.path(), &typo, &typo, OWNER_REPO);
+    let (out, outs, _) = run(&typo_event);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("approvalz"), "{stderr}");
@@ -477,4 +477,39 @@ fn an_unreadable_event_or_config_blocks_and_says_what_to_fix() {
         String::from_utf8_lossy(&out.stdout)
     );
     assert_eq!(outs, "gate-status=blocked\ngate-missing=error\n");
+}
+
+#[test]
+fn a_pull_request_that_relaxes_the_policy_next_to_its_drop_stays_blocked() {
+    // The author adds `approvals = 0` and switches the backup off in the same pull request
+    // as the DROP. Under pull_request the workflow runs the pull request's files, but the
+    // policy comes from the base commit, so nothing changes for the gate.
+    let runtime = runtime();
+    let (server, state) = mock_github(&runtime, false);
+    let DropPr {
+        scratch,
+        repo,
+        base,
+        ..
+    } = drop_pr(false);
+    write(
+        &repo,
+        "sqlgate.toml",
+        "[gate]\napprovals = 0\ntriggers = []\n\n[gate.backup]\nrequired = false\n",
+    );
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "relax the gate"]);
+    let head = git_out(&repo, &["rev-parse", "HEAD"]);
+    let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
+    set_pull(&state, "Cleans up.", &head, &base);
+    let run = run_ci(&repo, scratch.path(), &event, &server.uri(), &[]);
+    let stdout = run.stdout();
+    assert_eq!(run.output.status.code(), Some(1), "{stdout}");
+    assert!(
+        run.outputs
+            .contains("gate-required=true\ngate-status=blocked\ngate-missing=approvals,backup\n"),
+        "{}",
+        run.outputs
+    );
+    assert!(stdout.contains("title=DS001 drop-table"), "{stdout}");
 }

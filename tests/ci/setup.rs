@@ -70,7 +70,8 @@ fn pull_request_target_reads_the_policy_from_the_base_commit() {
     let head2 = git_out(&repo, &["rev-parse", "HEAD"]);
     let event = event_file(scratch.path(), &base, &head2, "mallory/app");
 
-    // Under pull_request the head's config applies: nothing destructive is reported.
+    // Under pull_request too the base's policy judges the pull request: its own relaxed
+    // config does not switch the drop rules off.
     let relaxed = run_ci(
         &repo,
         scratch.path(),
@@ -78,7 +79,11 @@ fn pull_request_target_reads_the_policy_from_the_base_commit() {
         &server.uri(),
         &["--comment", "false"],
     );
-    assert!(!relaxed.stdout().contains("DS001"), "{}", relaxed.stdout());
+    assert!(
+        relaxed.stdout().contains("title=DS001 drop-table"),
+        "{}",
+        relaxed.stdout()
+    );
 
     let output = sqlgate(&repo)
         .args(["ci", "--comment", "false"])

@@ -54,6 +54,12 @@ pub(crate) fn pull_request_with(up: &str, down: &str, extra: &[(&str, &str)]) ->
         "db/migrations/000001_users.down.sql",
         "DROP TABLE users;\n",
     );
+    // The policy is the base's (a pull request's own config does not judge it): a config
+    // among `extra` is committed before the pull request starts.
+    let is_policy = |path: &str| path == "sqlgate.toml" || path == ".sqlgate.toml";
+    for (path, contents) in extra.iter().filter(|(p, _)| is_policy(p)) {
+        write(&repo, path, contents);
+    }
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-q", "-m", "create users"]);
     let base = git_out(&repo, &["rev-parse", "HEAD"]);
@@ -70,7 +76,7 @@ pub(crate) fn pull_request_with(up: &str, down: &str, extra: &[(&str, &str)]) ->
 
     write(&repo, "db/migrations/000002_drop_users.up.sql", up);
     write(&repo, "db/migrations/000002_drop_users.down.sql", down);
-    for (path, contents) in extra {
+    for (path, contents) in extra.iter().filter(|(p, _)| !is_policy(p)) {
         write(&repo, path, contents);
     }
     git(&repo, &["add", "-A"]);

@@ -148,6 +148,99 @@ pub(crate) fn cases() -> Vec<Case> {
             ..Case::default()
         },
         Case {
+            name: "changes requested by a reviewer with read access: not counted",
+            facts: Facts {
+                reviews: Ok(vec![
+                    approved("alice", HEAD),
+                    approved("bob", HEAD),
+                    changes("mallory", HEAD),
+                ]),
+                permissions: perms(&[
+                    ("alice", Ok("write")),
+                    ("bob", Ok("write")),
+                    ("mallory", Ok("read")),
+                ]),
+                ..approved_facts()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_not_counted: &[("mallory", "requested changes with read access, not write")],
+            expect_evidence_kinds: &["pr-body"],
+            forbid: &["changes-requested"],
+            ..Case::default()
+        },
+        Case {
+            name: "changes requested by someone without access to the repository: not counted",
+            facts: Facts {
+                reviews: Ok(vec![
+                    approved("alice", HEAD),
+                    approved("bob", HEAD),
+                    changes("drive-by", HEAD),
+                ]),
+                permissions: perms(&[
+                    ("alice", Ok("write")),
+                    ("bob", Ok("write")),
+                    ("drive-by", Ok("none")),
+                ]),
+                ..approved_facts()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_not_counted: &[("drive-by", "without access to the repository")],
+            expect_evidence_kinds: &["pr-body"],
+            ..Case::default()
+        },
+        Case {
+            name: "changes requested by a reviewer whose access cannot be checked: blocks",
+            facts: Facts {
+                reviews: Ok(vec![
+                    approved("alice", HEAD),
+                    approved("bob", HEAD),
+                    changes("carol", HEAD),
+                ]),
+                permissions: perms(&[
+                    ("alice", Ok("write")),
+                    ("bob", Ok("write")),
+                    (
+                        "carol",
+                        Err("GitHub answered 502 reading carol's permission"),
+                    ),
+                ]),
+                ..approved_facts()
+            },
+            expect_status: "blocked",
+            expect_missing: &["changes-requested", "error"],
+            expect_approved_by: &["alice", "bob"],
+            expect_changes_requested_by: &["carol"],
+            expect_evidence_kinds: &["pr-body"],
+            expect_errors: &["502 reading carol's permission"],
+            ..Case::default()
+        },
+        Case {
+            name: "gate.changes-requested = anyone: a read-only reviewer's request blocks",
+            config_toml: "[gate]\nchanges-requested = \"anyone\"\n",
+            facts: Facts {
+                reviews: Ok(vec![
+                    approved("alice", HEAD),
+                    approved("bob", HEAD),
+                    changes("mallory", HEAD),
+                ]),
+                permissions: perms(&[
+                    ("alice", Ok("write")),
+                    ("bob", Ok("write")),
+                    ("mallory", Ok("read")),
+                ]),
+                ..approved_facts()
+            },
+            expect_status: "blocked",
+            expect_missing: &["changes-requested"],
+            expect_approved_by: &["alice", "bob"],
+            expect_changes_requested_by: &["mallory"],
+            expect_evidence_kinds: &["pr-body"],
+            expect_fixes: &["@mallory requested changes"],
+            ..Case::default()
+        },
+        Case {
             name: "a comment or a pending review after an approval changes nothing",
             facts: Facts {
                 reviews: Ok(vec![

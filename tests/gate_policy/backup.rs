@@ -54,6 +54,58 @@ pub(crate) fn cases() -> Vec<Case> {
             ..Case::default()
         },
         Case {
+            name: "backup: a line inside an HTML comment is not shown on GitHub and does not count",
+            facts: Facts {
+                body: "Drops the legacy table.\n<!--\nBackup: s3://b/x.dump\n-->\n".to_string(),
+                ..approved_facts()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["inside an HTML comment or a code block, which GitHub does not show"],
+            forbid: &["pr-body s3://b/x.dump"],
+            ..Case::default()
+        },
+        Case {
+            name: "backup: a line inside a fenced code block does not count",
+            facts: Facts {
+                body: "Template:\n```\nBackup: s3://b/x.dump\n```\n".to_string(),
+                ..approved_facts()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["inside an HTML comment or a code block"],
+            ..Case::default()
+        },
+        Case {
+            name: "backup: the suggested template link is a placeholder, not evidence",
+            facts: Facts {
+                body: "Backup: s3://YOUR-BUCKET/pre-migration-backup.dump\n".to_string(),
+                ..approved_facts()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &[
+                "the pull request body's backup line names `s3://YOUR-BUCKET/pre-migration-backup.dump`, a placeholder",
+            ],
+            ..Case::default()
+        },
+        Case {
+            name: "backup: a hidden placeholder beside a real visible line: the visible one counts",
+            facts: Facts {
+                body: "<!-- Backup: s3://YOUR-BUCKET/x -->\nBackup: s3://acme-backups/2026-11-20.dump\n"
+                    .to_string(),
+                ..approved_facts()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_evidence_kinds: &["pr-body"],
+            expect_evidence: &["pr-body s3://acme-backups/2026-11-20.dump "],
+            ..Case::default()
+        },
+        Case {
             name: "backup: a Markdown link gives its target",
             facts: Facts {
                 body: "Backup: [dump](s3://b/x.dump)\n".to_string(),
@@ -68,14 +120,14 @@ pub(crate) fn cases() -> Vec<Case> {
         Case {
             name: "backup: <angle brackets> and a trailing full stop are not part of the link",
             facts: Facts {
-                body: "Backup: <gs://b/x.dump>\nBackup: https://backups.example.com/x.dump.\n"
+                body: "Backup: <gs://b/x.dump>\nBackup: https://backups.acme.io/x.dump.\n"
                     .to_string(),
                 ..approved_facts()
             },
             expect_status: "pass",
             expect_approved_by: &["alice", "bob"],
             expect_evidence_kinds: &["pr-body", "pr-body"],
-            expect_evidence: &["pr-body gs://b/x.dump ", "pr-body https://backups.example.com/x.dump "],
+            expect_evidence: &["pr-body gs://b/x.dump ", "pr-body https://backups.acme.io/x.dump "],
             ..Case::default()
         },
         Case {

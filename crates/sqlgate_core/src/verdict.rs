@@ -39,7 +39,8 @@ pub struct ApprovalState {
     pub required: u32,
     /// Reviewers whose approval counts, in review order.
     pub approved_by: Vec<String>,
-    /// Approvals that do not count, and why.
+    /// Reviews that do not count (approvals, and requests for changes from reviewers
+    /// without write access), and why.
     pub not_counted: Vec<NotCounted>,
     /// Reviewers whose latest review requests changes.
     pub changes_requested_by: Vec<String>,

@@ -4,6 +4,7 @@
 //! (`sqlgate_github::collect` gathers them from GitHub or from files); anything that could not be found out
 //! is a fact too, and blocks.
 
+mod body;
 pub mod manifest;
 pub mod time;
 
@@ -221,13 +222,46 @@ fn early_reason(review: &Review, config: &GateConfig, facts: &Facts) -> Option<S
 }
 
 /// Lower-case logins whose permission (and team membership) the gate needs: the latest
-/// approvals that are not the author's, not a bot's, and on the head when that is required.
+/// approvals that are not the author's, not a bot's, and on the head when that is required;
+/// and, unless `gate.changes-requested = "anyone"`, the latest requests for changes.
 pub fn approvers_to_verify(reviews: &[Review], config: &GateConfig, facts: &Facts) -> Vec<String> {
     latest_states(reviews)
         .into_iter()
-        .filter(|r| r.state == "APPROVED" && early_reason(r, config, facts).is_none())
+        .filter(|r| match r.state.as_str() {
+            "APPROVED" => early_reason(r, config, facts).is_none(),
+            "CHANGES_REQUESTED" => !config.changes_requested_by_anyone,
+            _ => false,
+        })
         .map(|r| r.author.to_ascii_lowercase())
         .collect()
+}
+
+/// Whether a reviewer's request for changes holds the gate. Anyone may review a public
+/// repository, so by default only a reviewer with write access (one whose approval could
+/// count) blocks; when that cannot be found out, the request blocks (fail closed).
+fn changes_request_counts(
+    login: &str,
+    config: &GateConfig,
+    facts: &Facts,
+    errors: &mut Vec<String>,
+) -> Result<(), String> {
+    if config.changes_requested_by_anyone {
+        return Ok(());
+    }
+    match facts.permissions.get(&login.to_ascii_lowercase()) {
+        Some(Ok(p)) if matches!(p.as_str(), "admin" | "maintain" | "write") => Ok(()),
+        Some(Ok(p)) if p == "none" => {
+            Err("requested changes without access to the repository: not counted".to_string())
+        }
+        Some(Ok(p)) => Err(format!(
+            "requested changes with {p} access, not write: not counted"
+        )),
+        Some(Err(e)) => {
+            errors.push(e.clone());
+            Ok(())
+        }
+        None => Ok(()),
+    }
 }
 
 fn approvals(config: &GateConfig, facts: &Facts, errors: &mut Vec<String>) -> ApprovalState {
@@ -249,7 +283,10 @@ fn approvals(config: &GateConfig, facts: &Facts, errors: &mut Vec<String>) -> Ap
         let login = review.author.clone();
         match review.state.as_str() {
             "CHANGES_REQUESTED" => {
-                state.changes_requested_by.push(login);
+                match changes_request_counts(&login, config, facts, errors) {
+                    Ok(()) => state.changes_requested_by.push(login),
+                    Err(reason) => state.not_counted.push(NotCounted { login, reason }),
+                }
                 continue;
             }
             "APPROVED" => {}
@@ -311,9 +348,10 @@ fn backup(config: &GateConfig, facts: &Facts, errors: &mut Vec<String>) -> Backu
         rejected: Vec::new(),
     };
 
-    // The pull request body: a claim the author writes.
+    // The pull request body: a claim the author writes, read as GitHub shows it.
+    let body = body::visible(&facts.body);
     let mut lines = 0;
-    for captures in policy.body_pattern.captures_iter(&facts.body) {
+    for captures in policy.body_pattern.captures_iter(&body) {
         let Some(whole) = captures.get(1).or_else(|| captures.get(0)) else {
             continue;
         };
@@ -321,7 +359,7 @@ fn backup(config: &GateConfig, facts: &Facts, errors: &mut Vec<String>) -> Backu
         // `\s*` in a pattern runs across line ends: an empty `Backup:` line must not take a
         // link from a later line.
         let start = captures.get(0).map_or(whole.start(), |m| m.start());
-        if facts.body[start..whole.start()].contains(['\n', '\r']) {
+        if body[start..whole.start()].contains(['\n', '\r']) {
             state.rejected.push(
                 "the pull request body's backup line has no link after it on the same line"
                     .to_string(),
@@ -332,11 +370,17 @@ fn backup(config: &GateConfig, facts: &Facts, errors: &mut Vec<String>) -> Backu
         // the link text; the link is the rest of the line.
         let mut text = whole.as_str();
         if text.starts_with('[') && !text.contains("](") {
-            let rest = &facts.body[whole.start()..];
+            let rest = &body[whole.start()..];
             text = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
         }
         let link = clean_link(text);
-        if policy.accept.iter().any(|re| re.is_match(&link)) {
+        let accepted = policy.accept.iter().any(|re| re.is_match(&link));
+        if accepted && body::is_placeholder(&link) {
+            state.rejected.push(format!(
+                "the pull request body's backup line names `{link}`, a placeholder: name the \
+                 backup that was taken"
+            ));
+        } else if accepted {
             state.evidence.push(Evidence {
                 kind: "pr-body",
                 source: link.clone(),
@@ -353,7 +397,14 @@ fn backup(config: &GateConfig, facts: &Facts, errors: &mut Vec<String>) -> Backu
             ));
         }
     }
-    if lines == 0 {
+    let hidden = policy.body_pattern.find_iter(&facts.body).count() > lines;
+    if hidden {
+        state.rejected.push(
+            "the pull request body has a backup line inside an HTML comment or a code block, \
+             which GitHub does not show: it does not count"
+                .to_string(),
+        );
+    } else if lines == 0 {
         state.rejected.push(format!(
             "the pull request body has no line matching `{}`",
             policy.body_pattern.as_str()
