@@ -154,3 +154,35 @@ fn pull_request(repo: &Path) -> std::path::PathBuf {
     std::fs::write(&file, serde_json::to_vec(&event).unwrap()).unwrap();
     file
 }
+
+#[test]
+fn a_skipped_file_whose_name_holds_a_newline_and_an_escape_is_one_escaped_line() {
+    // `check -v` lists skipped files by name; the pull request names its files.
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    write(
+        dir.path(),
+        "db/migrations/001_a.sql",
+        "CREATE TABLE a (id bigint PRIMARY KEY);\n",
+    );
+    write(
+        dir.path(),
+        "db/migrations/zz\n::warning::forged\u{1b}[2J.sql",
+        "SELECT 1;\n",
+    );
+    let out = sqlgate(dir.path()).args(["check", "-v"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.lines().any(|l| l.starts_with("::")),
+        "a forged workflow command: {stderr:?}"
+    );
+    assert!(
+        !stderr.chars().any(|c| c.is_control() && c != '\n'),
+        "a control character on stderr: {stderr:?}"
+    );
+    assert!(
+        stderr.contains(r"skipped db/migrations/zz\n::warning::forged\u{1b}[2J.sql: "),
+        "{stderr}"
+    );
+}

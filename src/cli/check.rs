@@ -11,7 +11,7 @@ use super::config::{
     check_paths, discover_options, exit_code, explicit_config, fail_on_setting, flag_or_env,
     merged_config, parse_choice, require_existing,
 };
-use super::output::{append_to, write_report, Failure};
+use super::output::{append_to, stderr_line, stderr_text, write_report, Failure};
 use sqlgate_config::Config;
 use sqlgate_discover::discover;
 use sqlgate_lint::engine::{self, ChangeFilter, CheckOutput};
@@ -157,12 +157,21 @@ pub(super) fn explain_empty_run(
     if args.staged {
         // The written-out index is not where the user is: name the base, not the paths.
         let base = args.changed_since.as_deref().unwrap_or("HEAD");
-        eprintln!("note: the index changes no migration since {base}: nothing to check");
+        eprintln!(
+            "{}",
+            stderr_line(
+                "note",
+                &format!("the index changes no migration since {base}: nothing to check")
+            )
+        );
         return;
     }
     if !output.files.is_empty() {
         if let Some(base) = &args.changed_since {
-            eprintln!("note: no migration changed since {base}");
+            eprintln!(
+                "{}",
+                stderr_line("note", &format!("no migration changed since {base}"))
+            );
         }
         return;
     }
@@ -201,11 +210,13 @@ pub(super) fn explain_empty_run(
         (1, false) => "; 1 file was skipped: run with -v to see why".to_string(),
         (n, false) => format!("; {n} files were skipped: run with -v to see why"),
     };
-    eprintln!(
-        "note: no migrations found {place}: sqlgate looks for SQL migration files (supabase/migrations, \
+    // The paths come from the command line or the config, which a pull request may write.
+    let note = format!(
+        "no migrations found {place}: sqlgate looks for SQL migration files (supabase/migrations, \
          migrations/ and db/migrations of golang-migrate, sqlx, diesel, dbmate and goose, Flyway \
          V1__name.sql, Prisma migration.sql, Atlas atlas.sum, numbered *.sql); {what_to_do}{skipped}"
     );
+    eprintln!("{}", stderr_line("note", &note));
 }
 
 /// Appends the Markdown report to `$GITHUB_STEP_SUMMARY` and the counts to `$GITHUB_OUTPUT`.
@@ -230,7 +241,9 @@ pub(super) fn write_github_files(output: &CheckOutput) -> Result<(), Failure> {
 pub(super) fn print_verbose(output: &CheckOutput) {
     let mut err = std::io::stderr().lock();
     for skipped in &output.skipped {
-        let _ = writeln!(err, "skipped {}: {}", skipped.display, skipped.reason);
+        // A committed file name may hold a newline or an escape sequence.
+        let line = format!("{}: {}", skipped.display, skipped.reason);
+        let _ = writeln!(err, "skipped {}", stderr_text(&line));
     }
     let s = &output.stats.total();
     let _ = writeln!(

@@ -45,11 +45,18 @@ pub(super) fn to_stdout(
 /// prefix, honoured anywhere in a line, is broken up (`#%23[`); the `::` form only counts at
 /// the start of a line, which is the prefix's.
 pub(super) fn stderr_line(prefix: &str, text: &str) -> String {
-    let mut text = escape_controls(text);
+    format!("{prefix}: {}", stderr_text(text))
+}
+
+/// `text` (paths, names, messages from input) made safe for one line of stderr: control
+/// characters escaped, and under GitHub Actions workflow commands too.
+pub(super) fn stderr_text(text: &str) -> String {
+    let text = escape_controls(text);
     if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
-        text = report::github::escape_data(&text).replace("##[", "#%23[");
+        report::github::escape_data(&text).replace("##[", "#%23[")
+    } else {
+        text
     }
-    format!("{prefix}: {text}")
 }
 
 /// Control characters (C0, DEL, C1) as escapes: `\n`, `\r`, `\t`, else `\u{..}`.
