@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use super::args::CiArgs;
 use super::config::{exit_code, fail_on_setting};
-use super::output::{append_to, escape_controls, write_in_repository, write_stdout, Failure};
+use super::output::{append_to, write_in_repository, write_stdout, Failure};
 use super::pull_request::{lint_pull_request, local_gate_facts, with_gate, PullRequestLint};
+use sqlgate_core::source::escape_controls;
 use sqlgate_discover::git::short_sha;
 use sqlgate_report::{self as report};
 

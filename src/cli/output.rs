@@ -2,7 +2,10 @@
 //! `Failure`, the one-line error the CLI turns every problem into.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
+
+use sqlgate_core::source::escape_controls;
+use sqlgate_discover::lexical;
 
 use sqlgate_lint::engine::CheckOutput;
 use sqlgate_report::{self as report, Format, HumanOptions};
@@ -57,24 +60,6 @@ pub(super) fn stderr_text(text: &str) -> String {
     } else {
         text
     }
-}
-
-/// Control characters (C0, DEL, C1) as escapes: `\n`, `\r`, `\t`, else `\u{..}`.
-pub(super) fn escape_controls(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Colour only on a terminal without `NO_COLOR`.
@@ -147,21 +132,6 @@ impl NotOpened {
             NotOpened::Io(e) => Failure(format!("cannot write {what} {}: {e}", path.display())),
         }
     }
-}
-
-/// `path` with `.` and `..` resolved without the file system.
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// Opens `path` for writing (appending, or from the start), never through a symbolic link at

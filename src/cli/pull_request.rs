@@ -182,22 +182,8 @@ pub(super) fn with_gate(
 /// `policy` directory linked to a laxer one must not change which config is read). Only the
 /// working directory itself is made canonical, to compare with `root`.
 pub(super) fn repository_path(root: &Path, cwd: &Path, path: &Path) -> Option<PathBuf> {
-    use std::path::Component;
-    let mut absolute = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
-    for component in path.components() {
-        match component {
-            Component::Prefix(_) | Component::RootDir => {
-                absolute = PathBuf::from(component.as_os_str());
-            }
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !absolute.pop() {
-                    return None;
-                }
-            }
-            Component::Normal(name) => absolute.push(name),
-        }
-    }
+    let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+    let absolute = sqlgate_discover::lexical(&cwd.join(path));
     let relative = absolute.strip_prefix(root).ok()?;
     Some(if relative.as_os_str().is_empty() {
         PathBuf::from(".")

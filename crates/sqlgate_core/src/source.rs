@@ -143,6 +143,26 @@ impl std::fmt::Display for InvalidUtf8 {
     }
 }
 
+/// Text from input (a quoted name, a file name, a link's target, a git revision) made safe
+/// for a one-line message: control characters become `\n`, `\r`, `\t` or `\u{..}`, so a
+/// crafted name cannot start a new line (a forged workflow command) or drive the terminal.
+pub fn escape_controls(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +170,15 @@ mod tests {
     fn pos(text: &str, offset: usize) -> (usize, usize) {
         let p = LineIndex::new(text).position(text, offset);
         (p.line, p.column)
+    }
+
+    #[test]
+    fn control_characters_become_escapes() {
+        assert_eq!(
+            escape_controls("a\n::add-mask::x\r\u{1b}[31m\u{7f}\u{85}\té"),
+            "a\\n::add-mask::x\\r\\u{1b}[31m\\u{7f}\\u{85}\\té"
+        );
+        assert_eq!(escape_controls("plain é"), "plain é");
     }
 
     #[test]

@@ -5,6 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use sqlgate_core::source::escape_controls;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GitError(pub String);
 
@@ -71,30 +73,16 @@ pub fn check_revision(rev: &str) -> Result<(), GitError> {
         return Err(GitError(format!(
             "refusing the git revision `{}`: it starts with `-`, so git would read it as an \
              option; {what_to_do}",
-            shown(rev)
+            escape_controls(rev)
         )));
     }
     if rev.chars().any(char::is_control) {
         return Err(GitError(format!(
             "refusing the git revision `{}`: it contains a control character; {what_to_do}",
-            shown(rev)
+            escape_controls(rev)
         )));
     }
     Ok(())
-}
-
-/// A revision as an error message shows it: control characters escaped, so the message
-/// stays one line.
-fn shown(rev: &str) -> String {
-    rev.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 /// The arguments of a git command: `options`, then `--end-of-options` and the revisions,

@@ -16,6 +16,8 @@ pub use model::{
     canonical_paths, AtlasSum, DiscoverOptions, Discovery, Down, FileError, FileId, LoadedFile,
     Migration, MigrationSet, Section, Skipped, TxMode, Version,
 };
+/// Paths with `.` and `..` resolved as text, never through the checkout's symbolic links.
+pub use paths::lexical;
 
 /// Defined with the shared vocabulary (config, rules and reports name them too).
 pub use sqlgate_core::{Dialect, Framework, ALL_FRAMEWORKS};

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
+use sqlgate_core::source::escape_controls;
+
 /// A path to hand to the filesystem: the empty path is the current directory.
 pub(crate) fn fs_path(path: &Path) -> &Path {
     if path.as_os_str().is_empty() {
@@ -14,7 +16,7 @@ pub(crate) fn fs_path(path: &Path) -> &Path {
 
 /// `path` with `.` and `..` resolved without touching the filesystem (`..` at the top stays
 /// at the top, as the kernel does for `/..`).
-pub(crate) fn lexical(path: &Path) -> PathBuf {
+pub fn lexical(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
@@ -23,23 +25,6 @@ pub(crate) fn lexical(path: &Path) -> PathBuf {
                 out.pop();
             }
             other => out.push(other),
-        }
-    }
-    out
-}
-
-/// Text from the filesystem (a link's target) made safe to put in a one-line message:
-/// control characters are written as escapes, so a crafted name cannot start a new line
-/// (a forged workflow command) or send a terminal escape sequence.
-pub(crate) fn escape_controls(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-            c => out.push(c),
         }
     }
     out
@@ -222,14 +207,6 @@ mod tests {
         assert_eq!(lexical(Path::new("/a/./b/../c")), Path::new("/a/c"));
         assert_eq!(lexical(Path::new("/a/../../..")), Path::new("/"));
         assert_eq!(lexical(Path::new("a/b/..")), Path::new("a"));
-    }
-
-    #[test]
-    fn control_characters_become_escapes() {
-        assert_eq!(
-            escape_controls("a\n::add-mask::x\r\u{1b}[31m\u{7f}\u{85}é"),
-            "a\\n::add-mask::x\\r\\u{1b}[31m\\u{7f}\\u{85}é"
-        );
     }
 
     #[test]

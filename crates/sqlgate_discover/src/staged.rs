@@ -12,6 +12,7 @@ use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
 use crate::git::{self, Changes, GitError, IndexEntry};
+use crate::paths::lexical;
 
 /// Files discovery reads outside migration directories.
 const SUPPORT_FILES: [&str; 3] = ["Cargo.toml", "sqlgate.toml", ".sqlgate.toml"];
@@ -214,21 +215,6 @@ fn parent(path: &str) -> &str {
 
 fn name(path: &str) -> &str {
     path.rsplit_once('/').map_or(path, |(_, name)| name)
-}
-
-/// `path` with `.` and `..` resolved without touching the filesystem.
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// How to reach `target` from `from`, both relative to the same directory.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::options::{CheckOptions, FileRules};
 use super::raw::Raw;
 use sqlgate_core::finding::Finding;
-use sqlgate_core::source::LineIndex;
+use sqlgate_core::source::{escape_controls, LineIndex};
 use sqlgate_discover::LoadedFile;
 
 /// Turns byte ranges into positions (one line index per file with findings), applies the
@@ -67,13 +67,5 @@ fn one_line(text: String) -> String {
     if !text.chars().any(char::is_control) {
         return text;
     }
-    text.chars()
-        .map(|c| match c {
-            '\n' => "\\n".to_string(),
-            '\r' => "\\r".to_string(),
-            '\t' => "\\t".to_string(),
-            c if c.is_control() => c.escape_unicode().to_string(),
-            c => c.to_string(),
-        })
-        .collect()
+    escape_controls(&text)
 }
