@@ -7,8 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::{git, sqlgate, write};
-use serde_json::json;
+use common::{event_file, git, git_out, sqlgate, write, OWNER_REPO};
 
 /// A TOML quoted key holding a newline and a workflow command, an ESC sequence, the legacy
 /// `##[` command form (honoured anywhere in a line) and a `%`.
@@ -116,17 +115,9 @@ fn sqlgate_ci_failing_on_it_prints_one_line_each() {
 
 /// Commits the repository as the base, then a head adding a migration; the event file.
 fn pull_request(repo: &Path) -> std::path::PathBuf {
-    let rev = || {
-        let out = std::process::Command::new("git")
-            .current_dir(repo)
-            .args(["rev-parse", "HEAD"])
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    };
     git(repo, &["add", "-A"]);
     git(repo, &["commit", "-q", "-m", "base"]);
-    let base = rev();
+    let base = git_out(repo, &["rev-parse", "HEAD"]);
     git(repo, &["checkout", "-q", "-b", "feature"]);
     write(
         repo,
@@ -135,24 +126,8 @@ fn pull_request(repo: &Path) -> std::path::PathBuf {
     );
     git(repo, &["add", "-A"]);
     git(repo, &["commit", "-q", "-m", "head"]);
-    let head = rev();
-    let named = json!({"full_name": "acme/app"});
-    let event = json!({
-        "action": "synchronize",
-        "number": 7,
-        "pull_request": {
-            "number": 7,
-            "title": "Add b",
-            "body": "",
-            "user": {"login": "alice", "id": 1, "type": "User"},
-            "head": {"sha": head, "ref": "feature", "repo": named},
-            "base": {"sha": base, "ref": "main", "repo": named}
-        },
-        "repository": named
-    });
-    let file = repo.join(".git/event.json");
-    std::fs::write(&file, serde_json::to_vec(&event).unwrap()).unwrap();
-    file
+    let head = git_out(repo, &["rev-parse", "HEAD"]);
+    event_file(&repo.join(".git"), &base, &head, OWNER_REPO)
 }
 
 #[test]

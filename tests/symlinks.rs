@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use common::{git, json, sqlgate, write};
-use serde_json::json;
+use common::{event_file, git, git_out, json, sqlgate, write, OWNER_REPO};
 
 /// Every run here takes milliseconds; before the fix, a link to `/` walked the whole
 /// machine (over 90 s and 3.3 GB). A run that outlives this is killed and fails the test.
@@ -275,7 +274,7 @@ fn paths_given_through_a_link_out_are_errors() {
 fn pull_request(s: &Scratch, head: impl FnOnce(&Path)) -> PathBuf {
     git(&s.repo, &["add", "-A"]);
     git(&s.repo, &["commit", "-q", "-m", "base"]);
-    let base = rev_parse(&s.repo);
+    let base = git_out(&s.repo, &["rev-parse", "HEAD"]);
     git(&s.repo, &["checkout", "-q", "-b", "feature"]);
     write(
         &s.repo,
@@ -285,33 +284,8 @@ fn pull_request(s: &Scratch, head: impl FnOnce(&Path)) -> PathBuf {
     head(&s.repo);
     git(&s.repo, &["add", "-A"]);
     git(&s.repo, &["commit", "-q", "-m", "head"]);
-    let head = rev_parse(&s.repo);
-    let repo_json = json!({"full_name": "acme/app"});
-    let event = json!({
-        "action": "synchronize",
-        "number": 7,
-        "pull_request": {
-            "number": 7,
-            "title": "Add b",
-            "body": "",
-            "user": {"login": "alice", "id": 1, "type": "User"},
-            "head": {"sha": head, "ref": "feature", "repo": repo_json},
-            "base": {"sha": base, "ref": "main", "repo": repo_json}
-        },
-        "repository": repo_json
-    });
-    let file = s.outside("event.json");
-    std::fs::write(&file, serde_json::to_vec(&event).unwrap()).unwrap();
-    file
-}
-
-fn rev_parse(repo: &Path) -> String {
-    let out = std::process::Command::new("git")
-        .current_dir(repo)
-        .args(["rev-parse", "HEAD"])
-        .output()
-        .unwrap();
-    text(&out.stdout).trim().to_string()
+    let head = git_out(&s.repo, &["rev-parse", "HEAD"]);
+    event_file(&s.outside(""), &base, &head, OWNER_REPO)
 }
 
 /// `sqlgate ci <args>` as GitHub Actions runs it, without a token (nothing is published),

@@ -9,7 +9,7 @@ use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 pub const MARKER: &str = "<!-- sqlgate:pr-comment -->";
-pub const OWNER_REPO: &str = "acme/app";
+pub use crate::common::OWNER_REPO;
 
 /// What the mock GitHub holds, shared with its responders.
 #[derive(Default)]

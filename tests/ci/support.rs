@@ -4,20 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use serde_json::json;
-
+pub use crate::common::{event_file, git_out};
 use crate::common::{git, sqlgate, write};
 use crate::mock::OWNER_REPO;
-
-pub fn git_out(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}");
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
 
 const USERS_UP: &str = "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n";
 const USERS_UP_EDITED: &str =
@@ -65,25 +54,6 @@ pub fn scripted_pull_request(repo: &Path) -> (String, String) {
     git(repo, &["commit", "-q", "-m", "drop users"]);
     let head = git_out(repo, &["rev-parse", "HEAD"]);
     (base, head)
-}
-
-pub fn event_file(dir: &Path, base: &str, head: &str, head_repo: &str) -> PathBuf {
-    let event = json!({
-        "action": "synchronize",
-        "number": 7,
-        "pull_request": {
-            "number": 7,
-            "title": "Drop users",
-            "body": "Cleans up.",
-            "user": {"login": "alice", "id": 1, "type": "User"},
-            "head": {"sha": head, "ref": "feature", "repo": {"full_name": head_repo}},
-            "base": {"sha": base, "ref": "main", "repo": {"full_name": OWNER_REPO}}
-        },
-        "repository": {"full_name": OWNER_REPO}
-    });
-    let file = dir.join("event.json");
-    std::fs::write(&file, serde_json::to_vec_pretty(&event).unwrap()).unwrap();
-    file
 }
 
 pub struct Run {

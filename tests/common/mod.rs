@@ -71,3 +71,38 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The standard output of a git command in `dir`, trimmed; the command must succeed.
+pub fn git_out(dir: &Path, args: &[&str]) -> String {
+    let out = StdCommand::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// The repository the pull request events are for.
+pub const OWNER_REPO: &str = "acme/app";
+
+/// A `pull_request` webhook payload for pull request #7 of `OWNER_REPO` from `base` to
+/// `head` (its head in `head_repo`, a fork when it differs), written to `dir/event.json`.
+pub fn event_file(dir: &Path, base: &str, head: &str, head_repo: &str) -> std::path::PathBuf {
+    let event = serde_json::json!({
+        "action": "synchronize",
+        "number": 7,
+        "pull_request": {
+            "number": 7,
+            "title": "Drop users",
+            "body": "Cleans up.",
+            "user": {"login": "alice", "id": 1, "type": "User"},
+            "head": {"sha": head, "ref": "feature", "repo": {"full_name": head_repo}},
+            "base": {"sha": base, "ref": "main", "repo": {"full_name": OWNER_REPO}}
+        },
+        "repository": {"full_name": OWNER_REPO}
+    });
+    let file = dir.join("event.json");
+    std::fs::write(&file, serde_json::to_vec_pretty(&event).unwrap()).unwrap();
+    file
+}
