@@ -75,8 +75,9 @@ fn github_force_overwrites_the_workflow_and_keeps_the_config() {
         format!(
             "kept {0}/sqlgate.toml: with --github or --pre-commit, --force overwrites only the \
              files those flags write; run `sqlgate init --force` alone to rewrite it\n\
-             wrote {0}/{WORKFLOW}: commit it, then make its `sqlgate` job a required status \
-             check\n",
+             wrote {0}/{WORKFLOW}: commit it to the default branch (it runs on \
+             pull_request_target, so the base's copy is what runs), then make its `sqlgate` job \
+             a required status check (branch protection or a ruleset, source GitHub Actions)\n",
             repo.display()
         )
     );

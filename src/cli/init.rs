@@ -79,7 +79,9 @@ pub(super) fn run_init(force: bool, github: bool, pre_commit: bool) -> Result<u8
         }
         write_file(&root, &workflow, sqlgate_github::ci::WORKFLOW)?;
         said.push_str(&format!(
-            "wrote {}: commit it, then make its `sqlgate` job a required status check\n",
+            "wrote {}: commit it to the default branch (it runs on pull_request_target, so \
+             the base's copy is what runs), then make its `sqlgate` job a required status check \
+             (branch protection or a ruleset, source GitHub Actions)\n",
             workflow.display()
         ));
     }

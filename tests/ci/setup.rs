@@ -161,3 +161,79 @@ fn init_github_writes_the_workflow_the_readme_shows() {
         workflow
     );
 }
+
+/// The workflow `init --github` writes, read as GitHub reads it: the gate runs on
+/// `pull_request_target` (the base's workflow, action and config) and on reviews, never on
+/// `pull_request` (the pull request's own workflow); the head is checked out as data, with
+/// no token left behind; and no step runs anything from the checkout.
+#[test]
+fn the_workflow_runs_the_base_gate_and_reads_the_pull_request_as_data() {
+    use serde_yaml::Value;
+    let workflow: Value = serde_yaml::from_str(sqlgate::github::ci::WORKFLOW).unwrap();
+    // YAML 1.1 reads a bare `on` key as `true`; GitHub reads it as `on`. serde_yaml is 1.2.
+    let on = &workflow["on"];
+    assert!(on.is_mapping(), "{on:?}");
+    assert!(on.get("pull_request").is_none(), "{on:?}");
+    assert!(on.get("pull_request_target").is_some(), "{on:?}");
+    let reviews: Vec<&str> = on["pull_request_review"]["types"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(reviews, ["submitted", "edited", "dismissed"]);
+    let target: Vec<&str> = on["pull_request_target"]["types"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(target, ["opened", "synchronize", "reopened", "edited"]);
+
+    // Only what the gate needs; never `contents: write` under pull_request_target.
+    let permissions = workflow["permissions"].as_mapping().unwrap();
+    assert_eq!(workflow["permissions"]["contents"].as_str(), Some("read"));
+    for (scope, level) in permissions {
+        let (scope, level) = (scope.as_str().unwrap(), level.as_str().unwrap());
+        assert!(
+            matches!(
+                (scope, level),
+                ("contents", "read")
+                    | ("pull-requests", "write")
+                    | ("actions", "read")
+                    | ("checks", "write")
+            ),
+            "{scope}: {level}"
+        );
+    }
+
+    let jobs = workflow["jobs"].as_mapping().unwrap();
+    assert_eq!(jobs.len(), 1);
+    let steps = workflow["jobs"]["sqlgate"]["steps"].as_sequence().unwrap();
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    let checkout = &steps[0];
+    assert_eq!(checkout["uses"].as_str(), Some("actions/checkout@v4"));
+    assert_eq!(
+        checkout["with"]["ref"].as_str(),
+        Some("${{ github.event.pull_request.head.sha }}")
+    );
+    assert_eq!(
+        checkout["with"]["persist-credentials"].as_bool(),
+        Some(false)
+    );
+    assert_eq!(checkout["with"]["fetch-depth"].as_u64(), Some(0));
+    let gate = &steps[1];
+    assert_eq!(gate["uses"].as_str(), Some("sqlgate/sqlgate@v1"));
+    // A step with `run:`, or an action from the checkout (`uses: ./…`), would execute the
+    // pull request's files with the base's token.
+    for step in steps {
+        assert!(step.get("run").is_none(), "{step:?}");
+        assert!(
+            !step["uses"].as_str().unwrap().starts_with("./"),
+            "{step:?}"
+        );
+    }
+    // The action reads the policy from the base commit: no `config:` from the checkout
+    // is needed, and none that names a path outside it.
+    assert!(gate["with"].get("config").is_none(), "{gate:?}");
+}
