@@ -116,6 +116,13 @@ pub(super) fn write_in_repository(
         .map_err(|e| e.failure(what, path))
 }
 
+/// Writes `text` to `path` (replacing it), never through a symbolic link at its end.
+pub(super) fn write_no_follow(path: &Path, what: &str, text: &str) -> Result<(), Failure> {
+    open_no_follow(path, false)
+        .and_then(|mut file| file.write_all(text.as_bytes()).map_err(NotOpened::Io))
+        .map_err(|e| e.failure(what, path))
+}
+
 /// Why a file to write was not written.
 enum NotOpened {
     /// sqlgate would not write there, and why.

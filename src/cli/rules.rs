@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::args::ListFormat;
-use super::output::{write_stdout, Failure};
+use super::output::{write_no_follow, write_stdout, Failure};
 
 pub(super) fn run_rules(format: ListFormat, write_docs: Option<&Path>) -> Result<u8, Failure> {
     if let Some(dir) = write_docs {
@@ -14,10 +14,13 @@ pub(super) fn run_rules(format: ListFormat, write_docs: Option<&Path>) -> Result
                 std::fs::create_dir_all(parent)
                     .map_err(|e| Failure(format!("cannot create {}: {e}", parent.display())))?;
             }
-            std::fs::write(&path, contents)
-                .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
+            write_no_follow(&path, "the rule docs", &contents)?;
         }
-        sqlgate_lint::docs::refresh_readme_rules(dir).map_err(Failure)?;
+        if let Some((readme, text)) =
+            sqlgate_lint::docs::refresh_readme_rules(dir).map_err(Failure)?
+        {
+            write_no_follow(&readme, "the README", &text)?;
+        }
         return Ok(0);
     }
     write_stdout(&match format {

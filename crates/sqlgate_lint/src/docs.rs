@@ -112,10 +112,10 @@ pub fn with_fresh_readme_rules(readme: &str) -> Option<String> {
     ))
 }
 
-/// For `sqlgate rules --write-docs DIR`: regenerates the rule table in the README.md next to
-/// DIR (in DIR's parent, the repository root for `docs`) when that README has the markers.
-/// Returns the README's path when it was rewritten.
-pub fn refresh_readme_rules(docs_dir: &Path) -> Result<Option<PathBuf>, String> {
+/// For `sqlgate rules --write-docs DIR`: the README.md next to DIR (in DIR's parent, the
+/// repository root for `docs`) with its rule table regenerated, when it has the markers and
+/// the table is stale: its path and new text, for the caller to write.
+pub fn refresh_readme_rules(docs_dir: &Path) -> Result<Option<(PathBuf, String)>, String> {
     // Resolved first so that `docs`, `./docs` and `/abs/repo/docs/` all find the same parent.
     let docs_dir = std::fs::canonicalize(docs_dir)
         .map_err(|e| format!("cannot resolve {}: {e}", docs_dir.display()))?;
@@ -134,14 +134,9 @@ pub fn refresh_readme_rules(docs_dir: &Path) -> Result<Option<PathBuf>, String> 
             readme_path.display()
         ));
     }
-    match with_fresh_readme_rules(&readme) {
-        Some(fresh) if fresh != readme => {
-            std::fs::write(&readme_path, fresh)
-                .map_err(|e| format!("cannot write {}: {e}", readme_path.display()))?;
-            Ok(Some(readme_path))
-        }
-        _ => Ok(None),
-    }
+    Ok(with_fresh_readme_rules(&readme)
+        .filter(|fresh| *fresh != readme)
+        .map(|fresh| (readme_path, fresh)))
 }
 
 /// The severity, or `off (warning)` for an opt-in rule.
