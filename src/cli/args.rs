@@ -122,7 +122,8 @@ Examples (from the repository checkout, with the pull request's head checked out
 
 EVENT is a pull_request or pull_request_review webhook payload; REVIEWS the JSON array of
 GET /repos/OWNER/REPO/pulls/N/reviews; ARTIFACTS the body of GET
-/repos/OWNER/REPO/actions/artifacts; PERMS an object mapping logins to admin, maintain,
+/repos/OWNER/REPO/actions/runs/RUN/artifacts for a successful run of a workflow named in
+gate.backup.workflows (you vouch for the run); PERMS an object mapping logins to admin, maintain,
 write, triage or read (a login not in it has no access; without the file, approvers' access
 is unknown and blocks); TEAMS an object mapping `org/team` to member logins.
 Exit code: 1 while the gate blocks, or when findings it does not cover reach --fail-on; 0
@@ -138,7 +139,8 @@ pub(crate) struct GateArgs {
     /// The pull request's reviews, as GET /repos/OWNER/REPO/pulls/N/reviews returns them
     #[arg(long, value_name = "REVIEWS.json")]
     pub(super) reviews: PathBuf,
-    /// Workflow artifacts, as GET /repos/OWNER/REPO/actions/artifacts returns them
+    /// Artifacts of a successful run of a gate.backup.workflows workflow, as GET
+    /// /repos/OWNER/REPO/actions/runs/RUN/artifacts returns them
     #[arg(long, value_name = "ARTIFACTS.json")]
     pub(super) artifacts: Option<PathBuf>,
     /// Repository permission by login: {"alice": "write", "bob": "read"}

@@ -174,6 +174,7 @@ pub(super) fn discover_options(config: &Config) -> DiscoverOptions {
         dialect: config.dialect,
         dialect_overrides: config.dialect_overrides.clone(),
         base: config.base.clone(),
+        untrusted: Default::default(),
     }
 }
 

@@ -25,6 +25,13 @@ pub(super) fn run_gate(args: GateArgs) -> Result<u8, Failure> {
             format!("not the JSON array GET /repos/OWNER/REPO/pulls/N/reviews returns ({e})")
         })
     })?;
+    // `--artifacts` is the operator's input, not the pull request's: the artifacts of the
+    // runs of the backup workflow the operator chose (`GET .../actions/runs/RUN/artifacts`),
+    // in GitHub's artifact JSON. That JSON does not say which workflow made an artifact or
+    // how its run ended, so the operator vouches for that; the gate still requires
+    // `gate.backup.workflows` to name a workflow (else no artifact counts, as under `ci`),
+    // and checks each artifact's name, `workflow_run.head_sha` (the head), expiry and
+    // creation after the head commit exactly as it does online.
     let artifacts = args
         .artifacts
         .as_deref()

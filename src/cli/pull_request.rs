@@ -76,7 +76,10 @@ pub(super) fn lint_pull_request(
     let mut notices = String::new();
     // The policy that judges a pull request comes from its base, whatever the event: a pull
     // request that could relax `sqlgate.toml` next to its DROP would judge itself.
-    let (config, source) = base_config(&root, cwd, &event.base_sha, &check_args)?;
+    let (config, config_file) = base_config(&root, cwd, &event.base_sha, &check_args)?;
+    let source = config_file
+        .clone()
+        .unwrap_or_else(|| "no config file: defaults".to_string());
     if event.kind == EventKind::PullRequestTarget {
         notices.push_str(&format!(
             "::notice::{}\n",
@@ -89,13 +92,32 @@ pub(super) fn lint_pull_request(
     let config = apply_overrides(config, &check_args)?;
     let plan = config.rule_plan().map_err(|e| Failure(format!("{e}")))?;
     // GitHub places annotations by paths relative to the repository root: run from there.
+    // Nothing outside the repository is the pull request's to check (or to read).
     let paths: Vec<PathBuf> = check_paths(&check_args.paths, &config, cwd, None)
         .iter()
-        .map(|p| repository_path(&root, cwd, p).unwrap_or_else(|| p.clone()))
-        .collect();
+        .map(|p| {
+            repository_path(&root, cwd, p).ok_or_else(|| {
+                Failure(format!(
+                    "{} is outside the repository: name migration paths inside it",
+                    p.display()
+                ))
+            })
+        })
+        .collect::<Result<_, _>>()?;
     std::env::set_current_dir(&root)
         .map_err(|e| Failure(format!("cannot change to {}: {e}", root.display())))?;
-    let discovery = discover(&paths, &discover_options(&config));
+    // Each directory's framework is told from the files the pull request did not touch.
+    let options = sqlgate_discover::DiscoverOptions {
+        untrusted: changes.changed(),
+        ..discover_options(&config)
+    };
+    let discovery = discover(&paths, &options);
+    let scope: Vec<PathBuf> = paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    let gate_files =
+        sqlgate_discover::gate_files(&discovery, &changes, &scope, config_file.as_deref());
     let mut snapshot = sqlgate_lint::history::snapshot(&changes, &discovery.files)
         .map_err(|e| Failure(format!("reading the base commit: {e}")))?;
     // Messages name the base as people read it.
@@ -109,7 +131,8 @@ pub(super) fn lint_pull_request(
         count_suppressed: config.gate.count_suppressed,
         history: Some(&snapshot),
     };
-    let output = engine::check(discovery, &ChangeFilter::Files(changes.changed()), &options);
+    let mut output = engine::check(discovery, &ChangeFilter::Files(changes.changed()), &options);
+    output.report.gate = output.report.gate.clone().with_files(gate_files);
     Ok(PullRequestLint {
         root,
         config,
@@ -119,7 +142,9 @@ pub(super) fn lint_pull_request(
 }
 
 /// The gate's facts that come from the event and the checkout: author, head, body, now,
-/// and the backup manifests committed at the head.
+/// and what git says about the backup evidence: the manifests committed at the base commit
+/// (the pull request's own never count), the backup workflows the pull request changes,
+/// and when its head was committed.
 pub(super) fn local_gate_facts(
     event: &sqlgate_github::ci::PullRequestEvent,
     lint: &PullRequestLint,
@@ -127,7 +152,7 @@ pub(super) fn local_gate_facts(
     use sqlgate_gate::{time, Facts};
     use sqlgate_github::collect;
 
-    let mut facts = Facts {
+    let facts = Facts {
         author: event.author.clone(),
         head_sha: event.head_sha.clone(),
         body: event.body.clone(),
@@ -147,16 +172,14 @@ pub(super) fn local_gate_facts(
                 .join("/")
         })
         .unwrap_or_default();
-    match collect::manifests(
+    collect::from_git(
         &lint.root,
+        &event.base_sha,
         &event.head_sha,
-        &lint.config.gate.backup.manifest,
+        &lint.config.gate,
         &prefix,
-    ) {
-        Ok(manifests) => facts.manifests = manifests,
-        Err(e) => facts.problems.push(e),
-    }
-    facts
+        facts,
+    )
 }
 
 /// The lint's output with the gate evaluated on the facts `gather` collects, which it is
@@ -170,7 +193,12 @@ pub(super) fn with_gate(
     }
     let facts = gather(&lint);
     let mut output = lint.output;
-    output.report.gate = sqlgate_gate::evaluate(&output.report.findings, &lint.config.gate, &facts);
+    output.report.gate = sqlgate_gate::evaluate(
+        &output.report.findings,
+        &output.report.gate.files,
+        &lint.config.gate,
+        &facts,
+    );
     (output, lint.notices)
 }
 
@@ -193,13 +221,14 @@ pub(super) fn repository_path(root: &Path, cwd: &Path, path: &Path) -> Option<Pa
 }
 
 /// The configuration as committed at `base` (the pull request must not be able to change
-/// the policy that judges it), and where it came from.
+/// the policy that judges it), and the file it came from, relative to the root (`None`:
+/// there is none, and the defaults apply).
 pub(super) fn base_config(
     root: &Path,
     cwd: &Path,
     base: &str,
     args: &CheckArgs,
-) -> Result<(Config, String), Failure> {
+) -> Result<(Config, Option<String>), Failure> {
     let explicit = explicit_config(args);
     let candidates: Vec<(String, bool)> = match &explicit {
         Some((file, source)) => {
@@ -230,7 +259,7 @@ pub(super) fn base_config(
                 let text = String::from_utf8_lossy(&bytes);
                 let config = sqlgate_lint::plan::parse_config(&text, &root.join(&relative))
                     .map_err(|e| Failure(format!("{e} (as committed at {})", short_sha(base))))?;
-                return Ok((config, relative));
+                return Ok((config, Some(relative)));
             }
             None if explicit => {
                 return Err(Failure(format!(
@@ -242,5 +271,5 @@ pub(super) fn base_config(
             None => {}
         }
     }
-    Ok((Config::default(), "no config file: defaults".to_string()))
+    Ok((Config::default(), None))
 }

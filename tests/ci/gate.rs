@@ -7,7 +7,10 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use crate::common::{git, sqlgate, write};
-use crate::mock::{mock_github, requests_to, review_json, runtime, set_pull, MARKER, OWNER_REPO};
+use crate::mock::{
+    artifact_json, mock_github, requests_to, review_json, runtime, set_pull, workflow_run_json,
+    Shared, MARKER, OWNER_REPO,
+};
 use crate::support::{drop_pr, event_file, git_out, run_ci, run_ci_on, DropPr};
 
 #[test]
@@ -70,8 +73,17 @@ fn the_gate_keeps_the_check_red_until_two_approvals_and_a_backup_then_turns_it_g
         opened.summary
     );
     assert!(opened.summary.contains("**To unblock:**"));
-    // Nothing in the body or committed, so the artifacts were looked at too.
-    assert_eq!(requests_to(&runtime, &server, "/actions/artifacts"), 1);
+    // Nothing in the body or at the base, but no backup workflow is named: artifacts are not
+    // looked up at all, and never through the repository-wide listing.
+    assert!(
+        opened.summary.contains(
+            "artifacts count only from workflows named in gate.backup.workflows; none is named"
+        ),
+        "{}",
+        opened.summary
+    );
+    assert_eq!(requests_to(&runtime, &server, "/actions/artifacts"), 0);
+    assert_eq!(requests_to(&runtime, &server, "/runs"), 0);
     {
         let s = state.lock().unwrap();
         let ours = s.comments.iter().find(|c| c.1.starts_with(MARKER)).unwrap();
@@ -230,7 +242,7 @@ fn the_gate_keeps_the_check_red_until_two_approvals_and_a_backup_then_turns_it_g
         &head,
         &base,
     );
-    let artifacts_before = requests_to(&runtime, &server, "/actions/artifacts");
+    let runs_before = requests_to(&runtime, &server, "/runs");
     let edited = run_ci(&repo, scratch.path(), &event, &server.uri(), &args);
     let stdout = edited.stdout();
     assert_eq!(
@@ -275,11 +287,9 @@ fn the_gate_keeps_the_check_red_until_two_approvals_and_a_backup_then_turns_it_g
     assert!(edited.summary.contains(
         "| ✅ | Backup evidence | the pull request body names the backup s3://acme-backups/pre-drop-users-2026-11-21.dump (a claim by the author, not verified) |"
     ));
-    // Evidence in the body: the artifacts were not listed again.
-    assert_eq!(
-        requests_to(&runtime, &server, "/actions/artifacts"),
-        artifacts_before
-    );
+    // Evidence in the body: no workflow run was looked up.
+    assert_eq!(requests_to(&runtime, &server, "/runs"), runs_before);
+    assert_eq!(requests_to(&runtime, &server, "/actions/artifacts"), 0);
     let s = state.lock().unwrap();
     let ours: Vec<_> = s
         .comments
@@ -512,4 +522,333 @@ fn a_pull_request_that_relaxes_the_policy_next_to_its_drop_stays_blocked() {
         run.outputs
     );
     assert!(stdout.contains("title=DS001 drop-table"), "{stdout}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Backup evidence the author alone cannot forge, under pull_request_target with two valid
+// approvals on the head: only the backup decides.
+
+/// The base's policy: backup artifacts count from `backup.yml` only.
+const BACKUP_POLICY: &str = "[gate.backup]\nworkflows = [\"backup.yml\"]\n";
+const BACKUP_WORKFLOW: &str = "name: Pre-migration backup\non: pull_request\njobs:\n  backup:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./scripts/backup.sh\n";
+/// How long before now the head commit was committed.
+const HEAD_AGE: i64 = 600;
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// RFC 3339 in UTC of Unix seconds (civil from days), so the test needs no date crate.
+fn rfc3339(secs: i64) -> String {
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+struct BackupPr {
+    scratch: tempfile::TempDir,
+    repo: std::path::PathBuf,
+    head: String,
+    event: std::path::PathBuf,
+}
+
+/// A golang-migrate repository whose base names `backup.yml` in gate.backup.workflows and
+/// has that workflow; the pull request drops `users` and adds `head_files`, committed
+/// [`HEAD_AGE`] seconds ago. The mock knows the pull request (no backup line in its body),
+/// two approvals of the head by reviewers with write access, and the workflow `backup.yml`.
+fn backup_pr(state: &Shared, head_files: &[(&str, &str)]) -> BackupPr {
+    let scratch = tempfile::tempdir().unwrap();
+    let repo = scratch.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    write(
+        &repo,
+        "db/migrations/000001_users.up.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+    );
+    write(
+        &repo,
+        "db/migrations/000001_users.down.sql",
+        "DROP TABLE users;\n",
+    );
+    write(&repo, "sqlgate.toml", BACKUP_POLICY);
+    write(&repo, ".github/workflows/backup.yml", BACKUP_WORKFLOW);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    let base = git_out(&repo, &["rev-parse", "HEAD"]);
+    git(&repo, &["checkout", "-q", "-b", "feature"]);
+    write(
+        &repo,
+        "db/migrations/000002_drop_users.up.sql",
+        "DROP TABLE users;\n",
+    );
+    write(
+        &repo,
+        "db/migrations/000002_drop_users.down.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+    );
+    for (path, contents) in head_files {
+        write(&repo, path, contents);
+    }
+    git(&repo, &["add", "-A"]);
+    let committed = format!("@{} +0000", now() - HEAD_AGE);
+    let out = std::process::Command::new("git")
+        .current_dir(&repo)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "commit",
+            "-q",
+            "-m",
+            "drop users",
+        ])
+        .env("GIT_COMMITTER_DATE", &committed)
+        .env("GIT_AUTHOR_DATE", &committed)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git commit: {out:?}");
+    let head = git_out(&repo, &["rev-parse", "HEAD"]);
+    let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
+    set_pull(state, "Cleans up.", &head, &base);
+    {
+        let mut s = state.lock().unwrap();
+        s.reviews = vec![
+            review_json(1, "bob", "APPROVED", &head, "2026-11-21T10:00:00Z"),
+            review_json(2, "carol", "APPROVED", &head, "2026-11-21T10:01:00Z"),
+        ];
+        s.permissions = vec![
+            ("bob".to_string(), "write".to_string()),
+            ("carol".to_string(), "write".to_string()),
+        ];
+        s.workflows = vec!["backup.yml".to_string()];
+    }
+    BackupPr {
+        scratch,
+        repo,
+        head,
+        event,
+    }
+}
+
+fn run_target(pr: &BackupPr, api: &str) -> crate::support::Run {
+    run_ci_on(
+        "pull_request_target",
+        &pr.repo,
+        pr.scratch.path(),
+        &pr.event,
+        api,
+        &["--comment", "false"],
+    )
+}
+
+/// Blocked on the backup alone (the approvals count), with `why` in the summary.
+fn assert_blocked_on_backup(run: &crate::support::Run, why: &str) {
+    let stdout = run.stdout();
+    assert_eq!(
+        run.output.status.code(),
+        Some(1),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&run.output.stderr)
+    );
+    assert!(
+        run.outputs
+            .contains("gate-required=true\ngate-status=blocked\ngate-missing=backup\n"),
+        "{}\n{stdout}",
+        run.outputs
+    );
+    assert!(
+        run.summary
+            .contains("| ❌ | Backup evidence | none found |"),
+        "{}",
+        run.summary
+    );
+    assert!(run.summary.contains(why), "{why}\n{}", run.summary);
+}
+
+#[test]
+fn a_backup_manifest_committed_by_the_pull_request_stays_blocked() {
+    let runtime = runtime();
+    let (server, state) = mock_github(&runtime, false);
+    let manifest = json!({
+        "timestamp": rfc3339(now() - 3600),
+        "database": "app",
+        "size": 2_411_724,
+        "sha256": "ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12"
+    })
+    .to_string();
+    let pr = backup_pr(&state, &[("backups/2026-11-21.json", manifest.as_str())]);
+    let run = run_target(&pr, &server.uri());
+    assert_blocked_on_backup(
+        &run,
+        "`backups/2026-11-21.json` is committed by the pull request itself: manifests count \
+         only from the base commit",
+    );
+    assert!(
+        run.summary
+            .contains("no manifest matching `backups/**/*.json` is committed at the base commit"),
+        "{}",
+        run.summary
+    );
+    assert_eq!(requests_to(&runtime, &server, "/actions/artifacts"), 0);
+}
+
+#[test]
+fn an_artifact_from_a_workflow_not_in_the_config_stays_blocked() {
+    let runtime = runtime();
+    let (server, state) = mock_github(&runtime, false);
+    // The pull request adds its own "backup" workflow, which uploads an artifact with the
+    // right name from a successful run on the head.
+    let pr = backup_pr(
+        &state,
+        &[(
+            ".github/workflows/sneaky.yml",
+            "on: pull_request\njobs: {}\n",
+        )],
+    );
+    {
+        let mut s = state.lock().unwrap();
+        s.workflows.push("sneaky.yml".to_string());
+        s.workflow_runs = vec![workflow_run_json(901, "sneaky.yml", &pr.head, "success")];
+        s.run_artifacts = vec![(
+            901,
+            artifact_json(
+                91,
+                "pre-migration-backup",
+                901,
+                &pr.head,
+                &rfc3339(now() - 300),
+            ),
+        )];
+    }
+    let run = run_target(&pr, &server.uri());
+    assert_blocked_on_backup(
+        &run,
+        &format!(
+            "workflow `backup.yml` has no run on the head {}",
+            &pr.head[..7]
+        ),
+    );
+    assert!(!run.summary.contains("(id 91)"), "{}", run.summary);
+    // Found through the configured workflow only: sneaky.yml's runs and artifacts, and the
+    // repository-wide listing, were never asked for.
+    assert_eq!(
+        requests_to(&runtime, &server, "/actions/workflows/backup.yml/runs"),
+        1
+    );
+    assert_eq!(requests_to(&runtime, &server, "/sneaky.yml/runs"), 0);
+    assert_eq!(requests_to(&runtime, &server, "/runs/901/artifacts"), 0);
+    assert_eq!(requests_to(&runtime, &server, "/actions/artifacts"), 0);
+}
+
+#[test]
+fn an_artifact_of_the_configured_workflow_on_the_head_after_the_head_commit_passes() {
+    let runtime = runtime();
+    let (server, state) = mock_github(&runtime, false);
+    let pr = backup_pr(&state, &[]);
+    {
+        let mut s = state.lock().unwrap();
+        s.workflow_runs = vec![
+            workflow_run_json(899, "backup.yml", &pr.head, "failure"),
+            workflow_run_json(900, "backup.yml", &pr.head, "success"),
+        ];
+        s.run_artifacts = vec![
+            (
+                899,
+                artifact_json(
+                    76,
+                    "pre-migration-backup",
+                    899,
+                    &pr.head,
+                    &rfc3339(now() - 420),
+                ),
+            ),
+            (
+                900,
+                artifact_json(
+                    77,
+                    "pre-migration-backup",
+                    900,
+                    &pr.head,
+                    &rfc3339(now() - 300),
+                ),
+            ),
+        ];
+    }
+    let run = run_target(&pr, &server.uri());
+    let stdout = run.stdout();
+    assert_eq!(
+        run.output.status.code(),
+        Some(0),
+        "{stdout}\n{}\n{}",
+        String::from_utf8_lossy(&run.output.stderr),
+        run.summary
+    );
+    assert!(
+        run.outputs
+            .contains("gate-required=true\ngate-status=pass\ngate-missing=\n"),
+        "{}",
+        run.outputs
+    );
+    let evidence = format!(
+        "| ✅ | Backup evidence | artifact `pre-migration-backup` (id 77) of workflow \
+         `backup.yml` run 900 on the head {}, created 5 minutes ago |",
+        &pr.head[..7]
+    );
+    assert!(run.summary.contains(&evidence), "{}", run.summary);
+    // The failed run's artifacts were not even listed.
+    assert_eq!(requests_to(&runtime, &server, "/runs/899/artifacts"), 0);
+    assert_eq!(requests_to(&runtime, &server, "/runs/900/artifacts"), 1);
+    assert_eq!(requests_to(&runtime, &server, "/actions/artifacts"), 0);
+}
+
+#[test]
+fn an_artifact_of_the_configured_workflow_the_pull_request_changes_stays_blocked() {
+    let runtime = runtime();
+    let (server, state) = mock_github(&runtime, false);
+    // The pull request rewrites backup.yml to upload an empty "backup".
+    let pr = backup_pr(
+        &state,
+        &[(
+            ".github/workflows/backup.yml",
+            "on: pull_request\njobs:\n  backup:\n    runs-on: ubuntu-latest\n    steps:\n      - run: touch dump.sql\n",
+        )],
+    );
+    {
+        let mut s = state.lock().unwrap();
+        s.workflow_runs = vec![workflow_run_json(902, "backup.yml", &pr.head, "success")];
+        s.run_artifacts = vec![(
+            902,
+            artifact_json(
+                78,
+                "pre-migration-backup",
+                902,
+                &pr.head,
+                &rfc3339(now() - 300),
+            ),
+        )];
+    }
+    let run = run_target(&pr, &server.uri());
+    assert_blocked_on_backup(
+        &run,
+        "the pull request changes `.github/workflows/backup.yml`: artifacts of workflow \
+         `backup.yml` do not count (the pull request wrote the workflow that made them)",
+    );
+    assert_eq!(requests_to(&runtime, &server, "/actions/artifacts"), 0);
 }

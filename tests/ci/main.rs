@@ -12,6 +12,7 @@ mod common;
 mod mock;
 mod support;
 
+mod evasions;
 mod gate;
 mod publish;
 mod setup;

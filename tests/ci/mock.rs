@@ -1,6 +1,7 @@
 //! The mock GitHub REST API: its shared state (comments, check runs, the pull request,
-//! reviews, permissions, artifacts), the responders that serve it, and the runtime that
-//! starts it.
+//! reviews, permissions, workflow runs and their artifacts), the responders that serve it,
+//! and the runtime that starts it. There is no repository-wide artifact listing
+//! (`/actions/artifacts`): sqlgate must find backup artifacts through a workflow's runs.
 
 use std::sync::{Arc, Mutex};
 
@@ -30,8 +31,12 @@ pub struct State {
     pub reviews_status: Option<u16>,
     /// Repository permission by login; others get 404 (not a collaborator).
     pub permissions: Vec<(String, String)>,
-    /// Artifacts as GitHub returns them.
-    pub artifacts: Vec<Value>,
+    /// The workflow files the repository has (`backup.yml`); runs of any other answer 404.
+    pub workflows: Vec<String>,
+    /// Workflow runs as GitHub returns them (`path` says which workflow file).
+    pub workflow_runs: Vec<Value>,
+    /// Artifacts as GitHub returns them, by the id of the run that uploaded them.
+    pub run_artifacts: Vec<(u64, Value)>,
 }
 
 pub type Shared = Arc<Mutex<State>>;
@@ -232,8 +237,8 @@ pub fn review_json(id: u64, login: &str, state: &str, commit: &str, at: &str) ->
     })
 }
 
-/// GET /pulls/7, /pulls/7/reviews, /collaborators/{login}/permission and
-/// /actions/artifacts, from the shared state.
+/// GET /pulls/7, /pulls/7/reviews and /collaborators/{login}/permission, from the shared
+/// state.
 struct GateFacts(Shared);
 
 impl Respond for GateFacts {
@@ -279,14 +284,103 @@ impl Respond for GateFacts {
                 None => not_found(),
             };
         }
-        if path.ends_with("/actions/artifacts") {
-            return ResponseTemplate::new(200).set_body_json(json!({
-                "total_count": state.artifacts.len(),
-                "artifacts": state.artifacts
-            }));
-        }
         not_found()
     }
+}
+
+/// GET /actions/workflows/{file}/runs?head_sha=… and /actions/runs/{id}/artifacts, from the
+/// shared state, as GitHub answers them (404 for a workflow the repository does not have).
+struct Actions(Shared);
+
+impl Respond for Actions {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let state = self.0.lock().unwrap();
+        let path = request.url.path();
+        let segments: Vec<&str> = path.split('/').collect();
+        if path.ends_with("/artifacts") {
+            let run: u64 = segments[6].parse().unwrap();
+            let artifacts: Vec<&Value> = state
+                .run_artifacts
+                .iter()
+                .filter(|(id, _)| *id == run)
+                .map(|(_, a)| a)
+                .collect();
+            return ResponseTemplate::new(200)
+                .set_body_json(json!({"total_count": artifacts.len(), "artifacts": artifacts}));
+        }
+        let file = segments[6];
+        if !state.workflows.iter().any(|w| w == file) {
+            return ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow", "status": "404"}));
+        }
+        let head = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "head_sha")
+            .map(|(_, v)| v.to_string());
+        let workflow_path = format!(".github/workflows/{file}");
+        let runs: Vec<&Value> = state
+            .workflow_runs
+            .iter()
+            .filter(|r| r["path"] == workflow_path.as_str())
+            .filter(|r| head.as_deref().is_none_or(|h| r["head_sha"] == h))
+            .collect();
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"total_count": runs.len(), "workflow_runs": runs}))
+    }
+}
+
+/// A workflow run as GitHub lists it: of `.github/workflows/{file}`, on `head`, completed
+/// with `conclusion`.
+pub fn workflow_run_json(id: u64, file: &str, head: &str, conclusion: &str) -> Value {
+    json!({
+        "id": id,
+        "name": "Pre-migration backup",
+        "node_id": format!("WFR_{id}"),
+        "head_branch": "feature",
+        "head_sha": head,
+        "path": format!(".github/workflows/{file}"),
+        "display_title": "Drop users",
+        "run_number": 12,
+        "event": "pull_request",
+        "status": "completed",
+        "conclusion": conclusion,
+        "workflow_id": 4242,
+        "url": format!("https://api.github.com/repos/{OWNER_REPO}/actions/runs/{id}"),
+        "html_url": format!("https://github.com/{OWNER_REPO}/actions/runs/{id}"),
+        "pull_requests": [],
+        "created_at": "2026-11-21T10:00:00Z",
+        "updated_at": "2026-11-21T10:02:00Z",
+        "run_attempt": 1,
+        "run_started_at": "2026-11-21T10:00:00Z",
+        "artifacts_url": format!("https://api.github.com/repos/{OWNER_REPO}/actions/runs/{id}/artifacts"),
+        "head_commit": {"id": head, "message": "drop users"},
+        "repository": {"full_name": OWNER_REPO},
+        "head_repository": {"full_name": OWNER_REPO}
+    })
+}
+
+/// An artifact of run `run` as GitHub lists it, created at `created_at` (RFC 3339).
+pub fn artifact_json(id: u64, name: &str, run: u64, head: &str, created_at: &str) -> Value {
+    json!({
+        "id": id,
+        "node_id": format!("MDg6QXJ0aWZhY3Q{id}"),
+        "name": name,
+        "size_in_bytes": 2_411_724,
+        "url": format!("https://api.github.com/repos/{OWNER_REPO}/actions/artifacts/{id}"),
+        "archive_download_url": format!("https://api.github.com/repos/{OWNER_REPO}/actions/artifacts/{id}/zip"),
+        "expired": false,
+        "created_at": created_at,
+        "expires_at": "2099-01-01T00:00:00Z",
+        "updated_at": created_at,
+        "digest": null,
+        "workflow_run": {
+            "id": run,
+            "repository_id": 1,
+            "head_repository_id": 1,
+            "head_branch": "feature",
+            "head_sha": head
+        }
+    })
 }
 
 fn forbidden() -> ResponseTemplate {
@@ -370,9 +464,16 @@ pub fn mock_github(runtime: &tokio::runtime::Runtime, read_only: bool) -> (MockS
             .await;
         Mock::given(method("GET"))
             .and(path_regex(format!(
-                r"^/repos/{OWNER_REPO}/(pulls/7|pulls/7/reviews|collaborators/[^/]+/permission|actions/artifacts)$"
+                r"^/repos/{OWNER_REPO}/(pulls/7|pulls/7/reviews|collaborators/[^/]+/permission)$"
             )))
             .respond_with(GateFacts(state.clone()))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path_regex(format!(
+                r"^/repos/{OWNER_REPO}/actions/(workflows/[^/]+/runs|runs/\d+/artifacts)$"
+            )))
+            .respond_with(Actions(state.clone()))
             .mount(&server)
             .await;
     });

@@ -25,7 +25,7 @@ pub(crate) const DAY: i64 = 86_400;
 pub(crate) struct Pr {
     pub(crate) dir: TempDir,
     pub(crate) repo: PathBuf,
-    base: String,
+    pub(crate) base: String,
     /// An earlier push on the branch (what a stale approval was made on).
     pub(crate) first: String,
     pub(crate) head: String,
@@ -41,8 +41,14 @@ fn git_out(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
+/// How long before now the head commit was committed: a backup artifact made for the head is
+/// newer than that.
+pub(crate) const HEAD_COMMITTED_AGO: i64 = 2 * 3600;
+
 /// The base commit creates `users`; an earlier push on `drop-users` adds a note; the head
-/// commit adds `000002_drop_users` (`up`, `down`) and `extra` files (manifests, config).
+/// commit (committed [`HEAD_COMMITTED_AGO`]) adds `000002_drop_users` (`up`, `down`) and
+/// `extra` files (manifests, config). A config, and an `extra` path written `base:PATH`, is
+/// committed at the base instead (as `PATH`): what the team merged before the pull request.
 pub(crate) fn pull_request_with(up: &str, down: &str, extra: &[(&str, &str)]) -> Pr {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path().join("repo");
@@ -56,9 +62,10 @@ pub(crate) fn pull_request_with(up: &str, down: &str, extra: &[(&str, &str)]) ->
     );
     // The policy is the base's (a pull request's own config does not judge it): a config
     // among `extra` is committed before the pull request starts.
-    let is_policy = |path: &str| path == "sqlgate.toml" || path == ".sqlgate.toml";
+    let is_policy =
+        |path: &str| path == "sqlgate.toml" || path == ".sqlgate.toml" || path.starts_with("base:");
     for (path, contents) in extra.iter().filter(|(p, _)| is_policy(p)) {
-        write(&repo, path, contents);
+        write(&repo, path.trim_start_matches("base:"), contents);
     }
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-q", "-m", "create users"]);
@@ -80,7 +87,23 @@ pub(crate) fn pull_request_with(up: &str, down: &str, extra: &[(&str, &str)]) ->
         write(&repo, path, contents);
     }
     git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-q", "-m", "drop users"]);
+    let committed = format!("@{}", now() - HEAD_COMMITTED_AGO);
+    let out = std::process::Command::new("git")
+        .current_dir(&repo)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "commit",
+            "-q",
+            "-m",
+            "drop users",
+        ])
+        .env("GIT_COMMITTER_DATE", &committed)
+        .env("GIT_AUTHOR_DATE", &committed)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git commit: {out:?}");
     let head = git_out(&repo, &["rev-parse", "HEAD"]);
     Pr {
         dir,

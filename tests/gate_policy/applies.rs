@@ -52,12 +52,13 @@ pub(crate) fn cases() -> Vec<Case> {
                 "`Backup: s3://YOUR-BUCKET/pre-migration-backup.dump`",
                 "2 more approvals from people with write access on the head commit 9f2c1e4",
                 "the author and bots do not count",
-                "upload a workflow artifact named `pre-migration-backup*` from a run on 9f2c1e4",
-                "commit backup metadata matching `backups/**/*.json` (taken within 7 days",
+                "or name your backup workflow in gate.backup.workflows and have it upload an artifact named `pre-migration-backup*` from a successful run on 9f2c1e4",
+                "merge backup metadata matching `backups/**/*.json` into the base branch first (taken within 7 days",
             ],
             expect_rejected: &[
                 r"the pull request body has no line matching `(?mi)^backup:\s*(\S+)`",
-                "no committed manifest matches `backups/**/*.json`",
+                "no manifest matching `backups/**/*.json` is committed at the base commit abc1234",
+                "artifacts count only from workflows named in gate.backup.workflows; none is named",
             ],
             ..Case::default()
         },

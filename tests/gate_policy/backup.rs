@@ -1,12 +1,13 @@
-//! Gate policy rows about backup evidence: the pull request body's backup line, workflow
-//! artifacts and committed manifests; with the regression case of a Markdown link whose text
-//! has spaces.
+//! Gate policy rows about backup evidence: the pull request body's backup line, artifacts of
+//! the workflows named in `gate.backup.workflows` (and listed by the operator), and manifests
+//! committed at the base commit; with the regression case of a Markdown link whose text has
+//! spaces.
 
-use sqlgate::gate::Facts;
+use sqlgate::gate::{BackupWorkflow, Facts, Runs};
 
 use crate::support::{
-    approved_facts, approved_no_backup, artifact, manifest_json, manifest_taken, DAY, HEAD, NOW,
-    OLD,
+    approved_facts, approved_no_backup, artifact, backup_yml, manifest_json, manifest_taken,
+    trusted_backup, workflow_run, BACKUP_WORKFLOW, DAY, HEAD, NOW, OLD,
 };
 use crate::table::{run, Case};
 
@@ -201,26 +202,129 @@ pub(crate) fn cases() -> Vec<Case> {
             expect_rejected: &[r"names `s3://b/x.dump`, which matches none of the accepted forms (`^https://backups\.acme\.dev/`)"],
             ..Case::default()
         },
-        // --- Backup: workflow artifacts ---------------------------------------------------
+        // --- Backup: workflow artifacts -------------------------------------------------
         Case {
-            name: "artifact on the head, not expired: artifact evidence",
+            name: "artifact of a successful backup.yml run on the head, after the head commit: evidence",
+            config_toml: BACKUP_WORKFLOW,
             facts: Facts {
-                artifacts: Some(Ok(vec![artifact(
-                    "pre-migration-backup-2026-11-20",
-                    Some(HEAD),
-                    false,
-                    Some("2026-12-01T00:00:00Z"),
-                )])),
+                backup_workflows: trusted_backup(),
                 ..approved_no_backup()
             },
             expect_status: "pass",
             expect_approved_by: &["alice", "bob"],
             expect_evidence_kinds: &["artifact"],
-            expect_evidence: &["workflow artifact `pre-migration-backup-2026-11-20` (id 4242) from a run on the head 9f2c1e4"],
+            expect_evidence: &["artifact `pre-migration-backup` (id 4242) of workflow `backup.yml` run 77 on the head 9f2c1e4, created 1 hour ago"],
             ..Case::default()
         },
         Case {
-            name: "artifact from another commit is rejected",
+            name: "artifact of a trusted run, but no workflow is configured: not evidence",
+            facts: Facts {
+                backup_workflows: trusted_backup(),
+                artifacts: Some(Ok(vec![artifact("pre-migration-backup", Some(HEAD), false, None)])),
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["artifacts count only from workflows named in gate.backup.workflows; none is named"],
+            forbid: &["run 77 on the head"],
+            ..Case::default()
+        },
+        Case {
+            name: "artifact of a run of another workflow than the configured one is rejected",
+            config_toml: BACKUP_WORKFLOW,
+            facts: Facts {
+                backup_workflows: backup_yml(vec![(
+                    workflow_run(78, "pr-backup.yml", HEAD, "success"),
+                    vec![artifact("pre-migration-backup", Some(HEAD), false, None)],
+                )]),
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["run 78 is of `.github/workflows/pr-backup.yml`, not of `.github/workflows/backup.yml`"],
+            ..Case::default()
+        },
+        Case {
+            name: "artifact of a failed run is rejected",
+            config_toml: BACKUP_WORKFLOW,
+            facts: Facts {
+                backup_workflows: backup_yml(vec![(
+                    workflow_run(79, "backup.yml", HEAD, "failure"),
+                    vec![artifact("pre-migration-backup", Some(HEAD), false, None)],
+                )]),
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["workflow `backup.yml` run 79 concluded `failure`, not `success`: its artifacts do not count"],
+            ..Case::default()
+        },
+        Case {
+            name: "artifact of a run on another head is rejected",
+            config_toml: BACKUP_WORKFLOW,
+            facts: Facts {
+                backup_workflows: backup_yml(vec![(
+                    workflow_run(80, "backup.yml", OLD, "success"),
+                    vec![artifact("pre-migration-backup", Some(OLD), false, None)],
+                )]),
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["workflow `backup.yml` run 80 ran on commit 1111111, not the head 9f2c1e4"],
+            ..Case::default()
+        },
+        Case {
+            name: "artifact created before the head commit is rejected",
+            config_toml: BACKUP_WORKFLOW,
+            facts: Facts {
+                head_committed_at: Some(NOW - 1800),
+                backup_workflows: trusted_backup(),
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["artifact `pre-migration-backup` (id 4242) of workflow `backup.yml` run 77 was created 42 minutes before the head commit 9f2c1e4"],
+            ..Case::default()
+        },
+        Case {
+            name: "artifact of a workflow the pull request changes is rejected",
+            config_toml: BACKUP_WORKFLOW,
+            facts: Facts {
+                pr_workflows: vec!["backup.yml".to_string()],
+                backup_workflows: trusted_backup(),
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["the pull request changes `.github/workflows/backup.yml`: artifacts of workflow `backup.yml` do not count"],
+            ..Case::default()
+        },
+        Case {
+            name: "a configured workflow GitHub does not know is a rejection, not an error",
+            config_toml: BACKUP_WORKFLOW,
+            facts: Facts {
+                backup_workflows: Some(vec![BackupWorkflow {
+                    file: "backup.yml".to_string(),
+                    runs: Runs::NoSuchWorkflow,
+                }]),
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &["GitHub has no workflow `.github/workflows/backup.yml` (named in gate.backup.workflows)"],
+            ..Case::default()
+        },
+        Case {
+            name: "operator-listed artifact from another commit is rejected",
+            config_toml: BACKUP_WORKFLOW,
             facts: Facts {
                 artifacts: Some(Ok(vec![artifact("pre-migration-backup", Some(OLD), false, None)])),
                 ..approved_no_backup()
@@ -228,11 +332,12 @@ pub(crate) fn cases() -> Vec<Case> {
             expect_status: "blocked",
             expect_missing: &["backup"],
             expect_approved_by: &["alice", "bob"],
-            expect_rejected: &["artifact `pre-migration-backup` comes from a run on commit 1111111, not the head 9f2c1e4"],
+            expect_rejected: &["artifact `pre-migration-backup` (id 4242) listed by the operator comes from a run on commit 1111111, not the head 9f2c1e4"],
             ..Case::default()
         },
         Case {
-            name: "artifact without a head SHA is rejected",
+            name: "operator-listed artifact without a head SHA is rejected",
+            config_toml: BACKUP_WORKFLOW,
             facts: Facts {
                 artifacts: Some(Ok(vec![artifact("pre-migration-backup", None, false, None)])),
                 ..approved_no_backup()
@@ -244,19 +349,37 @@ pub(crate) fn cases() -> Vec<Case> {
             ..Case::default()
         },
         Case {
-            name: "artifact marked expired is rejected",
+            name: "operator-listed artifact on the head: evidence",
+            config_toml: BACKUP_WORKFLOW,
             facts: Facts {
-                artifacts: Some(Ok(vec![artifact("pre-migration-backup", Some(HEAD), true, None)])),
+                artifacts: Some(Ok(vec![artifact("pre-migration-backup", Some(HEAD), false, None)])),
+                ..approved_no_backup()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_evidence_kinds: &["artifact"],
+            expect_evidence: &["artifact `pre-migration-backup` (id 4242) listed by the operator, from a run on the head 9f2c1e4, created 1 hour ago"],
+            ..Case::default()
+        },
+        Case {
+            name: "artifact marked expired is rejected",
+            config_toml: BACKUP_WORKFLOW,
+            facts: Facts {
+                backup_workflows: backup_yml(vec![(
+                    workflow_run(77, "backup.yml", HEAD, "success"),
+                    vec![artifact("pre-migration-backup", Some(HEAD), true, None)],
+                )]),
                 ..approved_no_backup()
             },
             expect_status: "blocked",
             expect_missing: &["backup"],
             expect_approved_by: &["alice", "bob"],
-            expect_rejected: &["artifact `pre-migration-backup` has expired"],
+            expect_rejected: &["artifact `pre-migration-backup` (id 4242) of workflow `backup.yml` run 77 has expired"],
             ..Case::default()
         },
         Case {
             name: "artifact whose expires_at is past is rejected",
+            config_toml: BACKUP_WORKFLOW,
             facts: Facts {
                 artifacts: Some(Ok(vec![artifact(
                     "pre-migration-backup",
@@ -269,37 +392,49 @@ pub(crate) fn cases() -> Vec<Case> {
             expect_status: "blocked",
             expect_missing: &["backup"],
             expect_approved_by: &["alice", "bob"],
-            expect_rejected: &["artifact `pre-migration-backup` has expired"],
+            expect_rejected: &["artifact `pre-migration-backup` (id 4242) listed by the operator has expired"],
             ..Case::default()
         },
         Case {
             name: "artifact with another name is not evidence",
+            config_toml: BACKUP_WORKFLOW,
             facts: Facts {
-                artifacts: Some(Ok(vec![artifact("db-dump", Some(HEAD), false, None)])),
+                backup_workflows: backup_yml(vec![(
+                    workflow_run(77, "backup.yml", HEAD, "success"),
+                    vec![artifact("db-dump", Some(HEAD), false, None)],
+                )]),
                 ..approved_no_backup()
             },
             expect_status: "blocked",
             expect_missing: &["backup"],
             expect_approved_by: &["alice", "bob"],
-            expect_rejected: &["no workflow artifact is named `pre-migration-backup*`"],
+            expect_rejected: &["workflow `backup.yml` run 77 on the head 9f2c1e4 uploaded no artifact named `pre-migration-backup*`"],
             ..Case::default()
         },
         Case {
             name: "artifacts could not be listed and nothing else proves a backup: error",
+            config_toml: BACKUP_WORKFLOW,
             facts: Facts {
-                artifacts: Some(Err("listing artifacts: GitHub answered 403".to_string())),
+                backup_workflows: Some(vec![BackupWorkflow {
+                    file: "backup.yml".to_string(),
+                    runs: Runs::Failed("listing runs: GitHub answered 403".to_string()),
+                }]),
                 ..approved_no_backup()
             },
             expect_status: "blocked",
             expect_missing: &["backup", "error"],
             expect_approved_by: &["alice", "bob"],
-            expect_errors: &["listing artifacts: GitHub answered 403"],
+            expect_errors: &["listing runs: GitHub answered 403"],
             ..Case::default()
         },
         Case {
             name: "artifacts could not be listed but the body proves a backup: no error",
+            config_toml: BACKUP_WORKFLOW,
             facts: Facts {
-                artifacts: Some(Err("listing artifacts: GitHub answered 403".to_string())),
+                backup_workflows: Some(vec![BackupWorkflow {
+                    file: "backup.yml".to_string(),
+                    runs: Runs::Failed("listing runs: GitHub answered 403".to_string()),
+                }]),
                 ..approved_facts()
             },
             expect_status: "pass",
@@ -319,7 +454,7 @@ pub(crate) fn cases() -> Vec<Case> {
             expect_evidence_kinds: &["manifest"],
             expect_evidence: &[
                 "manifest backups/2026-11-18.json ",
-                "backup of `app` at commit 9f2c1e4 taken 2 days ago, 2.4 MB, checksum ab12cd34ef56ab12…",
+                "backup manifest `backups/2026-11-18.json` at the base commit abc1234: backup of `app` at commit 9f2c1e4 taken 2 days ago, 2.4 MB, checksum ab12cd34ef56ab12…",
             ],
             ..Case::default()
         },
@@ -333,7 +468,7 @@ pub(crate) fn cases() -> Vec<Case> {
             expect_missing: &["backup"],
             expect_approved_by: &["alice", "bob"],
             expect_rejected: &[
-                "`backups/2026-11-10.json` records a backup taken 10 days ago, older than max-age-days = 7",
+                "`backups/2026-11-10.json` at the base commit abc1234 records a backup taken 10 days ago, older than max-age-days = 7",
             ],
             ..Case::default()
         },
@@ -358,7 +493,7 @@ pub(crate) fn cases() -> Vec<Case> {
             expect_status: "blocked",
             expect_missing: &["backup"],
             expect_approved_by: &["alice", "bob"],
-            expect_rejected: &["`backups/next.json` records a backup taken in the future"],
+            expect_rejected: &["`backups/next.json` at the base commit abc1234 records a backup taken in the future"],
             ..Case::default()
         },
         Case {
@@ -389,7 +524,7 @@ pub(crate) fn cases() -> Vec<Case> {
             expect_status: "blocked",
             expect_missing: &["backup"],
             expect_approved_by: &["alice", "bob"],
-            expect_rejected: &["`backups/empty.json` records a size of 0 bytes: the backup is empty"],
+            expect_rejected: &["`backups/empty.json` at the base commit abc1234 records a size of 0 bytes: the backup is empty"],
             ..Case::default()
         },
         Case {
@@ -401,7 +536,7 @@ pub(crate) fn cases() -> Vec<Case> {
             expect_status: "blocked",
             expect_missing: &["backup"],
             expect_approved_by: &["alice", "bob"],
-            expect_rejected: &["`backups/broken.json` is not valid JSON ("],
+            expect_rejected: &["`backups/broken.json` at the base commit abc1234 is not valid JSON ("],
             ..Case::default()
         },
         Case {
@@ -416,14 +551,44 @@ pub(crate) fn cases() -> Vec<Case> {
             expect_status: "pass",
             expect_approved_by: &["alice", "bob"],
             expect_evidence_kinds: &["manifest"],
-            expect_rejected: &["`backups/broken.json` is not valid JSON"],
+            expect_rejected: &["`backups/broken.json` at the base commit abc1234 is not valid JSON"],
+            ..Case::default()
+        },
+        Case {
+            name: "a manifest the pull request commits is rejected, not evidence",
+            facts: Facts {
+                pr_manifests: vec!["backups/2026-11-20.json".to_string()],
+                ..approved_no_backup()
+            },
+            expect_status: "blocked",
+            expect_missing: &["backup"],
+            expect_approved_by: &["alice", "bob"],
+            expect_rejected: &[
+                "`backups/2026-11-20.json` is committed by the pull request itself: manifests count only from the base commit",
+                "no manifest matching `backups/**/*.json` is committed at the base commit abc1234",
+            ],
+            ..Case::default()
+        },
+        Case {
+            name: "a base manifest the pull request also edits: the base's counts, the edit is named",
+            facts: Facts {
+                manifests: vec![manifest_taken("backups/good.json", NOW - DAY)],
+                pr_manifests: vec!["backups/good.json".to_string()],
+                ..approved_no_backup()
+            },
+            expect_status: "pass",
+            expect_approved_by: &["alice", "bob"],
+            expect_evidence_kinds: &["manifest"],
+            expect_evidence: &["backup manifest `backups/good.json` at the base commit abc1234"],
+            expect_rejected: &["`backups/good.json` is committed by the pull request itself"],
             ..Case::default()
         },
         Case {
             name: "every kind of evidence at once, in order body, manifest, artifact",
+            config_toml: BACKUP_WORKFLOW,
             facts: Facts {
                 manifests: vec![manifest_taken("backups/good.json", NOW - DAY)],
-                artifacts: Some(Ok(vec![artifact("pre-migration-backup", Some(HEAD), false, None)])),
+                backup_workflows: trusted_backup(),
                 ..approved_facts()
             },
             expect_status: "pass",

@@ -7,8 +7,8 @@ use std::path::Path;
 use sqlgate::config::GateConfig;
 use sqlgate::finding::{Category, Finding, Severity};
 use sqlgate::gate::manifest::{self, Manifest};
-use sqlgate::gate::{Facts, ManifestFile};
-use sqlgate::github::{Artifact, Review};
+use sqlgate::gate::{BackupRun, BackupWorkflow, Facts, ManifestFile, Runs};
+use sqlgate::github::{Artifact, Review, WorkflowRun};
 use sqlgate::source::Position;
 
 /// 2026-11-20T09:12:00Z.
@@ -16,6 +16,11 @@ pub(crate) const NOW: i64 = 1_795_165_920;
 pub(crate) const DAY: i64 = 86_400;
 pub(crate) const HEAD: &str = "9f2c1e4a7b3d5c6e8f90a1b2c3d4e5f6a7b8c9d0";
 pub(crate) const OLD: &str = "1111111aaaaaaabbbbbbbcccccccdddddddeeeee";
+pub(crate) const BASE: &str = "abc1234deadbeefabc1234deadbeefabc1234dea";
+/// When HEAD was committed: 2026-11-20T07:12:00Z, two hours before NOW.
+pub(crate) const COMMITTED: i64 = NOW - 2 * 3600;
+/// `[gate.backup] workflows = ["backup.yml"]`.
+pub(crate) const BACKUP_WORKFLOW: &str = "[gate.backup]\nworkflows = [\"backup.yml\"]\n";
 pub(crate) const AUTHOR: &str = "octo-author";
 pub(crate) const BODY_BACKUP: &str = "Drops the legacy table.\n\nBackup: s3://b/x.dump\n";
 
@@ -153,6 +158,41 @@ pub(crate) fn artifact(
     }
 }
 
+/// A completed run of `.github/workflows/{file}` on `head` with this conclusion.
+pub(crate) fn workflow_run(id: u64, file: &str, head: &str, conclusion: &str) -> WorkflowRun {
+    WorkflowRun {
+        id,
+        name: "Backup".to_string(),
+        path: format!(".github/workflows/{file}"),
+        head_sha: head.to_string(),
+        event: "pull_request".to_string(),
+        status: "completed".to_string(),
+        conclusion: Some(conclusion.to_string()),
+        created_at: Some("2026-11-20T07:50:00Z".to_string()),
+    }
+}
+
+/// What GitHub gave for the workflow `backup.yml`: these runs with their artifacts.
+pub(crate) fn backup_yml(runs: Vec<(WorkflowRun, Vec<Artifact>)>) -> Option<Vec<BackupWorkflow>> {
+    Some(vec![BackupWorkflow {
+        file: "backup.yml".to_string(),
+        runs: Runs::Found(
+            runs.into_iter()
+                .map(|(run, artifacts)| BackupRun { run, artifacts })
+                .collect(),
+        ),
+    }])
+}
+
+/// A successful run 77 of `backup.yml` on the head with an artifact created at 08:00 (after
+/// the head commit at 07:12).
+pub(crate) fn trusted_backup() -> Option<Vec<BackupWorkflow>> {
+    backup_yml(vec![(
+        workflow_run(77, "backup.yml", HEAD, "success"),
+        vec![artifact("pre-migration-backup", Some(HEAD), false, None)],
+    )])
+}
+
 pub(crate) fn manifest_taken(path: &str, taken_at: i64) -> ManifestFile {
     ManifestFile {
         path: path.to_string(),
@@ -178,6 +218,8 @@ pub(crate) fn facts() -> Facts {
     Facts {
         author: AUTHOR.to_string(),
         head_sha: HEAD.to_string(),
+        base_sha: BASE.to_string(),
+        head_committed_at: Some(COMMITTED),
         now: NOW,
         ..Facts::default()
     }

@@ -75,7 +75,7 @@ impl Default for Case {
 fn check(case: &Case) -> Vec<String> {
     let mut problems = Vec::new();
     let config = gate_config(case.config_toml);
-    let summary = evaluate(&case.findings, &config, &case.facts);
+    let summary = evaluate(&case.findings, &[], &config, &case.facts);
     let mut expect = |ok: bool, what: String| {
         if !ok {
             problems.push(what);
@@ -83,7 +83,7 @@ fn check(case: &Case) -> Vec<String> {
     };
 
     // Pure: the same inputs give the same answer.
-    let again = evaluate(&case.findings, &config, &case.facts);
+    let again = evaluate(&case.findings, &[], &config, &case.facts);
     expect(again == summary, "a second evaluation differs".to_string());
 
     expect(

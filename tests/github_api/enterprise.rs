@@ -11,14 +11,16 @@ use crate::support::{fast, fixture, json_response, repo, Server, TOKEN};
 fn an_api_url_with_a_path_prefix_keeps_it_on_every_request() {
     let server = Server::start();
     let api = format!("{}/api/v3", server.uri());
-    let next = format!("{api}/repositories/526/actions/artifacts?per_page=100&page=2");
+    let next = format!("{api}/repositories/526/actions/runs/2332938/artifacts?per_page=100&page=2");
     let mut first = fixture("artifacts");
     first["artifacts"] = json!([first["artifacts"][0].clone()]);
     let mut second = fixture("artifacts");
     second["artifacts"] = json!([second["artifacts"][1].clone()]);
     server.mount(
         Mock::given(method("GET"))
-            .and(path("/api/v3/repos/octo-org/octo-repo/actions/artifacts"))
+            .and(path(
+                "/api/v3/repos/octo-org/octo-repo/actions/runs/2332938/artifacts",
+            ))
             .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
             .respond_with(
                 json_response(200, first)
@@ -28,7 +30,9 @@ fn an_api_url_with_a_path_prefix_keeps_it_on_every_request() {
     );
     server.mount(
         Mock::given(method("GET"))
-            .and(path("/api/v3/repositories/526/actions/artifacts"))
+            .and(path(
+                "/api/v3/repositories/526/actions/runs/2332938/artifacts",
+            ))
             .and(query_param("page", "2"))
             .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
             .respond_with(json_response(200, second))
@@ -43,7 +47,9 @@ fn an_api_url_with_a_path_prefix_keeps_it_on_every_request() {
     // A trailing slash on GITHUB_API_URL changes nothing.
     let client = OctocrabClient::new(&format!("{api}/"), Some(TOKEN), fast(1)).expect("client");
     assert_eq!(client.base_url(), api);
-    let artifacts = client.list_artifacts(&repo()).expect("artifacts");
+    let artifacts = client
+        .list_run_artifacts(&repo(), 2332938)
+        .expect("artifacts");
     assert_eq!(
         artifacts.iter().map(|a| a.id).collect::<Vec<_>>(),
         vec![11, 13]

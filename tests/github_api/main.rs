@@ -7,8 +7,8 @@
 //!
 //! `support` holds the mock server and the fixtures; the tests are grouped by topic:
 //! `pagination`, `comments`, `retries` (errors, retries and rate limits), `check_runs`,
-//! `gate_facts` (pull request, reviews, permissions, teams, artifacts) and `enterprise`
-//! (GitHub Enterprise Server URLs and setup errors).
+//! `gate_facts` (pull request, reviews, permissions, teams, the backup workflow's runs and
+//! their artifacts) and `enterprise` (GitHub Enterprise Server URLs and setup errors).
 
 mod support;
 

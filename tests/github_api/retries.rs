@@ -216,7 +216,9 @@ fn a_rate_limit_reset_beyond_max_delay_fails_at_once() {
     let reset = now_epoch() + 3600;
     server.mount(
         Mock::given(method("GET"))
-            .and(path("/repos/octo-org/octo-repo/actions/artifacts"))
+            .and(path(
+                "/repos/octo-org/octo-repo/actions/workflows/backup.yml/runs",
+            ))
             .respond_with(
                 json_response(403, fixture("error_rate_limit"))
                     .insert_header("x-ratelimit-remaining", "0")
@@ -230,11 +232,19 @@ fn a_rate_limit_reset_beyond_max_delay_fails_at_once() {
     };
     let client = OctocrabClient::new(&server.uri(), Some(TOKEN), policy).expect("client");
     let started = Instant::now();
-    let error = client.list_artifacts(&repo()).expect_err("rate limited");
+    let error = client
+        .list_workflow_runs(
+            &repo(),
+            "backup.yml",
+            "ce587453ced02b1526dfb4cb910479d431683101",
+        )
+        .expect_err("rate limited");
     assert_eq!(
         error,
         ApiError::RateLimited {
-            what: "list workflow artifacts (GET /repos/octo-org/octo-repo/actions/artifacts)"
+            what: "list the runs of workflow backup.yml on commit \
+                   ce587453ced02b1526dfb4cb910479d431683101 \
+                   (GET /repos/octo-org/octo-repo/actions/workflows/backup.yml/runs)"
                 .to_string(),
             reset: Some(reset),
         }

@@ -103,3 +103,60 @@ pub fn comment(id: u64, body: &str, author: &str) -> IssueComment {
 pub fn request_json(request: &Request) -> Value {
     serde_json::from_slice(&request.body).expect("JSON request body")
 }
+
+/// One of `workflow_runs[]` as GET /repos/{owner}/{repo}/actions/workflows/{file}/runs
+/// returns it (GitHub's documented example, with another id, workflow file, head and outcome).
+pub fn workflow_run_json(id: u64, file: &str, head_sha: &str, conclusion: Option<&str>) -> Value {
+    let status = if conclusion.is_some() {
+        "completed"
+    } else {
+        "in_progress"
+    };
+    json!({
+        "id": id,
+        "name": "Pre-migration backup",
+        "node_id": "MDEyOldvcmtmbG93IFJ1bjI2OTI4OQ==",
+        "head_branch": "add-index",
+        "head_sha": head_sha,
+        "path": format!(".github/workflows/{file}"),
+        "display_title": "Add an index",
+        "run_number": 562,
+        "event": "pull_request",
+        "status": status,
+        "conclusion": conclusion,
+        "workflow_id": 159038,
+        "check_suite_id": 414944374,
+        "check_suite_node_id": "MDEwOkNoZWNrU3VpdGU0MTQ5NDQzNzQ=",
+        "url": format!("https://api.github.com/repos/octo-org/octo-repo/actions/runs/{id}"),
+        "html_url": format!("https://github.com/octo-org/octo-repo/actions/runs/{id}"),
+        "pull_requests": [],
+        "created_at": "2020-01-22T19:33:08Z",
+        "updated_at": "2020-01-22T19:33:08Z",
+        "actor": {"login": "octocat", "id": 1, "type": "User", "site_admin": false},
+        "run_attempt": 1,
+        "run_started_at": "2020-01-22T19:33:08Z",
+        "triggering_actor": {"login": "octocat", "id": 1, "type": "User", "site_admin": false},
+        "jobs_url": format!("https://api.github.com/repos/octo-org/octo-repo/actions/runs/{id}/jobs"),
+        "logs_url": format!("https://api.github.com/repos/octo-org/octo-repo/actions/runs/{id}/logs"),
+        "check_suite_url": "https://api.github.com/repos/octo-org/octo-repo/check-suites/414944374",
+        "artifacts_url": format!("https://api.github.com/repos/octo-org/octo-repo/actions/runs/{id}/artifacts"),
+        "cancel_url": format!("https://api.github.com/repos/octo-org/octo-repo/actions/runs/{id}/cancel"),
+        "rerun_url": format!("https://api.github.com/repos/octo-org/octo-repo/actions/runs/{id}/rerun"),
+        "workflow_url": "https://api.github.com/repos/octo-org/octo-repo/actions/workflows/159038",
+        "head_commit": {
+            "id": head_sha,
+            "tree_id": "d23f6eedb1e1b9610bbc754ddb5197bfe7271223",
+            "message": "Add an index",
+            "timestamp": "2020-01-22T19:33:05Z",
+            "author": {"name": "Mona Octocat", "email": "mona@github.com"},
+            "committer": {"name": "Mona Octocat", "email": "mona@github.com"}
+        },
+        "repository": {"id": 1296269, "full_name": "octo-org/octo-repo"},
+        "head_repository": {"id": 217723378, "full_name": "octo-org/octo-repo"}
+    })
+}
+
+/// A page of workflow runs: `{"total_count", "workflow_runs"}`.
+pub fn workflow_runs_page(total: usize, runs: Vec<Value>) -> Value {
+    json!({"total_count": total, "workflow_runs": runs})
+}

@@ -52,6 +52,7 @@ fn gated(body: &str, reviews: Vec<sqlgate::github::Review>) -> RunReport {
     };
     report.gate = gate::evaluate(
         &report.findings,
+        &[],
         &sqlgate::config::GateConfig::default(),
         &facts,
     );

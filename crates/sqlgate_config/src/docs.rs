@@ -39,8 +39,9 @@ approval-on-head = true                  # a new push invalidates earlier approv
 required = true
 body-pattern = '(?mi)^backup:\s*(\S+)'   # PR body line, e.g. "Backup: s3://bucket/pre-migration-2026-11-21.dump"
 accept = ['^s3://', '^gs://', '^https://', '^artifact:']
-artifact = "pre-migration-backup*"       # or a workflow artifact on the head SHA
-manifest = "backups/**/*.json"           # or committed backup metadata (see seeds/004)
+artifact = "pre-migration-backup*"       # or a workflow artifact on the head SHA...
+workflows = []                           # ...from these workflows only, e.g. ["backup.yml"]
+manifest = "backups/**/*.json"           # or backup metadata committed at the base commit
 max-age-days = 7
 "#;
 

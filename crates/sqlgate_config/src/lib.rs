@@ -57,6 +57,9 @@ pub struct BackupConfig {
     pub body_pattern: Regex,
     pub accept: Vec<Regex>,
     pub artifact: Glob,
+    /// `gate.backup.workflows`: workflow file names (`backup.yml`) whose runs' artifacts
+    /// may count; empty, no artifact counts.
+    pub workflows: Vec<String>,
     pub manifest: Glob,
     pub max_age_days: u32,
 }
@@ -146,6 +149,7 @@ impl Default for BackupConfig {
                 .map(constant_regex)
                 .collect(),
             artifact: constant_glob("pre-migration-backup*"),
+            workflows: Vec::new(),
             manifest: constant_glob("backups/**/*.json"),
             max_age_days: 7,
         }
@@ -440,7 +444,16 @@ fn validate_text(
     node: &Node,
 ) -> Result<(), Invalid> {
     let problem = match text {
-        Text::Any | Text::Path => None,
+        Text::Any => None,
+        // Relative, so the same config names the same files in every checkout; `..` is
+        // resolved as text (never through the checkout's symbolic links).
+        Text::Path if Path::new(value).has_root() || has_drive(value) => Some(format!(
+            "invalid path `{value}` in `{dotted}`: write it relative to the config file's \
+             directory"
+        )),
+        Text::Path => None,
+        Text::WorkflowFile => workflow_file_problem(value)
+            .map(|why| format!("invalid workflow file `{value}` in `{dotted}`: {why}")),
         Text::Glob => Glob::new(value)
             .err()
             .map(|e| format!("invalid glob `{value}` in `{dotted}`: it {e}")),
@@ -457,6 +470,28 @@ fn validate_text(
     match problem {
         None => Ok(()),
         Some(message) => Err((node.span.start, message)),
+    }
+}
+
+/// `C:` and the like: absolute on Windows, whatever this platform says.
+fn has_drive(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':'
+}
+
+/// Why `name` is not a workflow file name in `.github/workflows/` (`backup.yml`), if it
+/// is not: the gate builds the API path and the repository path from it.
+fn workflow_file_problem(name: &str) -> Option<&'static str> {
+    if name.contains(['/', '\\']) {
+        Some("name the file in .github/workflows/ only, without a directory (e.g. `backup.yml`)")
+    } else if name.contains("..") {
+        Some("`..` is not allowed in a workflow file name")
+    } else if name.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        Some("a workflow file name has no spaces or control characters")
+    } else if !(name.ends_with(".yml") || name.ends_with(".yaml")) || name.starts_with('.') {
+        Some("expected a workflow file name ending in `.yml` or `.yaml` (e.g. `backup.yml`)")
+    } else {
+        None
     }
 }
 
@@ -585,7 +620,7 @@ fn extract(entries: &[(Key, Node)], file: &Path, base: &Path, rules: &dyn RuleIn
             .strings("paths")
             .unwrap_or_default()
             .iter()
-            .map(|p| base.join(p))
+            .map(|p| sqlgate_core::path::lexical(&base.join(p)))
             .collect();
         config.framework = migrations.str("framework").and_then(Framework::from_name);
         config.dialect = migrations.str("dialect").and_then(parse_dialect);
@@ -677,6 +712,9 @@ fn extract(entries: &[(Key, Node)], file: &Path, base: &Path, rules: &dyn RuleIn
             if let Some(g) = backup.str("artifact").and_then(|g| Glob::new(g).ok()) {
                 config.artifact = g;
             }
+            if let Some(workflows) = backup.strings("workflows") {
+                config.workflows = workflows;
+            }
             if let Some(g) = backup.str("manifest").and_then(|g| Glob::new(g).ok()) {
                 config.manifest = g;
             }
@@ -694,4 +732,71 @@ fn resolve_selectors(rules: &dyn RuleIndex, selectors: &[String]) -> Vec<&'stati
         return Vec::new();
     }
     rules.matching(selectors).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::select::UnknownSelector;
+
+    /// No rules: the tests below name none.
+    struct NoRules;
+
+    impl RuleIndex for NoRules {
+        fn code(&self, _: &str) -> Option<&'static str> {
+            None
+        }
+        fn suggest(&self, _: &str) -> Option<String> {
+            None
+        }
+        fn matching(&self, selectors: &[String]) -> Result<Vec<&'static str>, UnknownSelector> {
+            match selectors.first() {
+                None => Ok(Vec::new()),
+                Some(s) => Err(UnknownSelector {
+                    selector: s.clone(),
+                    suggestion: None,
+                }),
+            }
+        }
+    }
+
+    fn backup(workflows: &str) -> Result<Config, ConfigError> {
+        parse(
+            &format!("[gate]\ntriggers = []\n[gate.backup]\nworkflows = {workflows}\n"),
+            Path::new("sqlgate.toml"),
+            &NoRules,
+        )
+    }
+
+    #[test]
+    fn backup_workflows_default_to_none_and_are_read_as_written() {
+        assert!(GateConfig::default().backup.workflows.is_empty());
+        let config = backup(r#"["backup.yml", "nightly-dump.yaml"]"#).unwrap();
+        assert_eq!(
+            config.gate.backup.workflows,
+            ["backup.yml", "nightly-dump.yaml"]
+        );
+    }
+
+    #[test]
+    fn a_backup_workflow_must_be_a_plain_yml_file_name() {
+        for (value, why) in [
+            (r#"[".github/workflows/backup.yml"]"#, "without a directory"),
+            (r#"["..yml"]"#, "`..` is not allowed"),
+            (r#"["backup"]"#, "ending in `.yml` or `.yaml`"),
+            (r#"["backup.json"]"#, "ending in `.yml` or `.yaml`"),
+            (r#"["back up.yml"]"#, "no spaces"),
+            (r#"["a\\b.yml"]"#, "without a directory"),
+        ] {
+            let error = backup(value).unwrap_err().to_string();
+            assert!(
+                error.contains("in `gate.backup.workflows`") && error.contains(why),
+                "{value}: {error}"
+            );
+        }
+        assert!(backup(r#""backup.yml""#)
+            .unwrap_err()
+            .to_string()
+            .contains("invalid type for `gate.backup.workflows`: expected an array of strings"));
+    }
 }

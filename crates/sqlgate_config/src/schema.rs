@@ -28,6 +28,9 @@ pub enum Text {
     Regex,
     /// A rule name, code, code prefix or category (`all` too).
     Selector,
+    /// A workflow file name in `.github/workflows/` (`backup.yml`): no directory, ends in
+    /// `.yml` or `.yaml`.
+    WorkflowFile,
 }
 
 #[derive(Debug)]
@@ -293,13 +296,19 @@ pub static KEYS: &[Key] = &[
         path: "gate.backup.artifact",
         ty: Type::Str(Text::Glob),
         default: "\"pre-migration-backup*\"",
-        description: "Glob for a workflow artifact on the head commit that counts as a backup.",
+        description: "Glob for a workflow artifact that counts as a backup: from a successful run, on the head commit, of a workflow named in `gate.backup.workflows`, created after the head commit.",
+    },
+    Key {
+        path: "gate.backup.workflows",
+        ty: Type::List(Text::WorkflowFile),
+        default: "[]",
+        description: "Workflow files (as in `.github/workflows/backup.yml`: `backup.yml`) whose artifacts may count as backups; empty: artifacts never count. A workflow the pull request changes does not count.",
     },
     Key {
         path: "gate.backup.manifest",
         ty: Type::Str(Text::Glob),
         default: "\"backups/**/*.json\"",
-        description: "Glob for backup metadata committed at the head commit: JSON with a timestamp, the database, sizes above zero and a checksum (see the README, section Blocking merges).",
+        description: "Glob for backup metadata committed at the pull request's base commit (never the pull request's own files): JSON with a timestamp, the database, sizes above zero and a checksum (see the README, section Blocking merges).",
     },
     Key {
         path: "gate.backup.max-age-days",
@@ -365,6 +374,7 @@ impl Text {
             Text::Glob => "globs: `**`, `*`, `?`, `[...]`, `{a,b}`",
             Text::Regex => "regular expressions (Rust `regex` syntax)",
             Text::Selector => "rule names, codes, code prefixes, categories, `all`",
+            Text::WorkflowFile => "workflow file names ending in `.yml` or `.yaml`, no `/`",
         }
     }
 }

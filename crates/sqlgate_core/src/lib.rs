@@ -4,6 +4,7 @@
 //! layer ever needs to import from a layer above it.
 
 pub mod finding;
+pub mod path;
 pub mod run;
 pub mod source;
 pub mod verdict;

@@ -31,6 +31,31 @@ pub struct GateSummary {
     /// What to do to unblock, one line per missing item.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fixes: Vec<String>,
+    /// Files that need the gate without a finding: what the pull request changed in a
+    /// migration directory that sqlgate could not verify, and changes to the gate's policy.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<GateFile>,
+}
+
+/// A file the pull request changed that needs the gate by itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GateFile {
+    /// As git names it, relative to the repository root.
+    pub file: String,
+    pub kind: GateFileKind,
+    /// One line: why it was not verified, or which policy it changes.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GateFileKind {
+    /// In a migration directory, but sqlgate could not lint it: what cannot be seen needs
+    /// people.
+    NotVerified,
+    /// The gate's own policy (`sqlgate.toml`, a workflow, the hooks): a change to it needs
+    /// the same approvals as a `DROP`.
+    Policy,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -82,7 +107,21 @@ impl GateSummary {
             backup: None,
             errors: Vec::new(),
             fixes: Vec::new(),
+            files: Vec::new(),
         }
+    }
+
+    /// `self`, also required by `files` (blocked until evaluated, like any required gate).
+    pub fn with_files(self, files: Vec<GateFile>) -> GateSummary {
+        if files.is_empty() {
+            return self;
+        }
+        let gate = if self.required {
+            self
+        } else {
+            GateSummary::unevaluated(true)
+        };
+        GateSummary { files, ..gate }
     }
 
     /// Without the pull request's reviews and evidence (`sqlgate check`), a required gate

@@ -296,8 +296,34 @@ impl Builder<'_> {
         if per_migration {
             self.per_migration(dir, &dir_name, &set_dir, &cands);
         } else {
-            let framework = self.detect_flat(dir, &cands);
+            let (trusted, atlas_sum) = self.trusted(dir, &cands);
+            let framework = self.detect_flat(dir, &trusted, atlas_sum);
             self.flat(dir, framework, &cands);
+        }
+    }
+
+    /// The candidates the pull request did not add or change (see
+    /// `DiscoverOptions::untrusted`), which the framework is told from, and whether
+    /// `atlas.sum` is one of the directory's files at the base. When the pull request added
+    /// or changed every candidate (a new directory has no base to keep), all of them.
+    fn trusted(&self, dir: &DirFiles, cands: &Candidates) -> (Candidates, bool) {
+        let atlas_sum = dir.names.contains("atlas.sum");
+        if self.options.untrusted.is_empty() {
+            return (cands.clone(), atlas_sum);
+        }
+        let Ok(canonical_dir) = fs::canonicalize(fs_path(&dir.path)) else {
+            return (cands.clone(), atlas_sum);
+        };
+        let untrusted = |name: &str| self.options.untrusted.contains(&canonical_dir.join(name));
+        let kept: Candidates = cands
+            .iter()
+            .filter(|(name, _)| !untrusted(name))
+            .map(|(name, &id)| (name.clone(), id))
+            .collect();
+        if kept.is_empty() {
+            (cands.clone(), atlas_sum)
+        } else {
+            (kept, atlas_sum && !untrusted("atlas.sum"))
         }
     }
 
@@ -308,11 +334,11 @@ impl Builder<'_> {
         }) || layout::cargo_toml_above(&dir.path, dir.bound.as_deref())
     }
 
-    fn detect_flat(&self, dir: &DirFiles, cands: &Candidates) -> Framework {
+    fn detect_flat(&self, dir: &DirFiles, cands: &Candidates, atlas_sum: bool) -> Framework {
         if let Some(framework) = self.options.framework {
             return framework;
         }
-        if dir.names.contains("atlas.sum") {
+        if atlas_sum {
             return Framework::Atlas;
         }
         if cands

@@ -178,6 +178,11 @@ pub struct Changes {
     pub modified: HashSet<PathBuf>,
     /// Files that existed at the base and are gone: `root` joined with the path at the base.
     pub deleted: Vec<PathBuf>,
+    /// Every path the change names, as git names it (relative to `root`, `/`-separated),
+    /// with its status: `A` added (or untracked), `M` changed (content or type), `D` deleted.
+    /// Unlike `added` and `modified` these are not resolved, so a link that cannot be (it is
+    /// dangling, or leads out of the repository) is still here.
+    pub paths: Vec<(char, String)>,
 }
 
 impl Changes {
@@ -230,19 +235,21 @@ pub fn changes_since(dir: &Path, base: &str) -> Result<Changes, GitError> {
     };
     let canonical = |p: &str| std::fs::canonicalize(root.join(p)).ok();
     for (status, path) in parse_name_status(&diff) {
+        changes.paths.push((status, path.clone()));
         match status {
             'A' => changes.added.extend(canonical(&path)),
             'M' => changes.modified.extend(canonical(&path)),
             _ => changes.deleted.push(root.join(&path)),
         }
     }
-    changes.added.extend(
-        untracked
-            .split(|&b| b == 0)
-            .filter(|p| !p.is_empty())
-            .filter_map(|p| std::str::from_utf8(p).ok())
-            .filter_map(canonical),
-    );
+    for path in untracked
+        .split(|&b| b == 0)
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| std::str::from_utf8(p).ok())
+    {
+        changes.paths.push(('A', path.to_string()));
+        changes.added.extend(canonical(path));
+    }
     changes.deleted.sort();
     Ok(changes)
 }
@@ -481,6 +488,23 @@ pub fn commit_named(root: &Path, rev: &str) -> Option<String> {
     commit_of(root, &Rev::new(rev).ok()?)
 }
 
+/// When the commit `rev` names was committed (its committer time, seconds since the epoch).
+pub fn commit_time(root: &Path, rev: &str) -> Result<i64, GitError> {
+    let out = git_revs(
+        root,
+        &["show", "-s", "--format=%ct"],
+        &[Rev::new(rev)?.commit()],
+        None,
+    )?;
+    let text = String::from_utf8_lossy(&out);
+    text.trim().parse().map_err(|_| {
+        GitError(format!(
+            "git gave no commit time for {}",
+            escape_controls(rev)
+        ))
+    })
+}
+
 /// Whether `commit` is `descendant` or one of its ancestors. An unknown commit is an error.
 pub fn is_ancestor(dir: &Path, commit: &str, descendant: &str) -> Result<bool, GitError> {
     let (commit_rev, descendant_rev) = (Rev::new(commit)?, Rev::new(descendant)?);
@@ -674,6 +698,20 @@ mod tests {
         );
         assert!(resolves(&root, "main"));
         assert!(!resolves(&root, "no-such-branch"));
+    }
+
+    #[test]
+    fn reads_a_commits_committer_time() {
+        let repo = repo();
+        let root = std::fs::canonicalize(repo.path()).unwrap();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let time = commit_time(&root, "HEAD").unwrap();
+        assert!((now - 600..=now + 5).contains(&time), "{time} vs {now}");
+        assert_eq!(commit_time(&root, "-x"), Err(refusal("-x")));
+        assert!(commit_time(&root, "no-such-branch").is_err());
     }
 
     #[test]

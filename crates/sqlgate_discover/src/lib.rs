@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 mod build;
+mod changed;
 pub mod git;
 mod layout;
 mod model;
@@ -12,6 +13,7 @@ mod sections;
 pub mod staged;
 mod walk;
 
+pub use changed::gate_files;
 pub use model::{
     canonical_paths, AtlasSum, DiscoverOptions, Discovery, Down, FileError, FileId, LoadedFile,
     Migration, MigrationSet, Section, Skipped, TxMode, Version,

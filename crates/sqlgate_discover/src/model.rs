@@ -209,6 +209,11 @@ pub struct DiscoverOptions {
     pub dialect_overrides: Vec<sqlgate_config::DialectOverride>,
     /// The directory the override globs are relative to (canonical).
     pub base: Option<PathBuf>,
+    /// Canonical paths of the files a pull request added or changed. They are linted, but a
+    /// directory's framework is told from its other files, as they are at the base: a file
+    /// the pull request adds (a `V1__noop.sql` among golang-migrate files) must not change
+    /// how the directory is read and hide its real migrations. Empty outside a pull request.
+    pub untrusted: std::collections::HashSet<PathBuf>,
 }
 
 impl DiscoverOptions {

@@ -1,7 +1,7 @@
 //! Paths as the filesystem takes them, and the root a run's symbolic links must stay in.
 
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use sqlgate_core::source::escape_controls;
 
@@ -14,21 +14,7 @@ pub(crate) fn fs_path(path: &Path) -> &Path {
     }
 }
 
-/// `path` with `.` and `..` resolved without touching the filesystem (`..` at the top stays
-/// at the top, as the kernel does for `/..`).
-pub fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub use sqlgate_core::path::lexical;
 
 /// The directory a run's symbolic links must resolve into.
 #[derive(Debug, Clone, PartialEq, Eq)]

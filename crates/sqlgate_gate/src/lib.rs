@@ -4,7 +4,9 @@
 //! (`sqlgate_github::collect` gathers them from GitHub or from files); anything that could not be found out
 //! is a fact too, and blocks.
 
+mod backup;
 mod body;
+mod facts;
 pub mod manifest;
 pub mod time;
 
@@ -14,88 +16,15 @@ use sqlgate_config::GateConfig;
 use sqlgate_core::finding::Finding;
 use sqlgate_core::short_sha as short;
 
-pub use sqlgate_core::verdict::{
-    ApprovalState, BackupState, Evidence, GateSummary, NotCounted, APPROVALS, BACKUP,
-    CHANGES_REQUESTED, ERROR,
+pub use backup::{backup_found, example_body_line, run_rejection};
+pub use facts::{
+    Artifact, BackupRun, BackupWorkflow, Facts, ManifestFile, Review, Runs, WorkflowRun,
 };
 
-/// A pull request review (for the gate).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Review {
-    pub id: u64,
-    pub author: String,
-    /// `user.type == "Bot"`.
-    pub author_is_bot: bool,
-    /// `APPROVED`, `CHANGES_REQUESTED`, `COMMENTED`, `DISMISSED`, `PENDING`.
-    pub state: String,
-    /// The commit the review was made on.
-    pub commit_id: Option<String>,
-    pub submitted_at: Option<String>,
-}
-
-/// A workflow artifact (for backup evidence).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Artifact {
-    pub id: u64,
-    pub name: String,
-    pub expired: bool,
-    pub created_at: Option<String>,
-    pub expires_at: Option<String>,
-    /// `workflow_run.head_sha`.
-    pub head_sha: Option<String>,
-}
-
-/// Everything known about the pull request. A fact that could not be gathered is an
-/// `Err` with a message saying what failed and what to do.
-#[derive(Debug, Clone)]
-pub struct Facts {
-    /// The pull request's author (login).
-    pub author: String,
-    /// The head commit the findings were computed on.
-    pub head_sha: String,
-    pub body: String,
-    /// Reviews in GitHub's (chronological) order.
-    pub reviews: Result<Vec<Review>, String>,
-    /// Repository permission (`admin`, `maintain`, `write`, `triage`, `read`, `none`) by
-    /// lower-case login, for the reviewers [`approvers_to_verify`] names.
-    pub permissions: HashMap<String, Result<String, String>>,
-    /// Membership in a `gate.reviewers.teams` entry (as written), by (team, lower-case login).
-    pub team_members: HashMap<(String, String), Result<bool, String>>,
-    /// Workflow artifacts of the repository; `None` when not looked up (other evidence
-    /// was found first).
-    pub artifacts: Option<Result<Vec<Artifact>, String>>,
-    /// Committed files matching `gate.backup.manifest`.
-    pub manifests: Vec<ManifestFile>,
-    /// Now, in seconds since the epoch (manifest age, artifact expiry).
-    pub now: i64,
-    /// Facts that could not be gathered at all (no token, an unreadable file).
-    pub problems: Vec<String>,
-}
-
-impl Default for Facts {
-    fn default() -> Self {
-        Facts {
-            author: String::new(),
-            head_sha: String::new(),
-            body: String::new(),
-            reviews: Ok(Vec::new()),
-            permissions: HashMap::new(),
-            team_members: HashMap::new(),
-            artifacts: None,
-            manifests: Vec::new(),
-            now: 0,
-            problems: Vec::new(),
-        }
-    }
-}
-
-/// A committed manifest file and what reading it gave.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ManifestFile {
-    /// Relative to the repository root, `/`-separated.
-    pub path: String,
-    pub manifest: Result<manifest::Manifest, String>,
-}
+pub use sqlgate_core::verdict::{
+    ApprovalState, BackupState, Evidence, GateFile, GateFileKind, GateSummary, NotCounted,
+    APPROVALS, BACKUP, CHANGES_REQUESTED, ERROR,
+};
 
 /// Whether any finding needs the gate (matches `gate.triggers`, suppressed ones included
 /// unless `gate.count-suppressed = false`; the engine marks them).
@@ -104,13 +33,19 @@ pub fn required(findings: &[Finding]) -> bool {
 }
 
 /// The verdict. Pure: the same findings, policy and facts give the same answer.
-pub fn evaluate(findings: &[Finding], config: &GateConfig, facts: &Facts) -> GateSummary {
-    if !required(findings) {
+/// `files` are those that need the gate without a finding (see [`GateFile`]).
+pub fn evaluate(
+    findings: &[Finding],
+    files: &[GateFile],
+    config: &GateConfig,
+    facts: &Facts,
+) -> GateSummary {
+    if !required(findings) && files.is_empty() {
         return GateSummary::not_required();
     }
     let mut errors = facts.problems.clone();
     let approvals = approvals(config, facts, &mut errors);
-    let backup = backup(config, facts, &mut errors);
+    let backup = backup::backup(config, facts, &mut errors);
 
     let mut missing = Vec::new();
     let mut fixes = Vec::new();
@@ -121,7 +56,7 @@ pub fn evaluate(findings: &[Finding], config: &GateConfig, facts: &Facts) -> Gat
     }
     if backup.required && backup.evidence.is_empty() {
         missing.push(BACKUP);
-        fixes.push(backup_fix(config, facts));
+        fixes.push(backup::backup_fix(config, facts));
     }
     if !approvals.changes_requested_by.is_empty() {
         missing.push(CHANGES_REQUESTED);
@@ -147,6 +82,7 @@ pub fn evaluate(findings: &[Finding], config: &GateConfig, facts: &Facts) -> Gat
         backup: Some(backup),
         errors,
         fixes,
+        files: files.to_vec(),
     }
 }
 
@@ -334,238 +270,6 @@ fn approvals(config: &GateConfig, facts: &Facts, errors: &mut Vec<String>) -> Ap
     state
 }
 
-/// Whether the facts gathered so far already prove a backup (so artifacts need not be
-/// listed).
-pub fn backup_found(config: &GateConfig, facts: &Facts) -> bool {
-    !backup(config, facts, &mut Vec::new()).evidence.is_empty()
-}
-
-fn backup(config: &GateConfig, facts: &Facts, errors: &mut Vec<String>) -> BackupState {
-    let policy = &config.backup;
-    let mut state = BackupState {
-        required: policy.required,
-        evidence: Vec::new(),
-        rejected: Vec::new(),
-    };
-
-    // The pull request body: a claim the author writes, read as GitHub shows it.
-    let body = body::visible(&facts.body);
-    let mut lines = 0;
-    for captures in policy.body_pattern.captures_iter(&body) {
-        let Some(whole) = captures.get(1).or_else(|| captures.get(0)) else {
-            continue;
-        };
-        lines += 1;
-        // `\s*` in a pattern runs across line ends: an empty `Backup:` line must not take a
-        // link from a later line.
-        let start = captures.get(0).map_or(whole.start(), |m| m.start());
-        if body[start..whole.start()].contains(['\n', '\r']) {
-            state.rejected.push(
-                "the pull request body's backup line has no link after it on the same line"
-                    .to_string(),
-            );
-            continue;
-        }
-        // `[pre-migration dump](s3://…)`: the pattern's `\S+` stops at the first space of
-        // the link text; the link is the rest of the line.
-        let mut text = whole.as_str();
-        if text.starts_with('[') && !text.contains("](") {
-            let rest = &body[whole.start()..];
-            text = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
-        }
-        let link = clean_link(text);
-        let accepted = policy.accept.iter().any(|re| re.is_match(&link));
-        if accepted && body::is_placeholder(&link) {
-            state.rejected.push(format!(
-                "the pull request body's backup line names `{link}`, a placeholder: name the \
-                 backup that was taken"
-            ));
-        } else if accepted {
-            state.evidence.push(Evidence {
-                kind: "pr-body",
-                source: link.clone(),
-                detail: format!(
-                    "the pull request body names the backup {link} (a claim by the author, \
-                     not verified)"
-                ),
-            });
-        } else {
-            state.rejected.push(format!(
-                "the pull request body's backup line names `{link}`, which matches none of \
-                 the accepted forms ({})",
-                accepted_forms(config)
-            ));
-        }
-    }
-    let hidden = policy.body_pattern.find_iter(&facts.body).count() > lines;
-    if hidden {
-        state.rejected.push(
-            "the pull request body has a backup line inside an HTML comment or a code block, \
-             which GitHub does not show: it does not count"
-                .to_string(),
-        );
-    } else if lines == 0 {
-        state.rejected.push(format!(
-            "the pull request body has no line matching `{}`",
-            policy.body_pattern.as_str()
-        ));
-    }
-
-    // Committed manifests.
-    let max_age = i64::from(policy.max_age_days) * 86_400;
-    for file in &facts.manifests {
-        match &file.manifest {
-            Err(reason) => state.rejected.push(format!("`{}` {reason}", file.path)),
-            Ok(m) => {
-                let age = facts.now - m.taken_at;
-                if age > max_age {
-                    state.rejected.push(format!(
-                        "`{}` records a backup taken {} ago, older than max-age-days = {}",
-                        file.path,
-                        time::age(age),
-                        policy.max_age_days
-                    ));
-                } else if age < -86_400 {
-                    state.rejected.push(format!(
-                        "`{}` records a backup taken in the future",
-                        file.path
-                    ));
-                } else {
-                    let commit = m
-                        .git_commit
-                        .as_deref()
-                        .map(|c| format!(" at commit {}", short(c)))
-                        .unwrap_or_default();
-                    state.evidence.push(Evidence {
-                        kind: "manifest",
-                        source: file.path.clone(),
-                        detail: format!(
-                            "committed manifest `{}`: backup of `{}`{commit} taken {} ago, {}, checksum {}",
-                            file.path,
-                            m.database,
-                            time::age(age),
-                            human_bytes(m.bytes),
-                            short_checksum(&m.checksum)
-                        ),
-                    });
-                }
-            }
-        }
-    }
-    if facts.manifests.is_empty() {
-        state.rejected.push(format!(
-            "no committed manifest matches `{}`",
-            policy.manifest.text
-        ));
-    }
-
-    // Workflow artifacts on the head commit.
-    match &facts.artifacts {
-        None => {}
-        // Only an error when nothing else proves the backup.
-        Some(Err(e)) if state.evidence.is_empty() && policy.required => errors.push(e.clone()),
-        Some(Err(_)) => {}
-        Some(Ok(artifacts)) => {
-            let mut named = 0;
-            for artifact in artifacts
-                .iter()
-                .filter(|a| policy.artifact.matches(&a.name))
-            {
-                named += 1;
-                let expired = artifact.expired
-                    || artifact
-                        .expires_at
-                        .as_deref()
-                        .and_then(time::parse)
-                        .is_some_and(|t| t <= facts.now);
-                let on_head = artifact
-                    .head_sha
-                    .as_deref()
-                    .is_some_and(|sha| sha.eq_ignore_ascii_case(&facts.head_sha));
-                if !on_head {
-                    state.rejected.push(format!(
-                        "artifact `{}` comes from a run on {}, not the head {}",
-                        artifact.name,
-                        artifact.head_sha.as_deref().map_or(
-                            "an unknown commit".to_string(),
-                            |s| format!("commit {}", short(s))
-                        ),
-                        short(&facts.head_sha)
-                    ));
-                } else if expired {
-                    state
-                        .rejected
-                        .push(format!("artifact `{}` has expired", artifact.name));
-                } else {
-                    state.evidence.push(Evidence {
-                        kind: "artifact",
-                        source: artifact.name.clone(),
-                        detail: format!(
-                            "workflow artifact `{}` (id {}) from a run on the head {}",
-                            artifact.name,
-                            artifact.id,
-                            short(&facts.head_sha)
-                        ),
-                    });
-                }
-            }
-            if named == 0 {
-                state.rejected.push(format!(
-                    "no workflow artifact is named `{}`",
-                    policy.artifact.text
-                ));
-            }
-        }
-    }
-    state
-}
-
-/// The link as written, without the Markdown around it: `<url>`, `` `url` ``, `[text](url)`.
-fn clean_link(text: &str) -> String {
-    let text = text.trim();
-    if let Some(start) = text.find("](") {
-        let rest = &text[start + 2..];
-        return rest[..rest.find(')').unwrap_or(rest.len())].to_string();
-    }
-    text.trim_matches(|c| matches!(c, '<' | '>' | '`' | '"' | '\''))
-        .trim_end_matches(['.', ','])
-        .to_string()
-}
-
-fn accepted_forms(config: &GateConfig) -> String {
-    config
-        .backup
-        .accept
-        .iter()
-        .map(|re| format!("`{}`", re.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A PR-body line that the policy accepts, e.g. `Backup: s3://your-bucket/…`, if one of
-/// the usual shapes fits the configured pattern.
-pub fn example_body_line(config: &GateConfig) -> Option<String> {
-    let policy = &config.backup;
-    let link = [
-        "s3://YOUR-BUCKET/pre-migration-backup.dump",
-        "gs://YOUR-BUCKET/pre-migration-backup.dump",
-        "https://YOUR-BACKUP-LOCATION/pre-migration-backup.dump",
-        "artifact:pre-migration-backup",
-    ]
-    .into_iter()
-    .find(|link| policy.accept.iter().any(|re| re.is_match(link)))?;
-    ["Backup: ", "backup: ", "Backup ", "BACKUP: "]
-        .iter()
-        .map(|label| format!("{label}{link}"))
-        .find(|line| {
-            policy.body_pattern.captures(line).is_some_and(|c| {
-                c.get(1)
-                    .or_else(|| c.get(0))
-                    .is_some_and(|m| clean_link(m.as_str()) == link)
-            })
-        })
-}
-
 fn approvals_fix(config: &GateConfig, facts: &Facts, state: &ApprovalState) -> String {
     let needed = state.required as usize - state.approved_by.len();
     let who = if config.reviewers.users.is_empty() && config.reviewers.teams.is_empty() {
@@ -614,27 +318,6 @@ fn approvals_fix(config: &GateConfig, facts: &Facts, state: &ApprovalState) -> S
     fix
 }
 
-fn backup_fix(config: &GateConfig, facts: &Facts) -> String {
-    let policy = &config.backup;
-    let line = match example_body_line(config) {
-        Some(line) => format!("add the line `{line}` to the pull request body"),
-        None => format!(
-            "add a line matching `{}` to the pull request body, with a link matching one of {}",
-            policy.body_pattern.as_str(),
-            accepted_forms(config)
-        ),
-    };
-    format!(
-        "{line}, or upload a workflow artifact named `{}` from a run on {}, or commit backup \
-         metadata matching `{}` (taken within {} days, with the database, the size and a \
-         checksum)",
-        policy.artifact.text,
-        short(&facts.head_sha),
-        policy.manifest.text,
-        policy.max_age_days
-    )
-}
-
 fn mentions(logins: &[String]) -> String {
     join(
         &logins.iter().map(|l| format!("@{l}")).collect::<Vec<_>>(),
@@ -651,28 +334,5 @@ fn join(items: &[String], conjunction: &str) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} {conjunction} {last}", rest.join(", ")),
-    }
-}
-
-fn short_checksum(checksum: &str) -> String {
-    if checksum.chars().count() > 16 {
-        format!("{}…", checksum.chars().take(16).collect::<String>())
-    } else {
-        checksum.to_string()
-    }
-}
-
-fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["bytes", "kB", "MB", "GB", "TB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
-        value /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} bytes")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
     }
 }

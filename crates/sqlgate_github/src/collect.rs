@@ -1,7 +1,8 @@
 //! Gathering the gate's [`Facts`]: from GitHub for `sqlgate ci`, from files for
-//! `sqlgate gate`, and the committed backup manifests from git. Every failure becomes a
-//! fact (an `Err` with what failed and what to do), never a missing one: the gate fails
-//! closed.
+//! `sqlgate gate`, and from git what the backup evidence needs (the manifests committed at
+//! the base commit, the ones the pull request commits, whether it changes a backup workflow,
+//! when its head was committed). Every failure becomes a fact (an `Err` with what failed and
+//! what to do), never a missing one: the gate fails closed.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,29 +12,23 @@ use sqlgate_config::glob::Glob;
 use sqlgate_config::GateConfig;
 use sqlgate_discover::git::short_sha;
 use sqlgate_gate::{approvers_to_verify, manifest, Facts, ManifestFile};
-use sqlgate_gate::{Artifact, Review};
+use sqlgate_gate::{Artifact, BackupRun, BackupWorkflow, Review, Runs};
 
 /// Manifests larger than this are not backup metadata (and are not parsed).
 const MAX_MANIFEST_BYTES: usize = 1 << 20;
 
-/// The committed files at `rev` that match `glob`, read and parsed. `prefix` is the
-/// directory the glob is relative to (the config file's), relative to the root and
-/// `/`-separated; empty for the root.
-pub fn manifests(
+/// A committed file's path and its contents (`None`: not a file).
+type CommittedFile = (String, Option<Vec<u8>>);
+
+/// The files committed at `rev` that match `glob` (relative to `prefix`), and their contents.
+fn matching_files(
     root: &Path,
     rev: &str,
     glob: &Glob,
     prefix: &str,
-) -> Result<Vec<ManifestFile>, String> {
-    let what = |e: sqlgate_discover::git::GitError| {
-        format!(
-            "cannot list the committed backup manifests at {}: {e}",
-            short_sha(rev)
-        )
-    };
+) -> Result<Vec<CommittedFile>, sqlgate_discover::git::GitError> {
     let prefix = prefix.trim_matches('/');
-    let paths: Vec<String> = sqlgate_discover::git::list_files(root, rev)
-        .map_err(what)?
+    let paths: Vec<String> = sqlgate_discover::git::list_files(root, rev)?
         .into_iter()
         .filter(|path| {
             let relative = if prefix.is_empty() {
@@ -45,10 +40,28 @@ pub fn manifests(
         })
         .collect();
     let names: Vec<&str> = paths.iter().map(String::as_str).collect();
-    let contents = sqlgate_discover::git::files_at(root, rev, &names).map_err(what)?;
-    Ok(paths
+    let contents = sqlgate_discover::git::files_at(root, rev, &names)?;
+    Ok(paths.into_iter().zip(contents).collect())
+}
+
+/// The committed files at `rev` that match `glob`, read and parsed. `prefix` is the
+/// directory the glob is relative to (the config file's), relative to the root and
+/// `/`-separated; empty for the root. The gate reads them at the pull request's base
+/// commit: the author of the pull request cannot write them there alone.
+pub fn manifests(
+    root: &Path,
+    rev: &str,
+    glob: &Glob,
+    prefix: &str,
+) -> Result<Vec<ManifestFile>, String> {
+    let files = matching_files(root, rev, glob, prefix).map_err(|e| {
+        format!(
+            "cannot list the backup manifests committed at {}: {e}",
+            short_sha(rev)
+        )
+    })?;
+    Ok(files
         .into_iter()
-        .zip(contents)
         .map(|(path, bytes)| {
             let manifest = match bytes {
                 None => Err("is not a file".to_string()),
@@ -60,6 +73,100 @@ pub fn manifests(
             ManifestFile { path, manifest }
         })
         .collect())
+}
+
+/// The files matching `glob` that the pull request adds or changes: committed at `head`
+/// and not the same at `base`. They never count as backup manifests.
+pub fn pull_request_manifests(
+    root: &Path,
+    base: &str,
+    head: &str,
+    glob: &Glob,
+    prefix: &str,
+) -> Result<Vec<String>, String> {
+    let at_head = matching_files(root, head, glob, prefix).map_err(|e| {
+        format!(
+            "cannot list the backup manifests committed at the head {}: {e}",
+            short_sha(head)
+        )
+    })?;
+    let names: Vec<&str> = at_head.iter().map(|(path, _)| path.as_str()).collect();
+    let at_base = sqlgate_discover::git::files_at(root, base, &names).map_err(|e| {
+        format!(
+            "cannot read the backup manifests at the base commit {}: {e}",
+            short_sha(base)
+        )
+    })?;
+    Ok(at_head
+        .into_iter()
+        .zip(at_base)
+        .filter(|((_, head), base)| head != base)
+        .map(|((path, _), _)| path)
+        .collect())
+}
+
+/// The workflows of `workflows` (file names in `.github/workflows/`) whose file differs
+/// between `base` and `head`: the pull request wrote what their runs do.
+pub fn changed_workflows(
+    root: &Path,
+    base: &str,
+    head: &str,
+    workflows: &[String],
+) -> Result<Vec<String>, String> {
+    if workflows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let paths: Vec<String> = workflows
+        .iter()
+        .map(|w| format!(".github/workflows/{w}"))
+        .collect();
+    let names: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let read = |rev: &str| {
+        sqlgate_discover::git::files_at(root, rev, &names).map_err(|e| {
+            format!(
+                "cannot read the backup workflows at {}: {e}",
+                short_sha(rev)
+            )
+        })
+    };
+    let (at_base, at_head) = (read(base)?, read(head)?);
+    Ok(workflows
+        .iter()
+        .zip(at_base.iter().zip(&at_head))
+        .filter(|(_, (base, head))| base != head)
+        .map(|(w, _)| w.clone())
+        .collect())
+}
+
+/// Completes `facts` with what git knows about the backup evidence of a pull request from
+/// `base` to `head`: the manifests committed at the base (the only ones that count), the
+/// ones the pull request commits, the backup workflows it changes, and when its head was
+/// committed. `prefix` is the config file's directory (see [`manifests`]).
+pub fn from_git(
+    root: &Path,
+    base: &str,
+    head: &str,
+    config: &GateConfig,
+    prefix: &str,
+    mut facts: Facts,
+) -> Facts {
+    let backup = &config.backup;
+    facts.base_sha = base.to_string();
+    // Unknown: no artifact counts, and the gate says why.
+    facts.head_committed_at = sqlgate_discover::git::commit_time(root, head).ok();
+    match manifests(root, base, &backup.manifest, prefix) {
+        Ok(manifests) => facts.manifests = manifests,
+        Err(e) => facts.problems.push(e),
+    }
+    match pull_request_manifests(root, base, head, &backup.manifest, prefix) {
+        Ok(paths) => facts.pr_manifests = paths,
+        Err(e) => facts.problems.push(e),
+    }
+    match changed_workflows(root, base, head, &backup.workflows) {
+        Ok(changed) => facts.pr_workflows = changed,
+        Err(e) => facts.problems.push(e),
+    }
+    facts
 }
 
 /// The logins whose team membership must be looked up: approvers not named in
@@ -168,15 +275,52 @@ pub fn from_github(online: &Online, config: &GateConfig, mut facts: Facts) -> Fa
         };
         facts.team_members.insert((team, login), member);
     }
-    if config.backup.required && !sqlgate_gate::backup_found(config, &facts) {
-        facts.artifacts = Some(gh.list_artifacts(online.repo).map_err(|e| {
-            api_problem(
-                &e,
-                "give the job's token `actions: read` to find backup artifacts",
-            )
-        }));
+    if config.backup.required
+        && !config.backup.workflows.is_empty()
+        && !sqlgate_gate::backup_found(config, &facts)
+    {
+        let workflows = config
+            .backup
+            .workflows
+            .iter()
+            .map(|file| BackupWorkflow {
+                file: file.clone(),
+                runs: backup_runs(online, file, &facts.head_sha),
+            })
+            .collect();
+        facts.backup_workflows = Some(workflows);
     }
     facts
+}
+
+/// The runs on `head_sha` of the workflow `file`, found through that workflow (never by
+/// listing every artifact of the repository), with the artifacts of the runs that could
+/// count.
+fn backup_runs(online: &Online, file: &str, head_sha: &str) -> Runs {
+    let hint = "give the job's token `actions: read` to find backup artifacts";
+    let runs = match online
+        .github
+        .list_workflow_runs(online.repo, file, head_sha)
+    {
+        Ok(runs) => runs,
+        // No such workflow: an answer (the config names a file that is not there), not an
+        // outage.
+        Err(ApiError::Status { status: 404, .. }) => return Runs::NoSuchWorkflow,
+        Err(e) => return Runs::Failed(api_problem(&e, hint)),
+    };
+    let mut found = Vec::new();
+    for run in runs {
+        let artifacts = if sqlgate_gate::run_rejection(file, &run, head_sha).is_none() {
+            match online.github.list_run_artifacts(online.repo, run.id) {
+                Ok(artifacts) => artifacts,
+                Err(e) => return Runs::Failed(api_problem(&e, hint)),
+            }
+        } else {
+            Vec::new()
+        };
+        found.push(BackupRun { run, artifacts });
+    }
+    Runs::Found(found)
 }
 
 /// What `sqlgate gate` reads instead of asking GitHub.
@@ -187,7 +331,8 @@ pub struct Files {
     pub permissions: Option<HashMap<String, String>>,
     /// `team → logins`; `None` when no `--teams` file was given.
     pub teams: Option<HashMap<String, Vec<String>>>,
-    /// `None` when no `--artifacts` file was given.
+    /// `None` when no `--artifacts` file was given. The operator's list: read as artifacts
+    /// of runs of the workflows named in `gate.backup.workflows` (see `cli::gate`).
     pub artifacts: Option<Vec<Artifact>>,
 }
 

@@ -10,8 +10,9 @@ pub use rest::{
     Annotation, AnnotationLevel, ApiError, CheckOutput, CheckRun, CheckRunRequest, Conclusion,
     GitHub, IssueComment, PullRequest, Repo, MAX_ANNOTATIONS_PER_REQUEST,
 };
-// The gate reads reviews and artifacts; it defines them, and the client fills them in.
-pub use sqlgate_gate::{Artifact, Review};
+// The gate reads reviews, workflow runs and artifacts; it defines them, and the client fills
+// them in.
+pub use sqlgate_gate::{Artifact, Review, WorkflowRun};
 
 pub mod ci;
 pub mod collect;

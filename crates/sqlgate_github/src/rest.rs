@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use sqlgate_gate::{Artifact, Review};
+use sqlgate_gate::{Artifact, Review, WorkflowRun};
 
 /// `owner/name`, as in `GITHUB_REPOSITORY`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,6 +246,14 @@ pub trait GitHub {
     fn collaborator_permission(&self, repo: &Repo, login: &str) -> Result<String, ApiError>;
     /// Whether `login` is an active member of `org/team_slug` (404 means no).
     fn is_team_member(&self, org: &str, team_slug: &str, login: &str) -> Result<bool, ApiError>;
-    /// All artifacts of the repository, every page.
-    fn list_artifacts(&self, repo: &Repo) -> Result<Vec<Artifact>, ApiError>;
+    /// The runs of the workflow `.github/workflows/{workflow_file}` on the commit
+    /// `head_sha`, every page. A 404 means the repository has no such workflow.
+    fn list_workflow_runs(
+        &self,
+        repo: &Repo,
+        workflow_file: &str,
+        head_sha: &str,
+    ) -> Result<Vec<WorkflowRun>, ApiError>;
+    /// The artifacts of one workflow run, every page.
+    fn list_run_artifacts(&self, repo: &Repo, run_id: u64) -> Result<Vec<Artifact>, ApiError>;
 }

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use crate::rest::{CheckRun, IssueComment};
-use sqlgate_gate::{Artifact, Review};
+use sqlgate_gate::{Artifact, Review, WorkflowRun};
 
 /// GitHub shows deleted accounts as this user; the API sends `user: null` for them.
 pub(crate) const GHOST: &str = "ghost";
@@ -165,14 +165,55 @@ pub(crate) struct ArtifactsPage {
     pub(crate) artifacts: Vec<ArtifactJson>,
 }
 
+/// One of `workflow_runs[]` in `GET /repos/{owner}/{repo}/actions/workflows/{file}/runs`.
+#[derive(Deserialize)]
+pub(crate) struct RunJson {
+    pub(crate) id: u64,
+    #[serde(default)]
+    pub(crate) name: Option<String>,
+    #[serde(default)]
+    pub(crate) path: Option<String>,
+    pub(crate) head_sha: String,
+    #[serde(default)]
+    pub(crate) event: Option<String>,
+    #[serde(default)]
+    pub(crate) status: Option<String>,
+    #[serde(default)]
+    pub(crate) conclusion: Option<String>,
+    #[serde(default)]
+    pub(crate) created_at: Option<String>,
+}
+
+impl From<RunJson> for WorkflowRun {
+    fn from(r: RunJson) -> WorkflowRun {
+        WorkflowRun {
+            id: r.id,
+            name: r.name.unwrap_or_default(),
+            path: r.path.unwrap_or_default(),
+            head_sha: r.head_sha,
+            event: r.event.unwrap_or_default(),
+            status: r.status.unwrap_or_default(),
+            conclusion: r.conclusion,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// `{"total_count", "workflow_runs": [...]}`.
+#[derive(Deserialize)]
+pub(crate) struct WorkflowRunsPage {
+    pub(crate) workflow_runs: Vec<RunJson>,
+}
+
 /// The body of `GET /repos/{owner}/{repo}/pulls/{n}/reviews`: an array of reviews.
 pub fn reviews_from_json(text: &str) -> Result<Vec<Review>, String> {
     let reviews: Vec<ReviewJson> = serde_json::from_str(text).map_err(|e| e.to_string())?;
     Ok(reviews.into_iter().map(Review::from).collect())
 }
 
-/// The body of `GET /repos/{owner}/{repo}/actions/artifacts` (`{"total_count", "artifacts"}`);
-/// a bare array of artifacts is accepted too.
+/// The artifacts of `sqlgate gate --artifacts`: the body of
+/// `GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts` (`{"total_count", "artifacts"}`,
+/// the same shape as the repository-wide listing); a bare array of artifacts is accepted too.
 pub fn artifacts_from_json(text: &str) -> Result<Vec<Artifact>, String> {
     #[derive(Deserialize)]
     #[serde(untagged)]

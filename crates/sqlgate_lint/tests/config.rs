@@ -268,3 +268,24 @@ fn every_default_gate_trigger_is_a_rule() {
         assert_eq!(rule.map(|r| r.meta.code), Some(*code), "{code}");
     }
 }
+
+#[test]
+fn migration_paths_are_relative_and_resolved_as_text() {
+    for path in ["/etc", "C:\\\\migrations"] {
+        assert_eq!(
+            error(&format!("[migrations]\npaths = [\"{path}\"]\n")),
+            format!(
+                "sqlgate.toml:2: invalid path `{}` in `migrations.paths`: write it relative to \
+                 the config file's directory",
+                path.replace("\\\\", "\\")
+            )
+        );
+    }
+    // `..` is applied to the text: no symbolic link in the checkout decides where it leads.
+    let config = sqlgate_lint::plan::parse_config(
+        "[migrations]\npaths = [\"db/../migrations/./up\"]\n",
+        Path::new("/repo/config/sqlgate.toml"),
+    )
+    .unwrap();
+    assert_eq!(config.paths, [Path::new("/repo/config/migrations/up")]);
+}

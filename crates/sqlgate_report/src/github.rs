@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use sqlgate_core::finding::{Finding, Severity};
 use sqlgate_core::run::RunReport;
+use sqlgate_core::verdict::GateFileKind;
 
 /// GitHub shows at most this many annotations of each level per step.
 pub const MAX_PER_LEVEL: usize = 10;
@@ -59,6 +60,26 @@ pub fn render(report: &RunReport, out: &mut String) {
             "::error file={}::{}",
             escape_property(&e.file),
             escape_data(&e.message)
+        );
+    }
+
+    // Where the file is, what made the gate required without a finding.
+    for file in &gate.files {
+        let (title, message) = match file.kind {
+            GateFileKind::NotVerified => ("sqlgate: not verified", &file.reason),
+            GateFileKind::Policy => ("sqlgate: policy change", &file.reason),
+        };
+        if warnings >= MAX_PER_LEVEL {
+            skipped += 1;
+            continue;
+        }
+        warnings += 1;
+        let _ = writeln!(
+            out,
+            "::warning file={},title={}::{}",
+            escape_property(&file.file),
+            escape_property(title),
+            escape_data(message)
         );
     }
 

@@ -12,6 +12,7 @@ use miette::{
 
 use sqlgate_core::finding::{docs_url, Finding, Severity};
 use sqlgate_core::run::RunReport;
+use sqlgate_core::verdict::GateFileKind;
 
 use crate::shared::{files_with_findings, group_by_file, plural, SourceLookup};
 
@@ -93,6 +94,13 @@ pub fn render(report: &RunReport, sources: &dyn SourceLookup, options: &HumanOpt
         line.push('.');
         out.push_str(&style.bold(&line));
         out.push('\n');
+        for file in &report.gate.files {
+            let why = match file.kind {
+                GateFileKind::NotVerified => format!("not verified: {}", file.reason),
+                GateFileKind::Policy => file.reason.clone(),
+            };
+            out.push_str(&sanitize(&format!("  {}: {why}\n", file.file)));
+        }
         gate_details(&mut out, &report.gate);
     }
     out.push_str(&style.bold(&summary(report)));

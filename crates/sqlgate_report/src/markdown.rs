@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use sqlgate_core::finding::{docs_url, Finding, Severity};
 use sqlgate_core::run::RunReport;
+use sqlgate_core::verdict::GateFileKind;
 
 use crate::shared::{files_with_findings, group_by_file, plural};
 
@@ -155,15 +156,37 @@ fn gate_section(out: &mut String, report: &RunReport) {
             None => triggers.push((f.code, f.rule, 1)),
         }
     }
-    let _ = writeln!(
-        out,
-        "Required by {}.\n",
-        triggers
-            .iter()
-            .map(|(code, rule, n)| format!("{code} {rule} ×{n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let mut reasons: Vec<String> = triggers
+        .iter()
+        .map(|(code, rule, n)| format!("{code} {rule} ×{n}"))
+        .collect();
+    let count = |kind| gate.files.iter().filter(|f| f.kind == kind).count();
+    let not_verified = count(GateFileKind::NotVerified);
+    if not_verified > 0 {
+        reasons.push(format!(
+            "{} not verified",
+            plural(not_verified, "file", "files")
+        ));
+    }
+    let policy = count(GateFileKind::Policy);
+    if policy > 0 {
+        reasons.push(format!(
+            "{} of the gate's policy changed",
+            plural(policy, "file", "files")
+        ));
+    }
+    let _ = writeln!(out, "Required by {}.\n", reasons.join(", "));
+    if !gate.files.is_empty() {
+        out.push_str("| File | Needs the gate because |\n|---|---|\n");
+        for file in &gate.files {
+            let why = match file.kind {
+                GateFileKind::NotVerified => format!("not verified: {}", file.reason),
+                GateFileKind::Policy => file.reason.clone(),
+            };
+            let _ = writeln!(out, "| {} | {} |", code_cell(&file.file), escape_cell(&why));
+        }
+        out.push('\n');
+    }
     let (Some(approvals), Some(backup)) = (&gate.approvals, &gate.backup) else {
         out.push_str(
             "Approvals and backup evidence are checked on the pull request by `sqlgate ci`; \

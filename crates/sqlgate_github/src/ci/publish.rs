@@ -193,7 +193,7 @@ pub fn conclusion(exit_code: u8) -> Conclusion {
 mod tests {
     use super::*;
     use crate::rest::{CheckOutput, PullRequest};
-    use sqlgate_gate::{Artifact, Review};
+    use sqlgate_gate::{Artifact, Review, WorkflowRun};
     use std::cell::RefCell;
 
     /// An in-memory GitHub that records every write.
@@ -331,7 +331,15 @@ mod tests {
         fn is_team_member(&self, _: &str, _: &str, _: &str) -> Result<bool, ApiError> {
             unused()
         }
-        fn list_artifacts(&self, _: &Repo) -> Result<Vec<Artifact>, ApiError> {
+        fn list_workflow_runs(
+            &self,
+            _: &Repo,
+            _: &str,
+            _: &str,
+        ) -> Result<Vec<WorkflowRun>, ApiError> {
+            unused()
+        }
+        fn list_run_artifacts(&self, _: &Repo, _: u64) -> Result<Vec<Artifact>, ApiError> {
             unused()
         }
     }

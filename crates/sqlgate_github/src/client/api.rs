@@ -7,9 +7,9 @@ use super::{OctocrabClient, CHECK_RUN_EXTERNAL_ID};
 use crate::rest::{ApiError, CheckRun, CheckRunRequest, GitHub, IssueComment, PullRequest, Repo};
 use crate::wire::{
     login, ArtifactsPage, CheckRunJson, CheckRunsPage, CommentJson, MembershipJson, PermissionJson,
-    PullJson, ReviewJson, UserJson,
+    PullJson, ReviewJson, UserJson, WorkflowRunsPage,
 };
-use sqlgate_gate::{Artifact, Review};
+use sqlgate_gate::{Artifact, Review, WorkflowRun};
 
 impl GitHub for OctocrabClient {
     fn authenticated_login(&self) -> Result<String, ApiError> {
@@ -190,9 +190,38 @@ impl GitHub for OctocrabClient {
         }
     }
 
-    fn list_artifacts(&self, repo: &Repo) -> Result<Vec<Artifact>, ApiError> {
-        let path = format!("{}/actions/artifacts", repo_path(repo));
-        let what = what("list workflow artifacts", Method::Get, &path);
+    fn list_workflow_runs(
+        &self,
+        repo: &Repo,
+        workflow_file: &str,
+        head_sha: &str,
+    ) -> Result<Vec<WorkflowRun>, ApiError> {
+        let path = format!(
+            "{}/actions/workflows/{}/runs?head_sha={}",
+            repo_path(repo),
+            enc(workflow_file),
+            enc(head_sha)
+        );
+        let what = what(
+            &format!("list the runs of workflow {workflow_file} on commit {head_sha}"),
+            Method::Get,
+            &path,
+        );
+        self.block_on(self.paginate(&what, &path, |page: WorkflowRunsPage| {
+            page.workflow_runs
+                .into_iter()
+                .map(WorkflowRun::from)
+                .collect()
+        }))
+    }
+
+    fn list_run_artifacts(&self, repo: &Repo, run_id: u64) -> Result<Vec<Artifact>, ApiError> {
+        let path = format!("{}/actions/runs/{run_id}/artifacts", repo_path(repo));
+        let what = what(
+            &format!("list the artifacts of workflow run {run_id}"),
+            Method::Get,
+            &path,
+        );
         self.block_on(self.paginate(&what, &path, |page: ArtifactsPage| {
             page.artifacts.into_iter().map(Artifact::from).collect()
         }))

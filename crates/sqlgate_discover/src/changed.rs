@@ -1,0 +1,271 @@
+//! What a pull request changed that needs the merge gate by itself, finding or not: a file in
+//! a migration directory that sqlgate could not lint (what cannot be seen needs people), and
+//! a change to the gate's own policy (a policy change needs the same approvals as a `DROP`).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::git::Changes;
+use crate::layout;
+use crate::model::{canonical_paths, Discovery};
+use crate::paths::lexical;
+use sqlgate_core::verdict::{GateFile, GateFileKind};
+use sqlgate_core::Framework;
+
+/// The files of `changes` that need the gate by themselves, in git's order (by path).
+///
+/// - `discovery` is what was discovered at the head, from `root` (the current directory).
+/// - `scope` are the configured migration paths (canonical); everything under one is in a
+///   migration directory. The repository root itself is no such scope.
+/// - `config_file` is the policy file the run read, relative to the root (`sqlgate.toml`).
+pub fn gate_files(
+    discovery: &Discovery,
+    changes: &Changes,
+    scope: &[PathBuf],
+    config_file: Option<&str>,
+) -> Vec<GateFile> {
+    let root = changes.root.as_path();
+    let scope: Vec<&PathBuf> = scope.iter().filter(|s| s.as_path() != root).collect();
+    let dirs = MigrationDirs::of(discovery);
+    let reasons = known_reasons(discovery, root);
+    let mut files = Vec::new();
+    for (status, path) in &changes.paths {
+        if let Some(reason) = policy_change(path, config_file) {
+            let verb = if *status == 'D' { "deletes" } else { "changes" };
+            files.push(GateFile {
+                file: path.clone(),
+                kind: GateFileKind::Policy,
+                reason: format!(
+                    "{verb} {reason}: a policy change needs the same approvals as a DROP"
+                ),
+            });
+            continue;
+        }
+        if *status == 'D' {
+            continue;
+        }
+        let absolute = lexical(&root.join(path));
+        let canonical = std::fs::canonicalize(&absolute).ok();
+        if canonical.as_ref().is_some_and(|c| dirs.linted.contains(c)) {
+            continue;
+        }
+        let Some(parent) = absolute
+            .parent()
+            .and_then(|p| std::fs::canonicalize(p).ok())
+        else {
+            continue;
+        };
+        let framework = dirs.framework_of(&parent);
+        let in_scope = scope.iter().any(|s| parent.starts_with(s));
+        if framework.is_none() && !in_scope {
+            continue;
+        }
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if is_inert(name, framework) {
+            continue;
+        }
+        let reason = if canonical.as_ref().is_none_or(|c| !c.starts_with(root)) {
+            "a symbolic link that leads out of the repository or nowhere: not followed".to_string()
+        } else if let Some(reason) = reasons
+            .get(&absolute)
+            .or_else(|| canonical.as_ref().and_then(|c| reasons.get(c)))
+        {
+            reason.clone()
+        } else if !layout::is_sql(name) {
+            "sqlgate reads only `.sql` files, but a migration tool may run this one \
+             (golang-migrate runs any extension)"
+                .to_string()
+        } else {
+            match framework {
+                Some(framework) => format!(
+                    "not named like a {} migration, so it was not linted",
+                    framework.name()
+                ),
+                None => "not named like a migration, so it was not linted".to_string(),
+            }
+        };
+        files.push(GateFile {
+            file: path.clone(),
+            kind: GateFileKind::NotVerified,
+            reason,
+        });
+    }
+    files
+}
+
+/// Which policy a path holds, if it is one of the gate's own files.
+fn policy_change(path: &str, config_file: Option<&str>) -> Option<String> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if Some(path) == config_file || sqlgate_config::FILE_NAMES.contains(&name) {
+        return Some(format!("the gate's policy (`{name}`)"));
+    }
+    if path.starts_with(".github/workflows/") {
+        return Some("a workflow, which decides what runs on the repository".to_string());
+    }
+    if path.starts_with(".github/actions/") {
+        return Some("an action the workflows run".to_string());
+    }
+    const HOOKS: [&str; 6] = [
+        ".pre-commit-config.yaml",
+        ".pre-commit-config.yml",
+        ".pre-commit-hooks.yaml",
+        "lefthook.yml",
+        "lefthook.yaml",
+        ".lefthook.yml",
+    ];
+    if HOOKS.contains(&path) || path.starts_with(".husky/") || path.starts_with(".githooks/") {
+        return Some(format!("the hooks (`{path}`)"));
+    }
+    None
+}
+
+/// Files the directory's migration tool does not run, or that sqlgate reads as part of a
+/// migration: dotfiles (`.gitkeep`), documentation, Prisma's `migration_lock.toml`, diesel's
+/// `metadata.toml` (its transaction mode, which discovery reads), and Go files (embedding,
+/// generated bindata) anywhere but in goose's directories, where they are migrations.
+fn is_inert(name: &str, framework: Option<Framework>) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let documentation = ["readme", "license", "changelog"]
+        .iter()
+        .any(|d| lower.starts_with(d));
+    let extension = lower.rsplit_once('.').map(|(_, e)| e);
+    let known = match framework {
+        Some(Framework::Prisma) => lower == "migration_lock.toml",
+        Some(Framework::Diesel) => lower == "metadata.toml",
+        Some(Framework::Goose) | None => false,
+        Some(_) => extension == Some("go"),
+    };
+    name.starts_with('.')
+        || documentation
+        || known
+        || matches!(extension, Some("md" | "markdown" | "txt" | "rst" | "adoc"))
+}
+
+/// The migration directories discovery found, and the files it linted.
+struct MigrationDirs {
+    /// Canonical paths of every file a migration (or `atlas.sum`) was read from.
+    linted: HashSet<PathBuf>,
+    /// Canonical directory → framework: set directories and the directories of linted files.
+    dirs: HashMap<PathBuf, Framework>,
+    /// Per-migration sets (diesel, Sourcegraph, Prisma): each subdirectory is a migration.
+    per_migration: HashMap<PathBuf, Framework>,
+}
+
+impl MigrationDirs {
+    fn of(discovery: &Discovery) -> MigrationDirs {
+        let canonical = canonical_paths(&discovery.files);
+        let linted: HashSet<PathBuf> = canonical.iter().flatten().cloned().collect();
+        let mut dirs = HashMap::new();
+        let mut per_migration = HashMap::new();
+        for set in &discovery.sets {
+            let Ok(dir) = std::fs::canonicalize(&set.dir) else {
+                continue;
+            };
+            if matches!(
+                set.framework,
+                Framework::Diesel | Framework::Sourcegraph | Framework::Prisma
+            ) {
+                per_migration.insert(dir.clone(), set.framework);
+            }
+            for migration in &set.migrations {
+                if let Some(Some(file)) = canonical.get(migration.up.file) {
+                    if let Some(parent) = file.parent() {
+                        dirs.insert(parent.to_path_buf(), set.framework);
+                    }
+                }
+            }
+            dirs.insert(dir, set.framework);
+        }
+        MigrationDirs {
+            linted,
+            dirs,
+            per_migration,
+        }
+    }
+
+    /// The framework of the migration directory `dir` is (part of), if it is one.
+    fn framework_of(&self, dir: &Path) -> Option<Framework> {
+        self.dirs.get(dir).copied().or_else(|| {
+            dir.parent()
+                .and_then(|parent| self.per_migration.get(parent))
+                .copied()
+        })
+    }
+}
+
+/// Why discovery skipped or could not read a file, by its path (as shown, and canonical).
+fn known_reasons(discovery: &Discovery, root: &Path) -> HashMap<PathBuf, String> {
+    let shown = discovery
+        .errors
+        .iter()
+        .map(|e| (&e.display, &e.message))
+        .chain(discovery.skipped.iter().map(|s| (&s.display, &s.reason)));
+    let mut reasons = HashMap::new();
+    for (display, reason) in shown {
+        let path = lexical(&root.join(display));
+        if let Ok(canonical) = std::fs::canonicalize(&path) {
+            reasons.entry(canonical).or_insert_with(|| reason.clone());
+        }
+        reasons.entry(path).or_insert_with(|| reason.clone());
+    }
+    reasons
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_files_are_the_config_the_workflows_and_the_hooks() {
+        let policy = |p: &str| policy_change(p, Some("config/sqlgate.toml")).is_some();
+        for path in [
+            "sqlgate.toml",
+            ".sqlgate.toml",
+            "db/sqlgate.toml",
+            "config/sqlgate.toml",
+            ".github/workflows/sqlgate.yml",
+            ".github/workflows/backup.yaml",
+            ".github/actions/setup/action.yml",
+            ".pre-commit-config.yaml",
+            ".husky/pre-commit",
+        ] {
+            assert!(policy(path), "{path}");
+        }
+        for path in [
+            "db/migrations/000001_a.up.sql",
+            "github/workflows/x.yml",
+            "docs/pre-commit-config.yaml",
+            "sqlgate.toml.bak",
+        ] {
+            assert!(!policy(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn documentation_dotfiles_and_what_the_tool_ignores_are_inert() {
+        let migrate = Some(Framework::GolangMigrate);
+        for name in [
+            ".gitkeep",
+            "README",
+            "README.md",
+            "notes.txt",
+            "LICENSE",
+            "bindata.go",
+        ] {
+            assert!(is_inert(name, migrate), "{name}");
+        }
+        for name in [
+            "000002_x.up.psql",
+            "V1__x.sql",
+            "atlas.sum",
+            "x.up.sql.tmpl",
+        ] {
+            assert!(!is_inert(name, migrate), "{name}");
+        }
+        assert!(!is_inert("00002_drop.go", Some(Framework::Goose)));
+        assert!(!is_inert("00002_drop.go", None));
+        assert!(is_inert("migration_lock.toml", Some(Framework::Prisma)));
+        assert!(is_inert("metadata.toml", Some(Framework::Diesel)));
+        assert!(!is_inert("metadata.toml", migrate));
+    }
+}

@@ -1,0 +1,418 @@
+//! Each known way for a pull request to weaken, hide from or fake its way past the gate, run
+//! end to end as `sqlgate ci` under `pull_request_target` against the mock GitHub, with two
+//! valid approvals on the head commit. Every one stays blocked, and the job summary says why.
+//! A control pull request in the same setup passes, so the blocks come from the evasions.
+//!
+//! Backup-evidence evasions (manifests, artifacts) are in `gate.rs`; a `Backup:` line the
+//! body hides is here.
+
+use std::path::Path;
+
+use crate::common::{git, write};
+use crate::mock::{mock_github, review_json, runtime, set_pull, OWNER_REPO};
+use crate::support::{event_file, git_out, run_ci_on, Run};
+
+const USERS_UP: &str = "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n";
+const WORKFLOW: &str = "name: sqlgate\non: pull_request_target\njobs:\n  sqlgate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: sqlgate/sqlgate@v1\n";
+
+/// The base: a golang-migrate directory creating `users`, the team's `sqlgate.toml` (two
+/// approvals, backup required) and the sqlgate workflow. `change` then makes the pull
+/// request's commit on top; `body` is its description. Bob and carol (write access) both
+/// approve the head.
+fn pull_request(change: impl FnOnce(&Path), body: &str) -> Run {
+    let scratch = tempfile::tempdir().unwrap();
+    let repo = scratch.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    write(&repo, "db/migrations/000001_users.up.sql", USERS_UP);
+    write(
+        &repo,
+        "db/migrations/000001_users.down.sql",
+        "DROP TABLE users;\n",
+    );
+    write(
+        &repo,
+        "sqlgate.toml",
+        "[migrations]\npaths = [\"db/migrations\"]\n\n[gate]\napprovals = 2\n\n[gate.backup]\nrequired = true\n",
+    );
+    write(&repo, ".github/workflows/sqlgate.yml", WORKFLOW);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    let base = git_out(&repo, &["rev-parse", "HEAD"]);
+    git(&repo, &["checkout", "-q", "-b", "feature"]);
+    change(&repo);
+    git(&repo, &["add", "-A"]);
+    git(
+        &repo,
+        &["commit", "-q", "--allow-empty", "-m", "the change"],
+    );
+    let head = git_out(&repo, &["rev-parse", "HEAD"]);
+
+    let runtime = runtime();
+    let (server, state) = mock_github(&runtime, false);
+    set_pull(&state, body, &head, &base);
+    {
+        let mut s = state.lock().unwrap();
+        s.reviews = vec![
+            review_json(11, "bob", "APPROVED", &head, "2026-11-21T10:00:00Z"),
+            review_json(12, "carol", "APPROVED", &head, "2026-11-21T10:05:00Z"),
+        ];
+        s.permissions = vec![
+            ("bob".to_string(), "write".to_string()),
+            ("carol".to_string(), "write".to_string()),
+        ];
+    }
+    let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
+    run_ci_on(
+        "pull_request_target",
+        &repo,
+        scratch.path(),
+        &event,
+        &server.uri(),
+        &["--comment", "false"],
+    )
+}
+
+/// Blocked, with the gate required, and the summary holding each of `why`.
+fn assert_blocked(run: &Run, why: &[&str]) {
+    let stdout = run.stdout();
+    assert!(
+        run.outputs
+            .contains("gate-required=true\ngate-status=blocked\n"),
+        "{}\n{stdout}",
+        run.outputs
+    );
+    assert_ne!(run.output.status.code(), Some(0), "{stdout}");
+    assert!(run.summary.contains("🚫 blocked"), "{}", run.summary);
+    for why in why {
+        assert!(
+            run.summary.contains(why),
+            "`{why}` not in:\n{}",
+            run.summary
+        );
+    }
+}
+
+#[test]
+fn control_an_ordinary_pull_request_passes_in_the_same_setup() {
+    let run = pull_request(
+        |repo| {
+            write(
+                repo,
+                "db/migrations/000002_posts.up.sql",
+                "CREATE TABLE posts (id bigint PRIMARY KEY);\n",
+            );
+            write(
+                repo,
+                "db/migrations/000002_posts.down.sql",
+                "DROP TABLE posts;\n",
+            );
+        },
+        "Adds posts.",
+    );
+    assert_eq!(run.output.status.code(), Some(0), "{}", run.stdout());
+    assert!(
+        run.outputs.contains("gate-required=false\n"),
+        "{}",
+        run.outputs
+    );
+}
+
+#[test]
+fn control_a_drop_with_approvals_and_a_backup_passes() {
+    let run = pull_request(
+        |repo| {
+            write(
+                repo,
+                "db/migrations/000002_drop.up.sql",
+                "DROP TABLE users;\n",
+            );
+            write(repo, "db/migrations/000002_drop.down.sql", USERS_UP);
+        },
+        "Drops users.\n\nBackup: s3://acme-backups/2026-11-21/users.dump\n",
+    );
+    assert!(
+        run.outputs
+            .contains("gate-required=true\ngate-status=pass\n"),
+        "{}\n{}",
+        run.outputs,
+        run.stdout()
+    );
+}
+
+#[test]
+fn relaxing_the_policy_next_to_the_drop() {
+    let run = pull_request(
+        |repo| {
+            write(
+                repo,
+                "sqlgate.toml",
+                "[gate]\napprovals = 0\ntriggers = []\n\n[gate.backup]\nrequired = false\n",
+            );
+            write(
+                repo,
+                "db/migrations/000002_drop.up.sql",
+                "DROP TABLE users;\n",
+            );
+            write(repo, "db/migrations/000002_drop.down.sql", USERS_UP);
+        },
+        "Cleans up.",
+    );
+    assert_blocked(
+        &run,
+        &[
+            "DS001 drop-table",
+            "| `sqlgate.toml` | changes the gate's policy (`sqlgate.toml`): a policy change needs the same approvals as a DROP |",
+        ],
+    );
+}
+
+#[test]
+fn editing_the_workflow_so_sqlgate_never_runs() {
+    let run = pull_request(
+        |repo| {
+            write(
+                repo,
+                ".github/workflows/sqlgate.yml",
+                "name: sqlgate\non: pull_request_target\njobs:\n  sqlgate:\n    runs-on: ubuntu-latest\n    steps:\n      - run: true\n",
+            );
+        },
+        "CI tweak.",
+    );
+    assert_blocked(
+        &run,
+        &["| `.github/workflows/sqlgate.yml` | changes a workflow, which decides what runs on the repository: a policy change needs the same approvals as a DROP |"],
+    );
+}
+
+#[test]
+fn editing_the_hooks() {
+    let run = pull_request(
+        |repo| write(repo, ".pre-commit-config.yaml", "repos: []\n"),
+        "Hooks.",
+    );
+    assert_blocked(
+        &run,
+        &["| `.pre-commit-config.yaml` | changes the hooks (`.pre-commit-config.yaml`)"],
+    );
+}
+
+#[test]
+fn another_frameworks_file_does_not_change_how_the_directory_is_read() {
+    // A Flyway-looking file among golang-migrate files used to make the directory Flyway,
+    // and its real migrations vanished from the check.
+    let run = pull_request(
+        |repo| {
+            write(repo, "db/migrations/V1__noop.sql", "SELECT 1;\n");
+            write(
+                repo,
+                "db/migrations/000002_drop.up.sql",
+                "DROP TABLE users;\n",
+            );
+            write(repo, "db/migrations/000002_drop.down.sql", USERS_UP);
+        },
+        "Cleans up.",
+    );
+    assert_blocked(
+        &run,
+        &[
+            "DS001 drop-table ×1",
+            "| `db/migrations/V1__noop.sql` | not verified:",
+        ],
+    );
+    assert!(
+        run.stdout()
+            .contains("file=db/migrations/000002_drop.up.sql,line=1"),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
+fn a_migration_with_another_extension() {
+    // golang-migrate runs `000002_x.up.psql`; sqlgate reads only `.sql`.
+    let run = pull_request(
+        |repo| {
+            write(
+                repo,
+                "db/migrations/000002_x.up.psql",
+                "DROP TABLE users;\n",
+            );
+            write(repo, "db/migrations/000002_x.down.psql", USERS_UP);
+        },
+        "Cleans up.",
+    );
+    assert_blocked(
+        &run,
+        &[
+            "Required by 2 files not verified.",
+            "| `db/migrations/000002_x.up.psql` | not verified: sqlgate reads only `.sql` files, but a migration tool may run this one (golang-migrate runs any extension) |",
+        ],
+    );
+    assert!(
+        run.stdout().contains(
+            "::warning file=db/migrations/000002_x.up.psql,title=sqlgate%3A not verified::"
+        ),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
+fn an_unrecognised_name_in_a_migration_directory() {
+    let run = pull_request(
+        |repo| write(repo, "db/migrations/2_drop.sql", "DROP TABLE users;\n"),
+        "Cleans up.",
+    );
+    assert_blocked(
+        &run,
+        &["| `db/migrations/2_drop.sql` | not verified: not &lt;version&gt;_name.up.sql or .down.sql: golang-migrate does not run it |"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_repository_in_a_migration_directory() {
+    let run = pull_request(
+        |repo| {
+            std::os::unix::fs::symlink("/etc/passwd", repo.join("db/migrations/000002_x.up.sql"))
+                .unwrap();
+        },
+        "Cleans up.",
+    );
+    assert_blocked(
+        &run,
+        &["| `db/migrations/000002_x.up.sql` | not verified: a symbolic link that leads out of the repository or nowhere: not followed |"],
+    );
+    assert!(!run.stdout().contains("root:"), "{}", run.stdout());
+}
+
+#[test]
+fn a_go_migration_is_code_sqlgate_cannot_read() {
+    // goose runs Go migrations next to its SQL ones.
+    let run = pull_request(
+        |repo| {
+            write(
+                repo,
+                "db/migrations/goose/00001_init.sql",
+                "-- +goose Up\nCREATE TABLE t (id int);\n-- +goose Down\nDROP TABLE t;\n",
+            );
+            write(
+                repo,
+                "db/migrations/goose/00002_drop.go",
+                "package migrations\n// tx.Exec(\"DROP TABLE users\")\n",
+            );
+        },
+        "Cleans up.",
+    );
+    assert_blocked(
+        &run,
+        &["| `db/migrations/goose/00002_drop.go` | not verified: Go migration: not SQL |"],
+    );
+}
+
+#[test]
+fn documentation_in_a_migration_directory_does_not_need_the_gate() {
+    let run = pull_request(
+        |repo| {
+            write(
+                repo,
+                "db/migrations/README.md",
+                "How to write migrations.\n",
+            );
+            write(repo, "db/migrations/.gitkeep", "");
+            // golang-migrate runs no Go file: generated bindata is not a migration.
+            write(repo, "db/migrations/bindata.go", "package migrations\n");
+        },
+        "Docs.",
+    );
+    assert_eq!(run.output.status.code(), Some(0), "{}", run.stdout());
+    assert!(
+        run.outputs.contains("gate-required=false\n"),
+        "{}",
+        run.outputs
+    );
+}
+
+#[test]
+fn a_backup_line_the_body_hides() {
+    let drop = |repo: &Path| {
+        write(
+            repo,
+            "db/migrations/000002_drop.up.sql",
+            "DROP TABLE users;\n",
+        );
+        write(repo, "db/migrations/000002_drop.down.sql", USERS_UP);
+    };
+    for body in [
+        "Cleans up.\n<!--\nBackup: s3://acme-backups/users.dump\n-->\n",
+        "Cleans up.\n\n```\nBackup: s3://acme-backups/users.dump\n```\n",
+        "Cleans up.\n\nBackup: s3://YOUR-BUCKET/pre-migration-backup.dump\n",
+    ] {
+        let run = pull_request(drop, body);
+        assert_blocked(
+            &run,
+            &["DS001 drop-table", "| ❌ | Backup evidence | none found |"],
+        );
+    }
+}
+
+#[test]
+fn sql_built_at_run_time() {
+    let run = pull_request(
+        |repo| {
+            write(
+                repo,
+                "db/migrations/000002_dynamic.up.sql",
+                "DO $$\nDECLARE s text := current_setting('app.cleanup');\nBEGIN\n  EXECUTE s;\nEND $$;\n",
+            );
+            write(repo, "db/migrations/000002_dynamic.down.sql", "SELECT 1;\n");
+        },
+        "Cleans up.",
+    );
+    assert_blocked(&run, &["DS014 unreadable-dynamic-sql"]);
+}
+
+#[test]
+fn a_migration_sqlgate_cannot_decode() {
+    let run = pull_request(
+        |repo| {
+            std::fs::write(
+                repo.join("db/migrations/000002_drop.up.sql"),
+                b"DROP TABLE users; -- \xff\xfe\n",
+            )
+            .unwrap();
+            write(repo, "db/migrations/000002_drop.down.sql", USERS_UP);
+        },
+        "Cleans up.",
+    );
+    assert_blocked(
+        &run,
+        &["| `db/migrations/000002_drop.up.sql` | not verified: "],
+    );
+}
+
+#[test]
+fn a_psql_include_of_a_file_that_is_not_a_migration() {
+    // `\i` runs another file; that file is in the migration directory but is no migration.
+    let run = pull_request(
+        |repo| {
+            write(
+                repo,
+                "db/migrations/000002_cleanup.up.sql",
+                "\\i db/migrations/cleanup_body.sql\n",
+            );
+            write(repo, "db/migrations/000002_cleanup.down.sql", "SELECT 1;\n");
+            write(
+                repo,
+                "db/migrations/cleanup_body.sql",
+                "DROP TABLE users;\n",
+            );
+        },
+        "Cleans up.",
+    );
+    assert_blocked(
+        &run,
+        &["| `db/migrations/cleanup_body.sql` | not verified: "],
+    );
+}
