@@ -20,6 +20,16 @@ const WORKFLOW: &str = "name: sqlgate\non: pull_request_target\njobs:\n  sqlgate
 /// request's commit on top; `body` is its description. Bob and carol (write access) both
 /// approve the head.
 fn pull_request(change: impl FnOnce(&Path), body: &str) -> Run {
+    pull_request_with(change, body, &[]).0
+}
+
+/// [`pull_request`] with more arguments to `sqlgate ci`; also returns the scratch directory
+/// (the repository is its `repo`), for what the run must not have touched.
+fn pull_request_with(
+    change: impl FnOnce(&Path),
+    body: &str,
+    extra: &[&str],
+) -> (Run, tempfile::TempDir) {
     let scratch = tempfile::tempdir().unwrap();
     let repo = scratch.path().join("repo");
     std::fs::create_dir(&repo).unwrap();
@@ -63,14 +73,17 @@ fn pull_request(change: impl FnOnce(&Path), body: &str) -> Run {
         ];
     }
     let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
-    run_ci_on(
+    let mut args = vec!["--comment", "false"];
+    args.extend_from_slice(extra);
+    let run = run_ci_on(
         "pull_request_target",
         &repo,
         scratch.path(),
         &event,
         &server.uri(),
-        &["--comment", "false"],
-    )
+        &args,
+    );
+    (run, scratch)
 }
 
 /// Blocked, with the gate required, and the summary holding each of `why`.
@@ -415,4 +428,176 @@ fn a_psql_include_of_a_file_that_is_not_a_migration() {
         &run,
         &["| `db/migrations/cleanup_body.sql` | not verified: "],
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_the_file_system_root_in_a_migration_directory() {
+    let started = std::time::Instant::now();
+    let run = pull_request(
+        |repo| {
+            std::os::unix::fs::symlink("/", repo.join("db/migrations/root")).unwrap();
+            write(
+                repo,
+                "db/migrations/000002_drop.up.sql",
+                "DROP TABLE users;\n",
+            );
+            write(repo, "db/migrations/000002_drop.down.sql", USERS_UP);
+        },
+        "Cleans up.",
+    );
+    // Before the fix this walked the whole machine (over 90 s, 3.3 GB).
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_blocked(
+        &run,
+        &[
+            "DS001 drop-table",
+            "| `db/migrations/root` | not verified: a symbolic link that leads out of the repository or nowhere: not followed |",
+        ],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_directory_turned_into_a_link_to_a_laxer_policy() {
+    // The base keeps its policy in `policy/`; the pull request replaces the directory with a
+    // link to one of its own that switches the gate off. The path is read from the base.
+    let scratch = tempfile::tempdir().unwrap();
+    let repo = scratch.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    write(&repo, "db/migrations/000001_users.up.sql", USERS_UP);
+    write(&repo, "db/migrations/000001_users.down.sql", "DROP TABLE users;\n");
+    write(&repo, "policy/sqlgate.toml", "[gate]\napprovals = 2\n");
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    let base = git_out(&repo, &["rev-parse", "HEAD"]);
+    git(&repo, &["checkout", "-q", "-b", "feature"]);
+    std::fs::remove_dir_all(repo.join("policy")).unwrap();
+    write(
+        &repo,
+        "lax/sqlgate.toml",
+        "[gate]\napprovals = 0\ntriggers = []\n\n[gate.backup]\nrequired = false\n",
+    );
+    std::os::unix::fs::symlink("lax", repo.join("policy")).unwrap();
+    write(&repo, "db/migrations/000002_drop.up.sql", "DROP TABLE users;\n");
+    write(&repo, "db/migrations/000002_drop.down.sql", USERS_UP);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "relax"]);
+    let head = git_out(&repo, &["rev-parse", "HEAD"]);
+    let runtime = runtime();
+    let (server, state) = mock_github(&runtime, false);
+    set_pull(&state, "Cleans up.", &head, &base);
+    {
+        let mut s = state.lock().unwrap();
+        s.reviews = vec![
+            review_json(11, "bob", "APPROVED", &head, "2026-11-21T10:00:00Z"),
+            review_json(12, "carol", "APPROVED", &head, "2026-11-21T10:05:00Z"),
+        ];
+        s.permissions = vec![
+            ("bob".to_string(), "write".to_string()),
+            ("carol".to_string(), "write".to_string()),
+        ];
+    }
+    let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
+    let run = run_ci_on(
+        "pull_request_target",
+        &repo,
+        scratch.path(),
+        &event,
+        &server.uri(),
+        &["--comment", "false", "--config", "policy/sqlgate.toml"],
+    );
+    assert_blocked(&run, &["DS001 drop-table", "| ❌ | Backup evidence | none found |"]);
+    assert!(
+        run.stdout()
+            .contains("the policy is read from the base commit"),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_sarif_file_committed_as_a_link_out_of_the_repository() {
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.txt");
+    std::fs::write(&victim, "keep me\n").unwrap();
+    let (run, _scratch) = pull_request_with(
+        |repo| {
+            std::os::unix::fs::symlink(&victim, repo.join("sqlgate.sarif")).unwrap();
+            write(
+                repo,
+                "db/migrations/000002_drop.up.sql",
+                "DROP TABLE users;\n",
+            );
+            write(repo, "db/migrations/000002_drop.down.sql", USERS_UP);
+        },
+        "Cleans up.",
+        &["--sarif-file", "sqlgate.sarif"],
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
+    assert_eq!(run.output.status.code(), Some(2), "{}", run.stdout());
+    assert!(
+        String::from_utf8_lossy(&run.output.stderr).contains(
+            "refused to write the SARIF file sqlgate.sarif: it is a symbolic link"
+        ),
+        "{}",
+        String::from_utf8_lossy(&run.output.stderr)
+    );
+}
+
+#[test]
+fn a_file_name_that_carries_a_workflow_command() {
+    // A name with a line break would start a new workflow command if printed raw.
+    let name = "db/migrations/000002_x\n::error::pwned.up.sql";
+    let run = pull_request(
+        |repo| {
+            write(repo, name, "DROP TABLE users;\n");
+        },
+        "Cleans up.",
+    );
+    assert_blocked(&run, &[]);
+    let stdout = run.stdout();
+    assert!(
+        !stdout.lines().any(|line| line.starts_with("::error::pwned")),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&run.output.stderr);
+    assert!(
+        !stderr.lines().any(|line| line.starts_with("::error::pwned")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_event_whose_base_is_an_option_to_git() {
+    // GitHub writes the event, but sqlgate does not rely on it being well-formed: a "SHA"
+    // that git would read as an option is refused before git sees it.
+    let scratch = tempfile::tempdir().unwrap();
+    let repo = scratch.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    write(&repo, "db/migrations/000001_users.up.sql", USERS_UP);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    let head = git_out(&repo, &["rev-parse", "HEAD"]);
+    let victim = scratch.path().join("victim.txt");
+    std::fs::write(&victim, "keep me\n").unwrap();
+    let base = format!("--output={}", victim.display());
+    let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
+    let runtime = runtime();
+    let (server, _state) = mock_github(&runtime, false);
+    let run = run_ci_on(
+        "pull_request_target",
+        &repo,
+        scratch.path(),
+        &event,
+        &server.uri(),
+        &["--comment", "false"],
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
+    assert_eq!(run.output.status.code(), Some(2), "{}", run.stdout());
+    assert!(run.outputs.contains("gate-status=blocked"), "{}", run.outputs);
+    assert!(run.summary.contains("could not run"), "{}", run.summary);
 }
