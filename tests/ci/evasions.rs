@@ -467,7 +467,11 @@ fn a_config_directory_turned_into_a_link_to_a_laxer_policy() {
     std::fs::create_dir(&repo).unwrap();
     git(&repo, &["init", "-q", "-b", "main"]);
     write(&repo, "db/migrations/000001_users.up.sql", USERS_UP);
-    write(&repo, "db/migrations/000001_users.down.sql", "DROP TABLE users;\n");
+    write(
+        &repo,
+        "db/migrations/000001_users.down.sql",
+        "DROP TABLE users;\n",
+    );
     write(&repo, "policy/sqlgate.toml", "[gate]\napprovals = 2\n");
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-q", "-m", "base"]);
@@ -480,7 +484,11 @@ fn a_config_directory_turned_into_a_link_to_a_laxer_policy() {
         "[gate]\napprovals = 0\ntriggers = []\n\n[gate.backup]\nrequired = false\n",
     );
     std::os::unix::fs::symlink("lax", repo.join("policy")).unwrap();
-    write(&repo, "db/migrations/000002_drop.up.sql", "DROP TABLE users;\n");
+    write(
+        &repo,
+        "db/migrations/000002_drop.up.sql",
+        "DROP TABLE users;\n",
+    );
     write(&repo, "db/migrations/000002_drop.down.sql", USERS_UP);
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-q", "-m", "relax"]);
@@ -508,7 +516,10 @@ fn a_config_directory_turned_into_a_link_to_a_laxer_policy() {
         &server.uri(),
         &["--comment", "false", "--config", "policy/sqlgate.toml"],
     );
-    assert_blocked(&run, &["DS001 drop-table", "| ❌ | Backup evidence | none found |"]);
+    assert_blocked(
+        &run,
+        &["DS001 drop-table", "| ❌ | Backup evidence | none found |"],
+    );
     assert!(
         run.stdout()
             .contains("the policy is read from the base commit"),
@@ -539,9 +550,8 @@ fn a_sarif_file_committed_as_a_link_out_of_the_repository() {
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
     assert_eq!(run.output.status.code(), Some(2), "{}", run.stdout());
     assert!(
-        String::from_utf8_lossy(&run.output.stderr).contains(
-            "refused to write the SARIF file sqlgate.sarif: it is a symbolic link"
-        ),
+        String::from_utf8_lossy(&run.output.stderr)
+            .contains("refused to write the SARIF file sqlgate.sarif: it is a symbolic link"),
         "{}",
         String::from_utf8_lossy(&run.output.stderr)
     );
@@ -560,12 +570,16 @@ fn a_file_name_that_carries_a_workflow_command() {
     assert_blocked(&run, &[]);
     let stdout = run.stdout();
     assert!(
-        !stdout.lines().any(|line| line.starts_with("::error::pwned")),
+        !stdout
+            .lines()
+            .any(|line| line.starts_with("::error::pwned")),
         "{stdout}"
     );
     let stderr = String::from_utf8_lossy(&run.output.stderr);
     assert!(
-        !stderr.lines().any(|line| line.starts_with("::error::pwned")),
+        !stderr
+            .lines()
+            .any(|line| line.starts_with("::error::pwned")),
         "{stderr}"
     );
 }
@@ -598,6 +612,10 @@ fn an_event_whose_base_is_an_option_to_git() {
     );
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
     assert_eq!(run.output.status.code(), Some(2), "{}", run.stdout());
-    assert!(run.outputs.contains("gate-status=blocked"), "{}", run.outputs);
+    assert!(
+        run.outputs.contains("gate-status=blocked"),
+        "{}",
+        run.outputs
+    );
     assert!(run.summary.contains("could not run"), "{}", run.summary);
 }

@@ -40,7 +40,12 @@ pub fn top_level_statements(statements: &[Statement]) -> usize {
     statements
         .iter()
         .filter(|s| !s.origin.is_dynamic())
-        .filter(|s| !matches!(s.kind, StatementKind::PsqlMeta | StatementKind::CopyData))
+        .filter(|s| {
+            !matches!(
+                s.kind,
+                StatementKind::PsqlMeta { .. } | StatementKind::CopyData
+            )
+        })
         .count()
 }
 
@@ -100,7 +105,12 @@ fn effective_mode(statements: &[Statement], mode: TxMode, framework: Framework) 
     let mut top = statements
         .iter()
         .filter(|s| !s.origin.is_dynamic())
-        .filter(|s| !matches!(s.kind, StatementKind::PsqlMeta | StatementKind::CopyData))
+        .filter(|s| {
+            !matches!(
+                s.kind,
+                StatementKind::PsqlMeta { .. } | StatementKind::CopyData
+            )
+        })
         .peekable();
     let runs_outside = match framework {
         Framework::Flyway => top.peek().is_some() && top.all(flyway_runs_outside),

@@ -58,17 +58,31 @@ pub fn analyze_section_to(
     for raw in stream.by_ref() {
         match raw.kind {
             RawKind::PsqlMeta | RawKind::CopyData => statements.push(Statement {
-                range: raw.range,
                 kind: if raw.kind == RawKind::PsqlMeta {
-                    StatementKind::PsqlMeta
+                    StatementKind::PsqlMeta {
+                        runs: text.get(raw.range.clone()).and_then(psql_runs),
+                    }
                 } else {
                     StatementKind::CopyData
                 },
+                range: raw.range,
                 parse: ParseStatus::TokensOnly,
                 origin: Origin::TopLevel,
                 concurrently: false,
             }),
             RawKind::Sql => {
+                // psql reads `\gexec` after a query as a meta-command that ends it.
+                if let Some(gexec) = trailing_gexec(text, &raw.tokens) {
+                    statements.push(Statement {
+                        range: gexec,
+                        kind: StatementKind::PsqlMeta {
+                            runs: Some("\\gexec"),
+                        },
+                        parse: ParseStatus::TokensOnly,
+                        origin: Origin::TopLevel,
+                        concurrently: false,
+                    });
+                }
                 uses_supabase_auth =
                     uses_supabase_auth || mentions_supabase_auth(text, &raw.tokens);
                 let statement = TopLevel {
@@ -90,6 +104,35 @@ pub fn analyze_section_to(
         comments,
         uses_supabase_auth,
     }
+}
+
+/// The psql meta-command of a meta line (`\\i file.sql`), when it runs SQL or a shell
+/// command that the migration does not show.
+fn psql_runs(line: &str) -> Option<&'static str> {
+    let command = line
+        .strip_prefix('\\')?
+        .split(|c: char| c.is_whitespace() || c == '\\')
+        .next()?;
+    Some(match command {
+        "i" | "include" => "\\i",
+        "ir" | "include_relative" => "\\ir",
+        "gexec" => "\\gexec",
+        "!" => "\\!",
+        _ => return None,
+    })
+}
+
+/// Where a statement's tokens hold `\gexec` (a backslash token followed by the word), the
+/// range of the two.
+fn trailing_gexec(text: &str, tokens: &[Token]) -> Option<Range<usize>> {
+    tokens.windows(2).find_map(|pair| {
+        let backslash = text.get(pair[0].range.clone())? == "\\";
+        let adjacent = pair[0].range.end == pair[1].range.start;
+        let gexec = text
+            .get(pair[1].range.clone())?
+            .eq_ignore_ascii_case("gexec");
+        (backslash && adjacent && gexec).then(|| pair[0].range.start..pair[1].range.end)
+    })
 }
 
 /// `auth.uid()` / `auth.jwt()` / `auth.role()`, or the roles `anon` / `authenticated`, as

@@ -563,7 +563,12 @@ pub enum StatementKind {
         /// The variable it executes, when it is one (as the server folds it).
         variable: Option<Box<str>>,
     },
-    PsqlMeta,
+    /// A psql meta-command line. `runs` names one that runs SQL (or a shell command) the
+    /// migration does not show: `\\i`/`\\ir` (another file), `\\gexec` (a query's
+    /// results), `\\!` (a shell command).
+    PsqlMeta {
+        runs: Option<&'static str>,
+    },
     CopyData,
 }
 
@@ -660,7 +665,7 @@ impl StatementKind {
             StatementKind::Other { keyword } => keyword.to_ascii_lowercase(),
             StatementKind::Unknown => "unknown".into(),
             StatementKind::UnreadableExecute { .. } => "unreadable execute".into(),
-            StatementKind::PsqlMeta => "psql meta-command".into(),
+            StatementKind::PsqlMeta { .. } => "psql meta-command".into(),
             StatementKind::CopyData => "copy data".into(),
         }
     }

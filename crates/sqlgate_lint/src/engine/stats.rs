@@ -98,7 +98,7 @@ pub(super) fn count(stats: &mut Stats, dialect: Dialect, statements: &[Statement
         counts.statements += 1;
         match (&statement.parse, &statement.kind) {
             (ParseStatus::Parsed, _) => counts.parsed += 1,
-            (_, StatementKind::PsqlMeta | StatementKind::CopyData) => counts.non_sql += 1,
+            (_, StatementKind::PsqlMeta { .. } | StatementKind::CopyData) => counts.non_sql += 1,
             (_, StatementKind::Unknown) => counts.unknown += 1,
             (_, StatementKind::Other { .. }) => counts.keyword_only += 1,
             _ => counts.classified += 1,

@@ -50,7 +50,7 @@ pub(super) fn changes_something(statement: &Statement) -> bool {
         StatementKind::Set { .. }
         | StatementKind::Select
         | StatementKind::Transaction(_)
-        | StatementKind::PsqlMeta
+        | StatementKind::PsqlMeta { .. }
         | StatementKind::CopyData
         | StatementKind::Unknown => false,
         StatementKind::Other { keyword } => !HARMLESS_KEYWORDS

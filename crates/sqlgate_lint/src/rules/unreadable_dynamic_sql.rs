@@ -9,8 +9,8 @@ pub static RULE: Rule = Rule {
         category: Category::Destructive,
         default_severity: Severity::Warning,
         opt_in: false,
-        summary: "EXECUTE of SQL that cannot be read before it runs",
-        what_it_does: "Flags a PL/pgSQL `EXECUTE` statement (in a `DO` block or a function body) whose SQL cannot be read from the migration: a variable given its text at run time (`SELECT ... INTO`, a loop, a parameter), a function's result, a `format()` whose format is not a literal, or text whose statement keyword is itself computed (`format('%s TABLE %I', action, t)`). What can be read is checked by the other rules: string literals, the literal parts of `format()`, `concat()` and `||` (each other part standing for a name computed at run time), and local variables assigned such text. `FOR ... IN EXECUTE`, `OPEN ... FOR EXECUTE` and `RETURN QUERY EXECUTE` run queries whose rows are read, and are not reported; nor is SQL's `EXECUTE name(...)`, which runs a prepared statement.",
+        summary: "EXECUTE of SQL that cannot be read before it runs, or psql running SQL from elsewhere",
+        what_it_does: "Flags SQL that runs without being in the migration's text: psql's `\\i`/`\\ir` (another file), `\\gexec` (a query's results run as SQL) and `\\!` (a shell command); and a PL/pgSQL `EXECUTE` statement (in a `DO` block or a function body) whose SQL cannot be read from the migration: a variable given its text at run time (`SELECT ... INTO`, a loop, a parameter), a function's result, a `format()` whose format is not a literal, or text whose statement keyword is itself computed (`format('%s TABLE %I', action, t)`). What can be read is checked by the other rules: string literals, the literal parts of `format()`, `concat()` and `||` (each other part standing for a name computed at run time), and local variables assigned such text. `FOR ... IN EXECUTE`, `OPEN ... FOR EXECUTE` and `RETURN QUERY EXECUTE` run queries whose rows are read, and are not reported; nor is SQL's `EXECUTE name(...)`, which runs a prepared statement.",
         why_is_this_bad: "sqlgate cannot see what this statement does, so none of its rules can: it may drop, truncate or delete as well as select. What cannot be seen needs a human: this is a merge gate trigger by default, so someone reviews what the SQL can be before it runs.",
         example: "DO $$\nDECLARE stmt text;\nBEGIN\n  SELECT 'DROP MATERIALIZED VIEW ' || string_agg(matviewname, ', ')\n    INTO stmt FROM pg_matviews WHERE matviewname LIKE 'report_%';\n  EXECUTE stmt;\nEND\n$$;",
         use_instead: "-- write the statements out, so they are checked\nDROP MATERIALIZED VIEW report_daily, report_weekly;\n-- or keep the statement's keyword and object type literal:\n-- EXECUTE format('DROP MATERIALIZED VIEW %I', v);\n-- else review by hand what it can run, and suppress with the reason:\n-- sqlgate: ignore unreadable-dynamic-sql -- drops only the report_ views, reviewed",
@@ -20,6 +20,31 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(statement: &Statement, _ctx: &RuleContext, out: &mut Vec<Violation>) {
+    if let StatementKind::PsqlMeta {
+        runs: Some(command),
+    } = &statement.kind
+    {
+        let (message, help) = match *command {
+            "\\gexec" => (
+                "psql \\gexec runs the query's results as sql, which cannot be read before it runs",
+                "write the statements out so they can be checked, or review by hand what the query can produce and suppress this finding with the reason",
+            ),
+            "\\!" => (
+                "psql \\! runs a shell command, which sqlgate cannot check",
+                "run the command outside the migration, or review it by hand and suppress this finding with the reason",
+            ),
+            _ => (
+                "psql include runs sql from another file, which is not checked with this migration",
+                "put the statements in the migration (or make the file a migration of its own) so they are checked",
+            ),
+        };
+        out.push(Violation::new(
+            statement.range.clone(),
+            message.to_string(),
+            help,
+        ));
+        return;
+    }
     let StatementKind::UnreadableExecute { variable } = &statement.kind else {
         return;
     };
@@ -87,6 +112,11 @@ mod tests {
             format!("67 DS014 {built} {}", in_function("apply_change")),
             format!("74 DS014 {built} {}", in_function("run_later")),
             "82 DS014 sql in variable s cannot be read before execute runs it (dynamic sql in a do block)".to_string(),
+            "85 DS014 psql include runs sql from another file, which is not checked with this migration".to_string(),
+            "86 DS014 psql include runs sql from another file, which is not checked with this migration".to_string(),
+            "87 DS014 psql \\! runs a shell command, which sqlgate cannot check".to_string(),
+            // psql's query buffer ends at `\gexec`, the last statement of the file here.
+            "88 DS014 psql \\gexec runs the query's results as sql, which cannot be read before it runs".to_string(),
         ];
         assert_eq!(destructive(fixture), expected);
     }
