@@ -336,6 +336,8 @@ fn documentation_in_a_migration_directory_does_not_need_the_gate() {
             write(repo, "db/migrations/.gitkeep", "");
             // golang-migrate runs no Go file: generated bindata is not a migration.
             write(repo, "db/migrations/bindata.go", "package migrations\n");
+            // A schema dump next to the migrations is no migration directory's file.
+            write(repo, "db/schema.sql", "CREATE TABLE users (id bigint);\n");
         },
         "Docs.",
     );
@@ -618,4 +620,72 @@ fn an_event_whose_base_is_an_option_to_git() {
         run.outputs
     );
     assert!(run.summary.contains("could not run"), "{}", run.summary);
+}
+
+#[test]
+fn suppressing_the_drop_in_the_migration() {
+    // The author controls the comments: a suppression hides the finding, not the gate.
+    let run = pull_request(
+        |repo| {
+            write(
+                repo,
+                "db/migrations/000002_drop.up.sql",
+                "-- sqlgate: ignore-file drop-table -- reviewed\n-- sqlgate: ignore drop-table -- archived\nDROP TABLE users;\n",
+            );
+            write(repo, "db/migrations/000002_drop.down.sql", USERS_UP);
+        },
+        "Cleans up.",
+    );
+    assert_blocked(
+        &run,
+        &[
+            "DS001 drop-table ×1",
+            "| ❌ | Backup evidence | none found |",
+        ],
+    );
+}
+
+#[test]
+fn a_go_template_marker_that_used_to_skip_the_file() {
+    // A `{{ }}` placeholder makes sqlgate skip a file as a Go template: in a migration the
+    // pull request adds, that skip is itself not verified.
+    let run = pull_request(
+        |repo| {
+            write(
+                repo,
+                "db/migrations/000002_drop.up.sql",
+                "-- {{ .Env }}\nDROP TABLE users;\n",
+            );
+            write(repo, "db/migrations/000002_drop.down.sql", USERS_UP);
+        },
+        "Cleans up.",
+    );
+    assert_blocked(
+        &run,
+        &["| `db/migrations/000002_drop.up.sql` | not verified: "],
+    );
+}
+
+#[test]
+fn a_flyway_migration_in_a_directory_discovery_does_not_enter() {
+    // Flyway scans its locations recursively, hidden and `vendor` directories included.
+    let run = pull_request(
+        |repo| {
+            write(
+                repo,
+                "db/migrations/flyway/V1__init.sql",
+                "CREATE TABLE t (id int);\n",
+            );
+            write(
+                repo,
+                "db/migrations/flyway/.later/V2__drop.sql",
+                "DROP TABLE users;\n",
+            );
+        },
+        "Cleans up.",
+    );
+    assert_blocked(
+        &run,
+        &["| `db/migrations/flyway/.later/V2__drop.sql` | not verified: in `.later`, a directory sqlgate does not enter, but the migration tool may read it |"],
+    );
 }

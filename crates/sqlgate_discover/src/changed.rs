@@ -15,8 +15,8 @@ use sqlgate_core::Framework;
 /// The files of `changes` that need the gate by themselves, in git's order (by path).
 ///
 /// - `discovery` is what was discovered at the head, from `root` (the current directory).
-/// - `scope` are the configured migration paths (canonical); everything under one is in a
-///   migration directory. The repository root itself is no such scope.
+/// - `scope` are the configured migration paths (canonical): each is a migration directory.
+///   The repository root itself is no such scope.
 /// - `config_file` is the policy file the run read, relative to the root (`sqlgate.toml`).
 pub fn gate_files(
     discovery: &Discovery,
@@ -56,7 +56,10 @@ pub fn gate_files(
             continue;
         };
         let framework = dirs.framework_of(&parent);
-        let in_scope = scope.iter().any(|s| parent.starts_with(s));
+        // A configured directory is a migration directory even when discovery found no
+        // migration in it (all of them `.psql`); not what is below it (`db/seeds` under a
+        // configured `db`).
+        let in_scope = scope.iter().any(|s| parent == **s);
         if framework.is_none() && !in_scope {
             continue;
         }
@@ -71,6 +74,16 @@ pub fn gate_files(
             .or_else(|| canonical.as_ref().and_then(|c| reasons.get(c)))
         {
             reason.clone()
+        } else if let Some(dir) = path
+            .split('/')
+            .rev()
+            .skip(1)
+            .find(|d| crate::walk::is_skipped_dir_name(d))
+        {
+            format!(
+                "in `{dir}`, a directory sqlgate does not enter, but the migration tool may read \
+                 it"
+            )
         } else if !layout::is_sql(name) {
             "sqlgate reads only `.sql` files, but a migration tool may run this one \
              (golang-migrate runs any extension)"
@@ -183,13 +196,24 @@ impl MigrationDirs {
         }
     }
 
-    /// The framework of the migration directory `dir` is (part of), if it is one.
+    /// The framework of the migration directory `dir` is (part of), if it is one. Flyway
+    /// reads its locations recursively, so any directory below one of its sets is one (a
+    /// hidden or `vendor` directory that discovery does not enter included).
     fn framework_of(&self, dir: &Path) -> Option<Framework> {
-        self.dirs.get(dir).copied().or_else(|| {
-            dir.parent()
-                .and_then(|parent| self.per_migration.get(parent))
-                .copied()
-        })
+        self.dirs
+            .get(dir)
+            .copied()
+            .or_else(|| {
+                dir.parent()
+                    .and_then(|parent| self.per_migration.get(parent))
+                    .copied()
+            })
+            .or_else(|| {
+                dir.ancestors()
+                    .skip(1)
+                    .find_map(|a| self.dirs.get(a).filter(|f| **f == Framework::Flyway))
+                    .copied()
+            })
     }
 }
 
