@@ -175,6 +175,7 @@ pub(super) fn discover_options(config: &Config) -> DiscoverOptions {
         dialect_overrides: config.dialect_overrides.clone(),
         base: config.base.clone(),
         untrusted: Default::default(),
+        added: Default::default(),
     }
 }
 

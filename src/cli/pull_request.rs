@@ -109,6 +109,7 @@ pub(super) fn lint_pull_request(
     // Each directory's framework is told from the files the pull request did not touch.
     let options = sqlgate_discover::DiscoverOptions {
         untrusted: changes.changed(),
+        added: changes.added.clone(),
         ..discover_options(&config)
     };
     let discovery = discover(&paths, &options);

@@ -30,6 +30,17 @@ fn pull_request_with(
     body: &str,
     extra: &[&str],
 ) -> (Run, tempfile::TempDir) {
+    pull_request_on(|_| {}, change, body, extra)
+}
+
+/// [`pull_request_with`] on a base that `base` adds to.
+fn pull_request_on(
+    base: impl FnOnce(&Path),
+    change: impl FnOnce(&Path),
+    body: &str,
+    extra: &[&str],
+) -> (Run, tempfile::TempDir) {
+    let add_to_base = base;
     let scratch = tempfile::tempdir().unwrap();
     let repo = scratch.path().join("repo");
     std::fs::create_dir(&repo).unwrap();
@@ -46,6 +57,7 @@ fn pull_request_with(
         "[migrations]\npaths = [\"db/migrations\"]\n\n[gate]\napprovals = 2\n\n[gate.backup]\nrequired = true\n",
     );
     write(&repo, ".github/workflows/sqlgate.yml", WORKFLOW);
+    add_to_base(&repo);
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-q", "-m", "base"]);
     let base = git_out(&repo, &["rev-parse", "HEAD"]);
@@ -688,4 +700,142 @@ fn a_flyway_migration_in_a_directory_discovery_does_not_enter() {
         &run,
         &["| `db/migrations/flyway/.later/V2__drop.sql` | not verified: in `.later`, a directory sqlgate does not enter, but the migration tool may read it |"],
     );
+}
+
+#[test]
+fn another_engines_name_on_a_migration_golang_migrate_runs() {
+    // Plain golang-migrate runs `000003_drop.mysql.up.sql` on PostgreSQL too; a benign
+    // `.postgres.` file added next to it does not make the directory one file per engine.
+    let run = pull_request(
+        |repo| {
+            write(
+                repo,
+                "db/migrations/000002_posts.postgres.up.sql",
+                "CREATE TABLE posts (id bigint PRIMARY KEY);\n",
+            );
+            write(
+                repo,
+                "db/migrations/000002_posts.postgres.down.sql",
+                "DROP TABLE posts;\n",
+            );
+            write(
+                repo,
+                "db/migrations/000003_drop.mysql.up.sql",
+                "DROP TABLE users;\n",
+            );
+        },
+        "Cleans up.",
+    );
+    assert_blocked(
+        &run,
+        &["| `db/migrations/000003_drop.mysql.up.sql` | not verified: MySQL migrations are not checked"],
+    );
+}
+
+#[test]
+fn other_engines_twins_and_loose_files_diesel_never_runs_do_not_need_the_gate() {
+    let run = pull_request(
+        |repo| {
+            // ory/popx: one file per engine for one version.
+            write(
+                repo,
+                "db/migrations/000002_posts.postgres.up.sql",
+                "CREATE TABLE posts (id bigint PRIMARY KEY);\n",
+            );
+            write(
+                repo,
+                "db/migrations/000002_posts.postgres.down.sql",
+                "DROP TABLE posts;\n",
+            );
+            write(
+                repo,
+                "db/migrations/000002_posts.mysql.up.sql",
+                "CREATE TABLE posts (id bigint PRIMARY KEY);\n",
+            );
+            write(
+                repo,
+                "db/migrations/000002_posts.mysql.down.sql",
+                "DROP TABLE posts;\n",
+            );
+            // diesel runs only each migration directory's up.sql and down.sql.
+            write(
+                repo,
+                "db/migrations/diesel/2024-01-01-000000_posts/up.sql",
+                "CREATE TABLE comments (id bigint PRIMARY KEY);\n",
+            );
+            write(
+                repo,
+                "db/migrations/diesel/2024-01-01-000000_posts/down.sql",
+                "DROP TABLE comments;\n",
+            );
+            write(
+                repo,
+                "db/migrations/diesel/data_seed.sql",
+                "DROP TABLE users;\n",
+            );
+        },
+        "Adds posts.",
+    );
+    assert_eq!(run.output.status.code(), Some(0), "{}", run.stdout());
+    assert!(
+        run.outputs.contains("gate-required=false\n"),
+        "{}",
+        run.outputs
+    );
+}
+
+#[test]
+fn a_diesel_up_with_another_extension() {
+    let run = pull_request(
+        |repo| {
+            write(
+                repo,
+                "db/migrations/diesel/2024-01-01-000000_posts/up.sql",
+                "CREATE TABLE comments (id bigint PRIMARY KEY);\n",
+            );
+            write(
+                repo,
+                "db/migrations/diesel/2024-01-01-000000_posts/down.sql",
+                "DROP TABLE comments;\n",
+            );
+            write(
+                repo,
+                "db/migrations/diesel/2024-02-01-000000_drop/up.psql",
+                "DROP TABLE users;\n",
+            );
+        },
+        "Cleans up.",
+    );
+    assert_blocked(
+        &run,
+        &["| `db/migrations/diesel/2024-02-01-000000_drop/up.psql` | not verified:"],
+    );
+}
+
+#[test]
+fn an_atlas_directory_stays_atlas_when_the_pull_request_updates_its_sum() {
+    // Every new Atlas migration updates `atlas.sum`: that file existed at the base, so the
+    // directory is still read as Atlas and the sum is checked, not "not verified".
+    let (run, _scratch) = pull_request_on(
+        |repo| {
+            write(
+                repo,
+                "db/migrations/atlas/20240101000000_t.sql",
+                "CREATE TABLE t (id int);\n",
+            );
+            write(repo, "db/migrations/atlas/atlas.sum", "h1:old=\n");
+        },
+        |repo| {
+            write(
+                repo,
+                "db/migrations/atlas/20240201000000_u.sql",
+                "CREATE TABLE u (id int);\n",
+            );
+            write(repo, "db/migrations/atlas/atlas.sum", "h1:new=\n");
+        },
+        "Adds u.",
+        &[],
+    );
+    assert!(!run.summary.contains("not verified"), "{}", run.summary);
+    assert!(run.stdout().contains("IN005"), "{}", run.stdout());
 }

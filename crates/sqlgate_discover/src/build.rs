@@ -304,7 +304,8 @@ impl Builder<'_> {
 
     /// The candidates the pull request did not add or change (see
     /// `DiscoverOptions::untrusted`), which the framework is told from, and whether
-    /// `atlas.sum` is one of the directory's files at the base. When the pull request added
+    /// `atlas.sum` is one of the directory's files at the base (the pull request did not add
+    /// it; it may have updated it). When the pull request added
     /// or changed every candidate (a new directory has no base to keep), all of them.
     fn trusted(&self, dir: &DirFiles, cands: &Candidates) -> (Candidates, bool) {
         let atlas_sum = dir.names.contains("atlas.sum");
@@ -323,7 +324,11 @@ impl Builder<'_> {
         if kept.is_empty() {
             (cands.clone(), atlas_sum)
         } else {
-            (kept, atlas_sum && !untrusted("atlas.sum"))
+            let added = self
+                .options
+                .added
+                .contains(&canonical_dir.join("atlas.sum"));
+            (kept, atlas_sum && !added)
         }
     }
 

@@ -26,7 +26,7 @@ pub fn gate_files(
 ) -> Vec<GateFile> {
     let root = changes.root.as_path();
     let scope: Vec<&PathBuf> = scope.iter().filter(|s| s.as_path() != root).collect();
-    let dirs = MigrationDirs::of(discovery);
+    let dirs = MigrationDirs::of(discovery, &changes.changed());
     let reasons = known_reasons(discovery, root);
     let mut files = Vec::new();
     for (status, path) in &changes.paths {
@@ -55,6 +55,11 @@ pub fn gate_files(
         else {
             continue;
         };
+        // diesel, Sourcegraph and Prisma never run a loose file next to their migrations'
+        // directories, configured path or not.
+        if dirs.per_migration.contains_key(&parent) {
+            continue;
+        }
         let framework = dirs.framework_of(&parent);
         // A configured directory is a migration directory even when discovery found no
         // migration in it (all of them `.psql`); not what is below it (`db/seeds` under a
@@ -64,7 +69,17 @@ pub fn gate_files(
             continue;
         }
         let name = path.rsplit('/').next().unwrap_or(path);
-        if is_inert(name, framework) {
+        if is_inert(name, framework) || dirs.is_engine_twin(&parent, name) {
+            continue;
+        }
+        // In a diesel, Sourcegraph or Prisma migration's directory only `up.*`, `down.*`
+        // and `migration.*` run.
+        let lower = name.to_ascii_lowercase();
+        if framework.is_some_and(is_per_migration)
+            && !["up.", "down.", "migration."]
+                .iter()
+                .any(|p| lower.starts_with(p))
+        {
             continue;
         }
         let reason = if canonical.as_ref().is_none_or(|c| !c.starts_with(root)) {
@@ -162,38 +177,100 @@ struct MigrationDirs {
     dirs: HashMap<PathBuf, Framework>,
     /// Per-migration sets (diesel, Sourcegraph, Prisma): each subdirectory is a migration.
     per_migration: HashMap<PathBuf, Framework>,
+    /// The versions (leading digits) of the migrations linted in each directory.
+    linted_versions: HashMap<PathBuf, HashSet<String>>,
+    /// Directories whose linted migrations at the base name PostgreSQL in their file names
+    /// (`1_x.postgres.up.sql`): one file per engine.
+    per_engine: HashSet<PathBuf>,
+}
+
+fn is_per_migration(framework: Framework) -> bool {
+    matches!(
+        framework,
+        Framework::Diesel | Framework::Sourcegraph | Framework::Prisma
+    )
+}
+
+/// The leading digits of a file name or version (`000002` of `000002_x.mysql.up.sql`).
+fn version_digits(text: &str) -> &str {
+    let end = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    &text[..end]
 }
 
 impl MigrationDirs {
-    fn of(discovery: &Discovery) -> MigrationDirs {
+    /// `changed`: the canonical paths the pull request added or changed, which do not
+    /// decide how a directory is laid out.
+    fn of(discovery: &Discovery, changed: &HashSet<PathBuf>) -> MigrationDirs {
         let canonical = canonical_paths(&discovery.files);
         let linted: HashSet<PathBuf> = canonical.iter().flatten().cloned().collect();
         let mut dirs = HashMap::new();
         let mut per_migration = HashMap::new();
+        let mut linted_versions: HashMap<PathBuf, HashSet<String>> = HashMap::new();
+        let mut per_engine = HashSet::new();
         for set in &discovery.sets {
             let Ok(dir) = std::fs::canonicalize(&set.dir) else {
                 continue;
             };
-            if matches!(
-                set.framework,
-                Framework::Diesel | Framework::Sourcegraph | Framework::Prisma
-            ) {
-                per_migration.insert(dir.clone(), set.framework);
-            }
+            let per = is_per_migration(set.framework);
             for migration in &set.migrations {
                 if let Some(Some(file)) = canonical.get(migration.up.file) {
                     if let Some(parent) = file.parent() {
                         dirs.insert(parent.to_path_buf(), set.framework);
+                        let name = file
+                            .file_name()
+                            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                            .unwrap_or_default();
+                        if !changed.contains(file)
+                            && [".postgres.", ".postgresql.", ".pg."]
+                                .iter()
+                                .any(|suffix| name.contains(suffix))
+                        {
+                            per_engine.insert(parent.to_path_buf());
+                        }
+                        linted_versions
+                            .entry(parent.to_path_buf())
+                            .or_insert_with(HashSet::new)
+                            .insert(version_digits(&migration.version.text).to_string());
                     }
                 }
             }
-            dirs.insert(dir, set.framework);
+            if per {
+                // diesel, Sourcegraph and Prisma run only the files of each migration's own
+                // directory: a loose file next to those directories is never run.
+                per_migration.insert(dir, set.framework);
+            } else {
+                dirs.insert(dir, set.framework);
+            }
         }
         MigrationDirs {
             linted,
             dirs,
             per_migration,
+            linted_versions,
+            per_engine,
         }
+    }
+
+    /// Whether `name` is another database engine's version of a migration linted in `dir`
+    /// (`000002_x.mysql.up.sql` next to `000002_x.postgres.up.sql`, as ory/popx lays them
+    /// out): it runs only on that engine, and a second file of the same version would make
+    /// golang-migrate refuse the directory rather than run it on PostgreSQL.
+    ///
+    /// Likewise any other engine's file in a directory whose linted migrations name their
+    /// engine (`.postgres.up.sql`): popx runs each file only on its own engine.
+    fn is_engine_twin(&self, dir: &Path, name: &str) -> bool {
+        if layout::engine_of_name(name).is_none() {
+            return false;
+        }
+        let version = version_digits(name);
+        self.per_engine.contains(dir)
+            || !version.is_empty()
+                && self
+                    .linted_versions
+                    .get(dir)
+                    .is_some_and(|versions| versions.contains(version))
     }
 
     /// The framework of the migration directory `dir` is (part of), if it is one. Flyway

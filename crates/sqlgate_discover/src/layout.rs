@@ -230,7 +230,7 @@ pub(super) fn engine_of_dir(path: &Path) -> Option<&'static str> {
 
 /// Another engine named by a file or migration-directory name, as a `.` part only
 /// (`x.sqlite3.up.sql`, `x.mysql.sql`): `add_mysql_compat.sql` is not a MySQL migration.
-pub(super) fn engine_of_name(name: &str) -> Option<&'static str> {
+pub(crate) fn engine_of_name(name: &str) -> Option<&'static str> {
     name.split('.').find_map(engine_word)
 }
 

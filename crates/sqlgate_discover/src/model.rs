@@ -214,6 +214,9 @@ pub struct DiscoverOptions {
     /// the pull request adds (a `V1__noop.sql` among golang-migrate files) must not change
     /// how the directory is read and hide its real migrations. Empty outside a pull request.
     pub untrusted: std::collections::HashSet<PathBuf>,
+    /// Those of `untrusted` the pull request added (the rest existed at the base): a file
+    /// that only changed still tells by its presence (an `atlas.sum` it updates).
+    pub added: std::collections::HashSet<PathBuf>,
 }
 
 impl DiscoverOptions {
