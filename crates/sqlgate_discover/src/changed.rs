@@ -231,7 +231,7 @@ impl MigrationDirs {
                         }
                         linted_versions
                             .entry(parent.to_path_buf())
-                            .or_insert_with(HashSet::new)
+                            .or_default()
                             .insert(version_digits(&migration.version.text).to_string());
                     }
                 }
