@@ -337,6 +337,36 @@ fn atlas() {
         set(&d, "atlas/supabase/migrations").framework,
         Framework::Atlas
     );
+
+    // Atlas also reads golang-migrate's format (`--dir-format golang-migrate`): the ups and
+    // downs pair as golang-migrate's, and `atlas.sum` covers the ups only, as Atlas hashes
+    // them.
+    let s = set(&d, "atlas/golang-migrate");
+    assert_eq!(s.framework, Framework::GolangMigrate);
+    assert_eq!(versions(s), ["20240101000000", "20240102000000"]);
+    assert!(s
+        .migrations
+        .iter()
+        .all(|m| matches!(m.down, Down::Section(_))));
+    let hashed: Vec<&str> = s
+        .atlas
+        .as_ref()
+        .expect("the atlas.sum of a golang-migrate directory")
+        .files
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(
+        hashed,
+        [
+            "20240101000000_accounts.up.sql",
+            "20240102000000_name.up.sql"
+        ]
+    );
+    // And goose's, where it hashes every file.
+    let s = set(&d, "atlas/goose");
+    assert_eq!(s.framework, Framework::Goose);
+    assert_eq!(s.atlas.as_ref().map(|a| a.files.len()), Some(1));
 }
 
 #[test]

@@ -343,9 +343,24 @@ impl Builder<'_> {
         if let Some(framework) = self.options.framework {
             return framework;
         }
+        let inner = self.detect_format(dir, cands);
         if atlas_sum {
-            return Framework::Atlas;
+            // Atlas reads its own format, and golang-migrate's, goose's, dbmate's and
+            // Flyway's (`--dir-format`): an `atlas.sum` next to their files keeps them theirs.
+            return match inner {
+                Framework::GolangMigrate | Framework::Goose | Framework::Dbmate => inner,
+                Framework::Flyway if cands.keys().any(|n| layout::flyway_prefixed(n)) => inner,
+                Framework::Sqlx if cands.keys().any(|n| layout::up_down(n).is_some()) => {
+                    Framework::GolangMigrate
+                }
+                _ => Framework::Atlas,
+            };
         }
+        inner
+    }
+
+    /// The format of a flat directory's files, an `atlas.sum` aside.
+    fn detect_format(&self, dir: &DirFiles, cands: &Candidates) -> Framework {
         if cands
             .values()
             .any(|&id| sections::dbmate(self.text(id)).is_some())
@@ -376,6 +391,10 @@ impl Builder<'_> {
     }
 
     fn flat(&mut self, dir: &DirFiles, framework: Framework, cands: &Candidates) {
+        // Whatever the format, an `atlas.sum` covers the files Atlas reads in it.
+        if framework != Framework::Atlas {
+            self.atlas_sum(dir, framework);
+        }
         match framework {
             Framework::GolangMigrate | Framework::Sqlx => self.up_down(dir, framework, cands),
             Framework::Flyway => self.flyway(dir, cands),
@@ -399,7 +418,7 @@ impl Builder<'_> {
                     self.single_file(dir, framework, name, id);
                 }
                 if framework == Framework::Atlas {
-                    self.atlas_sum(dir);
+                    self.atlas_sum(dir, framework);
                 }
             }
         }
@@ -462,16 +481,15 @@ impl Builder<'_> {
                     remap(&mut down.file, &mut self.loaded);
                 }
             }
-            if set.framework == Framework::Atlas {
-                if let Some(mut atlas) = self.atlas.remove(&set.dir) {
-                    remap(&mut atlas.file, &mut self.loaded);
-                    for (_, file) in &mut atlas.files {
-                        if let Some(file) = file {
-                            remap(file, &mut self.loaded);
-                        }
+            // Any format's directory may hold an `atlas.sum` (Atlas reads several).
+            if let Some(mut atlas) = self.atlas.remove(&set.dir) {
+                remap(&mut atlas.file, &mut self.loaded);
+                for (_, file) in &mut atlas.files {
+                    if let Some(file) = file {
+                        remap(file, &mut self.loaded);
                     }
-                    set.atlas = Some(atlas);
                 }
+                set.atlas = Some(atlas);
             }
         }
         self.skipped.sort_by(|a, b| a.display.cmp(&b.display));

@@ -12,7 +12,11 @@ use sqlgate_core::Framework;
 
 impl Builder<'_> {
     /// Loads an Atlas directory's `atlas.sum` and every `*.sql` file it covers (IN005).
-    pub(super) fn atlas_sum(&mut self, dir: &DirFiles) {
+    /// The directory's `atlas.sum`, with the files Atlas hashes into it for `framework`'s
+    /// directory format (`sql/migrate` and `cmd/atlas/internal/sqltool`): golang-migrate's
+    /// `*.up.sql` only (its downs are not Atlas's), Flyway's versioned and repeatable files
+    /// (not its undo files), every `*.sql` for Atlas's own, goose's and dbmate's formats.
+    pub(super) fn atlas_sum(&mut self, dir: &DirFiles, framework: Framework) {
         // Keyed like the set's directory (`.` for the current one).
         let key = if dir.path.as_os_str().is_empty() {
             PathBuf::from(".")
@@ -26,10 +30,24 @@ impl Builder<'_> {
             return;
         };
         // Atlas globs `*.sql` (case-sensitive) and sorts the names as Go strings: bytes.
+        let hashed = |n: &str| match framework {
+            Framework::GolangMigrate => n.ends_with(".up.sql"),
+            Framework::Flyway => {
+                n.ends_with(".sql")
+                    && matches!(
+                        layout::flyway(n),
+                        Some((
+                            layout::FlywayKind::Versioned | layout::FlywayKind::Repeatable,
+                            ..
+                        ))
+                    )
+            }
+            _ => n.ends_with(".sql"),
+        };
         let files = dir
             .names
             .iter()
-            .filter(|n| n.ends_with(".sql"))
+            .filter(|n| hashed(n))
             .map(|n| (n.clone(), self.load(dir, n)))
             .collect();
         self.atlas.insert(key, AtlasSum { file, files });
