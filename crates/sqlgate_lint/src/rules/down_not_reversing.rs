@@ -117,6 +117,9 @@ struct Up<'a> {
     computed: Vec<Kind>,
     /// Names on either side of a rename (tables, columns, indexes, types).
     renamed: Vec<Name>,
+    /// `CREATE TEMP TABLE`s: gone at the end of the session, not schema the down must undo
+    /// (nor are their columns and indexes).
+    temporary: Vec<Name>,
 }
 
 impl<'a> Up<'a> {
@@ -134,6 +137,12 @@ impl<'a> Up<'a> {
     }
 
     fn create(&mut self, kind: Kind, name: Name, table: Option<Name>, created_by: &'a str) {
+        if table
+            .as_ref()
+            .is_some_and(|t| self.temporary.iter().any(|tmp| same(tmp, t)))
+        {
+            return;
+        }
         self.live
             .retain(|o| !(o.kind == kind && same(&o.name, &name) && same_table(o, &table)));
         self.ever.push((kind, name.clone()));
@@ -186,6 +195,11 @@ impl<'a> Up<'a> {
 
     fn apply(&mut self, statement: &Statement, text: &'a str) {
         match &statement.kind {
+            StatementKind::CreateTable {
+                table,
+                temporary: true,
+                ..
+            } => self.temporary.push(table.clone()),
             StatementKind::CreateTable { table, .. } => {
                 self.create(Kind::Table, table.clone(), None, text)
             }
