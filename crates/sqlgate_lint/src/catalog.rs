@@ -60,6 +60,9 @@ pub struct Catalog {
     not_null_checks: HashSet<(String, String)>,
     /// (table key, constraint name) → column, for such checks added `NOT VALID`.
     unvalidated_not_null_checks: HashMap<(String, String), String>,
+    /// Views and materialized views, by key: a `DROP TABLE` of one (ClickHouse drops views
+    /// that way) deletes no rows.
+    views: HashSet<String>,
 }
 
 /// Relations share one namespace in Postgres, so a view dropped with DROP TABLE is found.
@@ -81,6 +84,12 @@ impl Catalog {
     /// Where a replayed migration created this object (the span of its name).
     pub fn created_at(&self, object: ObjectType, name: &Name) -> Option<&Site> {
         self.objects.get(&(namespace(object), name.key()))
+    }
+
+    /// Whether a replayed migration created this relation as a view or materialized view
+    /// (and nothing replaced it with a table since).
+    pub fn is_view(&self, name: &Name) -> bool {
+        self.views.contains(&name.key())
     }
 
     /// The migration that added this column (or created its table), if a replayed one did.
@@ -172,6 +181,11 @@ impl Catalog {
     }
 
     fn create(&mut self, object: ObjectType, name: &Name, at: &At) {
+        if matches!(object, ObjectType::View | ObjectType::MaterializedView) {
+            self.views.insert(name.key());
+        } else if namespace(object) == ObjectType::Table {
+            self.views.remove(&name.key());
+        }
         let site = Site {
             migration: at.migration,
             file: at.file,
@@ -182,6 +196,9 @@ impl Catalog {
 
     fn remove(&mut self, object: ObjectType, name: &Name) {
         let key = name.key();
+        if namespace(object) == ObjectType::Table {
+            self.views.remove(&key);
+        }
         self.objects.remove(&(namespace(object), key.clone()));
         if namespace(object) == ObjectType::Table {
             self.columns.retain(|(table, _), _| *table != key);

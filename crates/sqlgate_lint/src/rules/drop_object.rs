@@ -23,6 +23,27 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
     let StatementKind::Drop { object, names, .. } = &statement.kind else {
         return;
     };
+    // `DROP TABLE` of a view an earlier migration created (ClickHouse drops views that way).
+    if *object == ObjectType::Table {
+        let views: Vec<_> = names
+            .iter()
+            .filter(|n| ctx.catalog.is_view(n))
+            .cloned()
+            .collect();
+        if views.is_empty() {
+            return;
+        }
+        report_each_name(
+            statement,
+            &views,
+            "drop",
+            ObjectType::View,
+            |n| !ctx.is_new(ObjectType::View, n),
+            "check what depends on it and replace it instead of dropping where possible",
+            out,
+        );
+        return;
+    }
     if !matches!(
         object,
         ObjectType::Table | ObjectType::Schema | ObjectType::Database | ObjectType::Other

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
         default_severity: Severity::Error,
         opt_in: false,
         summary: "DROP TABLE of an existing table",
-        what_it_does: "Flags `DROP TABLE` of a table that existed before the change set. Tables created earlier in the same change set are not reported.",
+        what_it_does: "Flags `DROP TABLE` of a table that existed before the change set. Tables created earlier in the same change set are not reported, nor are views and materialized views that earlier migrations created and `DROP TABLE` removes (ClickHouse's way): those are `drop-object`.",
         why_is_this_bad: "Dropping a table deletes its rows for good, and any running code that still reads or writes it starts failing the moment the migration commits. Restoring means a backup restore and lost writes since.",
         example: "DROP TABLE users;",
         use_instead: "-- 1. ship code that no longer uses the table\n-- 2. take a backup and link it in the pull request\n-- 3. drop it in its own migration, or rename it first and drop later\nALTER TABLE users RENAME TO users_deprecated_20261121;",
@@ -31,7 +31,8 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
             names,
             "drop",
             ObjectType::Table,
-            |n| !ctx.is_new(ObjectType::Table, n),
+            // A view dropped with DROP TABLE (ClickHouse's way) holds no rows: DS009.
+            |n| !ctx.is_new(ObjectType::Table, n) && !ctx.catalog.is_view(n),
             "back up the table and stop all code from using it before dropping it",
             out,
         );
