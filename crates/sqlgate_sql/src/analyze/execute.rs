@@ -465,7 +465,12 @@ fn assignments(code: &Code, name: &str) -> Option<Vec<Range<usize>>> {
                 continue;
             }
             if is_written(code, i, statement) {
-                return None;
+                // `SELECT <one expression> INTO name ...`: that expression is the value (per
+                // row, so its literal parts are what every run executes).
+                match select_into_value(code, i, statement) {
+                    Some(value) => values.push(value),
+                    None => return None,
+                }
             }
         }
         let word = code.kind(i) == Some(TokenKind::Word);
@@ -485,6 +490,25 @@ fn assignments(code: &Code, name: &str) -> Option<Vec<Range<usize>>> {
         i += 1;
     }
     declared.then_some(values)
+}
+
+/// The expression `SELECT expr INTO name` gives the variable at token `i`, when the
+/// statement starting at `statement` is exactly that: one expression, one target.
+fn select_into_value(code: &Code, i: usize, statement: usize) -> Option<Range<usize>> {
+    let mut into = i.checked_sub(1)?;
+    if code.is_word(into, "strict") {
+        into = into.checked_sub(1)?;
+    }
+    if !code.is_word(statement, "select")
+        || !code.is_word(into, "into")
+        || code.is_punct(i + 1, ",")
+        || code.is_punct(i + 1, ".")
+        || code.is_punct(i + 1, "[")
+    {
+        return None;
+    }
+    let value = statement + 1..into;
+    (!value.is_empty() && code.split(value.clone(), ",").len() == 1).then_some(value)
 }
 
 /// Whether the variable at token `i` (not at a statement's start) is written there: a target
@@ -709,12 +733,24 @@ mod tests {
             readable("DECLARE q CONSTANT text DEFAULT 'TRUNCATE a'; BEGIN EXECUTE q; END"),
             ["TRUNCATE a"]
         );
-        // Not declared here (a parameter), written by INTO / FOR / GET DIAGNOSTICS, built up
-        // in a loop, or declared and never assigned: unreadable.
+        // `SELECT <one expression> INTO s`: the expression is its value, a row at a time.
+        assert_eq!(
+            readable(
+                "DECLARE s text; BEGIN SELECT concat('ALTER TABLE a DROP CONSTRAINT ', c)                  INTO s FROM information_schema.table_constraints; EXECUTE s; END"
+            ),
+            ["ALTER TABLE a DROP CONSTRAINT __dynamic__"]
+        );
+        assert_eq!(
+            readable("DECLARE s text; BEGIN SELECT 'TRUNCATE a' INTO STRICT s; EXECUTE s; END"),
+            ["TRUNCATE a"]
+        );
+        // Not declared here (a parameter), written by several INTO targets / FOR / GET
+        // DIAGNOSTICS, built up in a loop, or declared and never assigned: unreadable.
         for body in [
             "BEGIN s := 'DROP TABLE a'; EXECUTE s; END",
-            "DECLARE s text; BEGIN SELECT 'x' INTO s; EXECUTE s; END",
+            "DECLARE s text; BEGIN SELECT q INTO s FROM t; EXECUTE s; END",
             "DECLARE s text; BEGIN SELECT 1, 'x' INTO STRICT n, s FROM t; EXECUTE s; END",
+            "DECLARE s text; BEGIN SELECT 'x', 1 INTO s, n; EXECUTE s; END",
             "DECLARE s text; BEGIN FOR s IN SELECT q FROM t LOOP EXECUTE s; END LOOP; END",
             "DECLARE s text; BEGIN GET DIAGNOSTICS s = ROW_COUNT; EXECUTE s; END",
             "DECLARE s text := ''; BEGIN FOR r IN SELECT t FROM x LOOP \
