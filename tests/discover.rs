@@ -370,6 +370,21 @@ fn atlas() {
 }
 
 #[test]
+fn postgres_migrations() {
+    // thomwright/postgres-migrations runs each file in a transaction unless it opts out with
+    // `-- postgres-migrations disable-transaction`; a directory where a file does is its.
+    let d = run(&["postgres-migrations"]);
+    assert_clean(&d);
+    let s = set(&d, "postgres-migrations/migrations");
+    assert_eq!(s.framework, Framework::Plain);
+    assert_eq!(s.migrations[0].up.tx, TxMode::Wrapped);
+    assert_eq!(s.migrations[1].up.tx, TxMode::None);
+    // Without the marker anywhere, plain files run statement by statement.
+    let d = run(&["plain"]);
+    assert!(d.sets.iter().all(|s| s.migrations.iter().all(|m| m.up.tx == TxMode::None)));
+}
+
+#[test]
 fn plain_numbered() {
     let d = run(&["plain"]);
     assert_clean(&d);

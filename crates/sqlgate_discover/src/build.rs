@@ -53,6 +53,9 @@ struct Builder<'a> {
     pending: Vec<(PathBuf, Skipped)>,
     /// Atlas directories' `atlas.sum` and `*.sql` files (temporary ids), by directory.
     atlas: HashMap<PathBuf, AtlasSum>,
+    /// The flat directory being built uses the postgres-migrations library, which runs each
+    /// file in a transaction unless the file opts out (see `sections::postgres_migrations`).
+    postgres_migrations: bool,
     /// The key of the set the last migration went to.
     last_set: Option<(PathBuf, &'static str)>,
     /// Links the walk did not follow (they lead out of the root): errors or skipped files
@@ -75,6 +78,7 @@ pub(super) fn build(mut walked: Walked, options: &DiscoverOptions) -> Discovery 
         pending: Vec::new(),
         atlas: HashMap::new(),
         last_set: None,
+        postgres_migrations: false,
         outside: std::mem::take(&mut walked.outside),
     };
     for dir in walked.dirs.values() {
@@ -414,6 +418,10 @@ impl Builder<'_> {
                 }
             }
             _ => {
+                self.postgres_migrations = framework == Framework::Plain
+                    && cands
+                        .values()
+                        .any(|&id| sections::postgres_migrations_opt_out(self.text(id)));
                 for (name, &id) in cands {
                     self.single_file(dir, framework, name, id);
                 }

@@ -175,6 +175,21 @@ pub(super) fn atlas_no_transaction(text: &str) -> bool {
         })
 }
 
+/// postgres-migrations (thomwright/postgres-migrations): a `-- postgres-migrations
+/// disable-transaction` comment line opts the file out of the transaction the library runs
+/// each migration in.
+pub(super) fn postgres_migrations_opt_out(text: &str) -> bool {
+    text.contains("postgres-migrations")
+        && lines(text).any(|(start, end, _)| {
+            comment_body(&text[start..end]).is_some_and(|body| {
+                let words: Vec<&str> = body.split_whitespace().collect();
+                words.len() >= 2
+                    && words[0].eq_ignore_ascii_case("postgres-migrations")
+                    && words[1].eq_ignore_ascii_case("disable-transaction")
+            })
+        })
+}
+
 /// Flyway per-script config (`V1__x.sql.conf`): `executeInTransaction=false`.
 pub(super) fn flyway_conf_no_transaction(conf: &str) -> bool {
     conf.lines().any(|line| {

@@ -81,6 +81,12 @@ impl Builder<'_> {
             // The CLI sends a file's statements (and its history insert) as one pipelined
             // batch, which Postgres runs as one implicit transaction.
             Framework::Supabase => (section(id, 0..len, TxMode::SingleQuery), Down::NotSupported),
+            // postgres-migrations wraps each file unless it opts out; a directory where one
+            // file opts out uses it (plain files are otherwise run statement by statement).
+            Framework::Plain if self.postgres_migrations => {
+                let tx = wrapped_unless(sections::postgres_migrations_opt_out(self.text(id)));
+                (section(id, 0..len, tx), Down::NotSupported)
+            }
             Framework::Plain => (section(id, 0..len, TxMode::None), Down::NotSupported),
             Framework::Atlas => {
                 let tx = wrapped_unless(sections::atlas_no_transaction(self.text(id)));
