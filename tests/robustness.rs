@@ -30,52 +30,96 @@ fn parse_errors(text: &str) -> Vec<Finding> {
 /// sqlparser's position is relative to the statement it was given: MT001 gives the file's.
 #[test]
 fn parse_error_positions_are_file_positions() {
-    let found = parse_errors("drop table t;\nselect \"x");
+    let found = parse_errors("drop table t;\nselect 1 + );");
     let statement = found
         .iter()
-        .find(|f| f.message.contains("not fully parsed"))
+        .find(|f| f.message.contains("probably invalid"))
         .expect("MT001 for the select");
     assert_eq!((statement.start.line, statement.start.column), (2, 1));
     assert!(
-        statement.help.ends_with(" at Line: 2, Column: 8"),
+        statement.help.ends_with(" at Line: 2, Column: 12"),
         "{}",
         statement.help
     );
     // On a later line of a statement that starts mid-line.
-    let found = parse_errors("select 1; create table t (\n  a int,\n  b int b\n);\n");
+    let found = parse_errors("select 1; create table t (\n  a int,\n  b int,\n);\n");
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
-        found[0].help.ends_with(" at Line: 3, Column: 9"),
+        found[0].help.ends_with(" at Line: 4, Column: 1"),
         "{}",
         found[0].help
     );
 }
 
+/// A statement sqlparser cannot parse but sqlgate reads from its tokens is no MT001:
+/// `--verbose` lists it, with sqlparser's message at the file's line and column.
+#[test]
+fn statements_read_from_tokens_are_listed_not_reported() {
+    let output = check_text(
+        "x.sql",
+        "select 1;\nalter sequence s owned by t.id;\n",
+        Dialect::Postgres,
+        REGISTRY,
+    );
+    let codes: Vec<&str> = output.report.findings.iter().map(|f| f.code).collect();
+    assert!(!codes.contains(&"MT001"), "{codes:?}");
+    let listed: Vec<(usize, &str, bool)> = output
+        .stats
+        .not_parsed
+        .iter()
+        .map(|n| {
+            (
+                n.offset,
+                n.kind.as_str(),
+                n.error.ends_with(" at Line: 2, Column: 7"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [(10, "alter sequence", true)],
+        "{:?}",
+        output.stats.not_parsed
+    );
+}
+
 /// A statement too large for sqlparser is modelled from its tokens: the rules still see what
-/// it does, and MT001 says why it was not parsed, in one lower-case line.
+/// it does. It is no MT001 (sqlgate understood it); `--verbose` lists it, saying why it was
+/// not parsed in one lower-case line. One that is also invalid is MT001 with that line.
 #[test]
 fn statements_too_large_for_sqlparser_are_checked_from_tokens() {
     let names: Vec<String> = (0..30_000).map(|i| format!("t{i}")).collect();
     let drop = format!("drop table {};\n", names.join(", "));
     let text = format!("{drop}delete from events;\n");
-    let found = findings(&text, Dialect::Postgres);
-    let codes: Vec<&str> = found.iter().map(|f| f.code).collect();
+    let output = check_text("x.sql", &text, Dialect::Postgres, REGISTRY);
+    let codes: Vec<&str> = output.report.findings.iter().map(|f| f.code).collect();
     assert!(codes.contains(&"DS001"), "{codes:?}");
     assert!(codes.contains(&"DS007"), "{codes:?}");
-    let mt001: Vec<&Finding> = found.iter().filter(|f| f.code == "MT001").collect();
+    assert!(!codes.contains(&"MT001"), "{codes:?}");
+    let [listed] = output.stats.not_parsed.as_slice() else {
+        panic!("{:?}", output.stats.not_parsed);
+    };
+    assert_eq!((listed.offset, listed.kind.as_str()), (0, "drop table"));
+    let why = format!(
+        "statement of {} KB (60001 tokens) is larger than the 50000-token sqlparser limit: \
+         checked from its tokens",
+        (drop.len() - 2) / 1000
+    );
+    assert_eq!(listed.error, why);
+
+    let invalid = format!("drop table {},;\n", names.join(", "));
+    let mt001: Vec<Finding> = parse_errors(&invalid);
     assert_eq!(mt001.len(), 1, "{mt001:?}");
     assert_eq!(mt001[0].start.line, 1);
     assert_eq!(
         mt001[0].message,
-        "drop table statement not fully parsed, checked by its tokens"
+        "drop table statement is probably invalid: an empty item in a comma-separated list \
+         (a stray `,`)"
     );
-    assert_eq!(
-        mt001[0].help,
-        format!(
-            "statement of {} KB (60001 tokens) is larger than the 50000-token sqlparser limit: \
-             checked from its tokens",
-            (drop.len() - 2) / 1000
-        )
+    assert!(
+        mt001[0].help.ends_with("checked from its tokens"),
+        "{}",
+        mt001[0].help
     );
     assert!(!mt001[0].help.contains('\n'));
     assert!(mt001[0].help.starts_with(char::is_lowercase));

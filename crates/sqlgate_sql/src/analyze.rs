@@ -6,9 +6,9 @@ use std::ops::Range;
 mod bodies;
 mod execute;
 
-use crate::classify::{classify, BodyKind, Classified};
+use crate::classify::{classify, syntax_problem, BodyKind, Classified, Problem};
 use crate::lexer::{Dialect, Token, TokenKind};
-use crate::model::{Origin, ParseStatus, Statement, StatementKind};
+use crate::model::{Origin, ParseStatus, Statement, StatementKind, SyntaxProblem};
 use crate::split::{RawKind, SplitError};
 
 #[derive(Debug, Clone, Default)]
@@ -238,12 +238,7 @@ fn parse_and_model(
             human_size(range.len()),
             tokens.len()
         );
-        return (
-            classified,
-            ParseStatus::Fallback {
-                error: error.into(),
-            },
-        );
+        return (classified, not_parsed(statement, error));
     }
     let sql = text.get(range.clone()).unwrap_or("");
     match crate::ast::parse(sql, dialect) {
@@ -252,9 +247,27 @@ fn parse_and_model(
             ParseStatus::Parsed,
         ),
         Err(error) => {
-            let error = lines.file_position(text, range.start, &error).into();
-            (classified, ParseStatus::Fallback { error })
+            let error = lines.file_position(text, range.start, &error);
+            (classified, not_parsed(statement, error))
         }
+    }
+}
+
+/// The status of a statement sqlparser did not parse: `Fallback` when the classifier
+/// understood it, `Invalid` when its tokens prove a syntax error or show a statement sqlgate
+/// does not understand. sqlparser's failure alone proves nothing: it does not know every
+/// form the servers accept.
+fn not_parsed(statement: &TopLevel, error: String) -> ParseStatus {
+    let problem = syntax_problem(statement.tokens, statement.text, statement.dialect);
+    match problem {
+        None => ParseStatus::Fallback {
+            error: error.into(),
+        },
+        Some(problem) => ParseStatus::Invalid(Box::new(SyntaxProblem {
+            error,
+            message: problem.message().to_string(),
+            understood: matches!(problem, Problem::Invalid(_)),
+        })),
     }
 }
 
@@ -346,10 +359,10 @@ mod tests {
     use crate::model::ActionKind;
 
     fn fallback(analysis: &AnalyzedSection, i: usize) -> &str {
-        match &analysis.statements[i].parse {
-            ParseStatus::Fallback { error } => error,
-            other => panic!("statement {i} is {other:?}"),
-        }
+        let parse = &analysis.statements[i].parse;
+        parse
+            .parser_error()
+            .unwrap_or_else(|| panic!("statement {i} is {parse:?}"))
     }
 
     /// sqlparser counts from the start of the statement it is given: its position is moved

@@ -63,10 +63,25 @@ pub struct Stats {
     /// Statements sqlparser did not parse, by dialect, kind label and parser message
     /// (positions removed): the shapes the fallback handles.
     pub fallback_shapes: BTreeMap<(&'static str, String, String), usize>,
+    /// Every checked statement sqlparser did not parse, in the order checked (`--verbose`
+    /// lists them; MT001 reports only those whose tokens prove a problem).
+    pub not_parsed: Vec<NotParsed>,
     /// Where the time went, in order: analysis, catalog replay and rules, findings.
     pub timings: Vec<(&'static str, std::time::Duration)>,
     /// Analysis threads.
     pub threads: usize,
+}
+
+/// A checked statement sqlparser did not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotParsed {
+    /// The file (an index into the run's files) and the statement's first byte in it.
+    pub file: usize,
+    pub offset: usize,
+    /// The statement's kind label, as the token classifier read it.
+    pub kind: String,
+    /// sqlparser's message, with the file's line and column.
+    pub error: String,
 }
 
 impl Stats {
@@ -87,7 +102,7 @@ pub fn dialect_name(dialect: Dialect) -> &'static str {
     }
 }
 
-pub(super) fn count(stats: &mut Stats, dialect: Dialect, statements: &[Statement]) {
+pub(super) fn count(stats: &mut Stats, dialect: Dialect, file: usize, statements: &[Statement]) {
     let name = dialect_name(dialect);
     let counts = stats.dialects.entry(name).or_default();
     for statement in statements {
@@ -103,8 +118,15 @@ pub(super) fn count(stats: &mut Stats, dialect: Dialect, statements: &[Statement
             (_, StatementKind::Other { .. }) => counts.keyword_only += 1,
             _ => counts.classified += 1,
         }
-        if let ParseStatus::Fallback { error } = &statement.parse {
-            let shape = (name, statement.kind.label(), without_position(error));
+        if let Some(error) = statement.parse.parser_error() {
+            let kind = statement.kind.label();
+            stats.not_parsed.push(NotParsed {
+                file,
+                offset: statement.range.start,
+                kind: kind.clone(),
+                error: error.to_string(),
+            });
+            let shape = (name, kind, without_position(error));
             *stats.fallback_shapes.entry(shape).or_default() += 1;
         }
     }
