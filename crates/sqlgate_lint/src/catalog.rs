@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use sqlgate_discover::FileId;
-use sqlgate_sql::model::{ActionKind, Name, ObjectType, Statement, StatementKind};
+use sqlgate_sql::model::{
+    ActionKind, GrantTarget, Name, ObjectType, Origin, Role, Statement, StatementKind,
+};
 
 /// Index of a migration within its set (version order).
 pub type MigrationIndex = usize;
@@ -38,6 +40,25 @@ pub struct TableSecurity {
     key: String,
 }
 
+/// A `GRANT` as a replayed migration ran it. What it exposes is judged by the state when its
+/// transaction ended (other sessions only see that state): a `GRANT` before `ENABLE ROW LEVEL
+/// SECURITY` in the same transaction exposes nothing.
+#[derive(Debug, Clone)]
+pub struct GrantRecord {
+    pub migration: MigrationIndex,
+    pub file: FileId,
+    /// Upper-case privilege words, or the granted roles of a membership grant.
+    pub privileges: Vec<String>,
+    pub target: GrantTarget,
+    pub objects: Vec<Name>,
+    pub roles: Vec<Role>,
+    pub default_privileges: bool,
+    /// Per object, when the transaction ended: a table the migrations created (not TEMP)
+    /// whose row-level security was off, or a callable SECURITY DEFINER function. `None`
+    /// while the transaction is open.
+    at_commit: Option<Vec<bool>>,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Catalog {
     objects: HashMap<(ObjectType, String), Site>,
@@ -60,6 +81,10 @@ pub struct Catalog {
     not_null_checks: HashSet<(String, String)>,
     /// (table key, constraint name) → column, for such checks added `NOT VALID`.
     unvalidated_not_null_checks: HashMap<(String, String), String>,
+    /// The grants each migration ran.
+    grants: HashMap<MigrationIndex, Vec<GrantRecord>>,
+    /// The migration whose last grants wait for their transaction to end.
+    open_grants: Option<MigrationIndex>,
     /// Views and materialized views, by key: a `DROP TABLE` of one (ClickHouse drops views
     /// that way) deletes no rows.
     views: HashSet<String>,
@@ -137,6 +162,49 @@ impl Catalog {
                 (self.table_ids.get(&table.key) == Some(&id)).then_some(table)
             })
             .collect()
+    }
+
+    /// The grants a migration ran, each with what it exposed when its transaction ended (for
+    /// the last migration replayed, its state now: the end of that migration).
+    pub fn grants_in(
+        &self,
+        migration: MigrationIndex,
+    ) -> impl Iterator<Item = (&GrantRecord, Vec<bool>)> {
+        self.grants.get(&migration).into_iter().flatten().map(|g| {
+            let exposed = g.at_commit.clone().unwrap_or_else(|| self.exposed_by(g));
+            (g, exposed)
+        })
+    }
+
+    /// Per object of the grant, whether it is exposed now (see `GrantRecord::at_commit`).
+    fn exposed_by(&self, grant: &GrantRecord) -> Vec<bool> {
+        grant
+            .objects
+            .iter()
+            .map(|object| match grant.target {
+                GrantTarget::Objects(ObjectType::Table) => self
+                    .security(object)
+                    .is_some_and(|s| s.created.is_some() && !s.temporary && s.rls.is_none()),
+                GrantTarget::Objects(ObjectType::Function | ObjectType::Procedure) => {
+                    self.is_security_definer(object)
+                }
+                _ => false,
+            })
+            .collect()
+    }
+
+    /// The open transaction's grants are judged: it ended.
+    fn settle_grants(&mut self) {
+        let Some(migration) = self.open_grants.take() else {
+            return;
+        };
+        let Some(mut list) = self.grants.remove(&migration) else {
+            return;
+        };
+        for grant in list.iter_mut().filter(|g| g.at_commit.is_none()) {
+            grant.at_commit = Some(self.exposed_by(grant));
+        }
+        self.grants.insert(migration, list);
     }
 
     /// Whether the function's latest replayed definition is a callable SECURITY DEFINER one.
@@ -265,7 +333,35 @@ impl Catalog {
     /// Applies a statement that ran as part of migration `migration`, read from `file`.
     pub fn apply(&mut self, statement: &Statement, migration: MigrationIndex, file: FileId) {
         let at = At { migration, file };
+        // A migration's transaction ends with it at the latest.
+        if self.open_grants.is_some_and(|m| m != migration) {
+            self.settle_grants();
+        }
         match &statement.kind {
+            StatementKind::Transaction(control)
+                if control.ends_transaction() && statement.origin == Origin::TopLevel =>
+            {
+                self.settle_grants();
+            }
+            StatementKind::Grant {
+                privileges,
+                target,
+                objects,
+                roles,
+                default_privileges,
+            } => {
+                self.grants.entry(migration).or_default().push(GrantRecord {
+                    migration,
+                    file,
+                    privileges: privileges.clone(),
+                    target: *target,
+                    objects: objects.clone(),
+                    roles: roles.clone(),
+                    default_privileges: *default_privileges,
+                    at_commit: None,
+                });
+                self.open_grants = Some(migration);
+            }
             // The columns of a new table count as new through the table itself.
             StatementKind::CreateTable {
                 table,

@@ -1,6 +1,8 @@
 //! Where each statement of a section runs: inside a transaction or not (and why), and
 //! whether a lock timeout is in force. Read from the framework's transaction mode and the
-//! section's own `BEGIN`/`COMMIT` and `SET lock_timeout` statements.
+//! section's own transaction control (as PostgreSQL runs it: `END` commits, `ABORT` rolls
+//! back, `AND CHAIN` starts the next transaction at once, savepoints stay in the transaction,
+//! `PREPARE TRANSACTION` ends it) and `SET lock_timeout` statements.
 
 use sqlgate_discover::{Framework, TxMode};
 use sqlgate_sql::model::{
@@ -182,11 +184,13 @@ pub fn places(statements: &[Statement], mode: TxMode, framework: Framework) -> V
         });
         match &statement.kind {
             StatementKind::Transaction(TransactionControl::Begin) => explicit_open = true,
-            StatementKind::Transaction(TransactionControl::Commit)
-            | StatementKind::Transaction(TransactionControl::Rollback) => {
-                // COMMIT inside a framework's transaction ends that transaction too.
-                explicit_open = false;
-                framework_open = false;
+            StatementKind::Transaction(control) if control.ends_transaction() => {
+                // COMMIT inside a framework's transaction ends that transaction too; with
+                // AND CHAIN the next one starts at once (and the framework's COMMIT ends it).
+                if !control.keeps_transaction() {
+                    explicit_open = false;
+                    framework_open = false;
+                }
                 local_timeout = None;
             }
             StatementKind::Set {
@@ -245,6 +249,55 @@ mod tests {
                 (None, false),
             ]
         );
+    }
+
+    #[test]
+    fn transaction_control_is_placed_as_postgres_runs_it() {
+        let transactions = |sql: &str, mode| -> Vec<Option<Transaction>> {
+            of(sql, mode).into_iter().map(|p| p.0).collect()
+        };
+        let explicit = Some(Transaction::Explicit);
+        // START TRANSACTION opens, AND CHAIN keeps one open, END commits.
+        assert_eq!(
+            transactions(
+                "start transaction; select 1; commit and chain; select 2; end; select 3;",
+                TxMode::None
+            ),
+            [None, explicit, explicit, explicit, explicit, None]
+        );
+        // Savepoints stay in the transaction; ABORT and PREPARE TRANSACTION end it.
+        assert_eq!(
+            transactions(
+                "begin work; savepoint s; rollback to savepoint s; release s; abort; select 1;",
+                TxMode::None
+            ),
+            [None, explicit, explicit, explicit, explicit, None]
+        );
+        assert_eq!(
+            transactions(
+                "begin; select 1; prepare transaction 'x'; commit prepared 'x';",
+                TxMode::None
+            ),
+            [None, explicit, explicit, None]
+        );
+        // In the framework's transaction, AND CHAIN continues it; COMMIT AND NO CHAIN ends it.
+        let framework = Some(Transaction::Framework);
+        assert_eq!(
+            transactions(
+                "select 1; rollback and chain; select 2; commit and no chain; select 3;",
+                TxMode::Wrapped
+            ),
+            [framework, framework, framework, framework, None]
+        );
+        // SET LOCAL ends with the chained transaction.
+        let timeouts: Vec<bool> = of(
+            "begin; set local lock_timeout = '1s'; select 1; commit and chain; select 2; commit;",
+            TxMode::None,
+        )
+        .into_iter()
+        .map(|p| p.1)
+        .collect();
+        assert_eq!(timeouts, [false, false, true, true, false, false]);
     }
 
     #[test]

@@ -12,9 +12,7 @@ use sqlparser::dialect::{ClickHouseDialect, PostgreSqlDialect};
 use sqlparser::parser::Parser;
 
 use crate::lexer::Dialect;
-use crate::model::{
-    ActionKind, AlterAction, ColumnDef, Name, ObjectType, StatementKind, TransactionControl,
-};
+use crate::model::{ActionKind, AlterAction, ColumnDef, Name, ObjectType, StatementKind};
 
 /// Deep nesting is rejected by sqlparser's recursion guard instead of overflowing the stack.
 const RECURSION_LIMIT: usize = 64;
@@ -187,6 +185,11 @@ pub fn model(
         ast::Statement::Update(update) => StatementKind::Update {
             table: namer.object(table_factor_name(&update.table.relation)?),
             has_where: update.selection.is_some(),
+            // The assigned columns, with their spans, come from tokens.
+            columns: match tokens_view {
+                StatementKind::Update { columns, .. } => columns.clone(),
+                _ => Box::default(),
+            },
         },
         ast::Statement::CreateTable(create) => {
             // Column details, partitioning and their spans come from tokens.
@@ -250,17 +253,13 @@ pub fn model(
                 actions,
             }
         }
-        ast::Statement::StartTransaction { .. } => {
-            StatementKind::Transaction(TransactionControl::Begin)
-        }
-        ast::Statement::Commit { .. } => StatementKind::Transaction(TransactionControl::Commit),
-        ast::Statement::Rollback { savepoint, .. } => {
-            StatementKind::Transaction(if savepoint.is_some() {
-                TransactionControl::Savepoint
-            } else {
-                TransactionControl::Rollback
-            })
-        }
+        // Transaction control (`END`, `ABORT`, `AND CHAIN`, savepoints, `PREPARE TRANSACTION`)
+        // is read from tokens alone, whether sqlparser knows the form or not.
+        ast::Statement::StartTransaction { .. }
+        | ast::Statement::Commit { .. }
+        | ast::Statement::Rollback { .. }
+        | ast::Statement::Savepoint { .. }
+        | ast::Statement::ReleaseSavepoint { .. } => return None,
         _ => return None,
     };
     Some(kind)

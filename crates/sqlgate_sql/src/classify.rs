@@ -10,10 +10,12 @@ mod cursor;
 mod grant;
 mod names;
 mod other;
+mod syntax;
 #[cfg(test)]
 mod tests;
 
 pub use body::{string_contents, Body, BodyKind};
+pub use syntax::{syntax_problem, Problem};
 
 use alter::alter;
 use body::string_body;
@@ -84,16 +86,11 @@ fn statement_kind(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
             },
             None => StatementKind::Other { keyword: first },
         },
-        "BEGIN" | "START" => StatementKind::Transaction(TransactionControl::Begin),
-        "COMMIT" | "END" => StatementKind::Transaction(TransactionControl::Commit),
-        "ROLLBACK" | "ABORT" => {
-            if c.find_top_level("to").is_some() {
-                StatementKind::Transaction(TransactionControl::Savepoint)
-            } else {
-                StatementKind::Transaction(TransactionControl::Rollback)
-            }
-        }
-        "SAVEPOINT" | "RELEASE" => StatementKind::Transaction(TransactionControl::Savepoint),
+        "BEGIN" | "START" | "COMMIT" | "END" | "ROLLBACK" | "ABORT" | "SAVEPOINT" | "RELEASE"
+        | "PREPARE" => match transaction_control(c, &first) {
+            Some(control) => StatementKind::Transaction(control),
+            None => StatementKind::Other { keyword: first },
+        },
         "DO" => {
             // `DO [LANGUAGE l] '...' [LANGUAGE l]`: PL/pgSQL unless another language is named.
             let plpgsql = c
@@ -105,6 +102,39 @@ fn statement_kind(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
         }
         _ => StatementKind::Other { keyword: first },
     }
+}
+
+/// Transaction control after its first word, as PostgreSQL reads it; `None` for what only
+/// starts like it (`PREPARE name AS ...`, `START` of another statement, `END` of a body that
+/// was split apart).
+fn transaction_control(mut c: Cursor, first: &str) -> Option<TransactionControl> {
+    // `AND [NO] CHAIN` after `[WORK|TRANSACTION]`; `None` when something else follows.
+    let chain = |mut c: Cursor| -> Option<bool> {
+        let _ = c.eat("work") || c.eat("transaction");
+        if c.at_end() {
+            return Some(false);
+        }
+        c.eat("and").then_some(())?;
+        let chain = !c.eat("no");
+        (c.eat("chain") && c.at_end()).then_some(chain)
+    };
+    Some(match first {
+        "BEGIN" => TransactionControl::Begin,
+        "START" => {
+            c.eat("transaction").then_some(())?;
+            TransactionControl::Begin
+        }
+        "COMMIT" | "ROLLBACK" if c.is("prepared") => TransactionControl::FinishPrepared,
+        "ROLLBACK" if c.find_top_level("to").is_some() => TransactionControl::Savepoint,
+        "COMMIT" | "END" => TransactionControl::Commit { chain: chain(c)? },
+        "ROLLBACK" | "ABORT" => TransactionControl::Rollback { chain: chain(c)? },
+        "SAVEPOINT" | "RELEASE" => TransactionControl::Savepoint,
+        "PREPARE" => {
+            c.eat("transaction").then_some(())?;
+            TransactionControl::Prepare
+        }
+        _ => return None,
+    })
 }
 
 /// `WITH cte AS (...) [, ...] DELETE|UPDATE|INSERT|SELECT ...`: classify the main statement.

@@ -399,12 +399,76 @@ pub enum GrantTarget {
     Membership,
 }
 
+/// Transaction control, as PostgreSQL runs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransactionControl {
+    /// `BEGIN [WORK|TRANSACTION]`, `START TRANSACTION`: opens a transaction block (inside
+    /// one, PostgreSQL ignores it with a warning).
     Begin,
-    Commit,
-    Rollback,
+    /// `COMMIT|END [WORK|TRANSACTION] [AND [NO] CHAIN]`. With `AND CHAIN` (`chain`), a new
+    /// transaction with the same characteristics starts at once.
+    Commit { chain: bool },
+    /// `ROLLBACK|ABORT [WORK|TRANSACTION] [AND [NO] CHAIN]`, chained like `Commit`.
+    Rollback { chain: bool },
+    /// `SAVEPOINT s`, `RELEASE [SAVEPOINT] s`, `ROLLBACK [WORK|TRANSACTION] TO [SAVEPOINT] s`:
+    /// the transaction goes on.
     Savepoint,
+    /// `PREPARE TRANSACTION 'id'`: ends the transaction block (its work waits, prepared, for
+    /// `COMMIT PREPARED`).
+    Prepare,
+    /// `COMMIT PREPARED 'id'`, `ROLLBACK PREPARED 'id'`: finishes a transaction prepared
+    /// earlier; the session's own transaction state does not change (and PostgreSQL refuses
+    /// it inside a transaction block).
+    FinishPrepared,
+}
+
+impl TransactionControl {
+    /// Whether it ends the open transaction block: `COMMIT`, `ROLLBACK` (chained or not) and
+    /// `PREPARE TRANSACTION`.
+    pub fn ends_transaction(self) -> bool {
+        matches!(
+            self,
+            TransactionControl::Commit { .. }
+                | TransactionControl::Rollback { .. }
+                | TransactionControl::Prepare
+        )
+    }
+
+    /// Whether a transaction block is open right after it, when one was open before:
+    /// `BEGIN`, `AND CHAIN` and savepoints.
+    pub fn keeps_transaction(self) -> bool {
+        matches!(
+            self,
+            TransactionControl::Begin
+                | TransactionControl::Commit { chain: true }
+                | TransactionControl::Rollback { chain: true }
+                | TransactionControl::Savepoint
+        )
+    }
+
+    /// Whether PostgreSQL refuses it outside a transaction block (`AND CHAIN`, savepoints).
+    pub fn needs_transaction(self) -> bool {
+        matches!(
+            self,
+            TransactionControl::Commit { chain: true }
+                | TransactionControl::Rollback { chain: true }
+                | TransactionControl::Savepoint
+        )
+    }
+
+    /// How messages name it: `commit`, `commit and chain`, `rollback`, `prepare transaction`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransactionControl::Begin => "begin",
+            TransactionControl::Commit { chain: false } => "commit",
+            TransactionControl::Commit { chain: true } => "commit and chain",
+            TransactionControl::Rollback { chain: false } => "rollback",
+            TransactionControl::Rollback { chain: true } => "rollback and chain",
+            TransactionControl::Savepoint => "savepoint",
+            TransactionControl::Prepare => "prepare transaction",
+            TransactionControl::FinishPrepared => "commit prepared",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -532,6 +596,9 @@ pub enum StatementKind {
     Update {
         table: Name,
         has_where: bool,
+        /// The columns its `SET` assigns (`col = ...`, `(a, b) = ...`), as written; empty
+        /// when they could not be read.
+        columns: Box<[Name]>,
     },
     Insert {
         table: Option<Name>,
@@ -677,13 +744,40 @@ pub enum ParseStatus {
     /// sqlparser parsed it; the model comes from the AST.
     Parsed,
     /// sqlparser failed (message kept), or the statement was too large to hand to it; the
-    /// model comes from the token classifier. (A thin box: it keeps every model 8 bytes
-    /// smaller.)
+    /// model comes from the token classifier, which understood it. (A thin box: it keeps every
+    /// model 8 bytes smaller.)
     Fallback { error: Box<String> },
+    /// Like `Fallback`, but the tokens prove a syntax error, or show a statement sqlgate
+    /// does not understand (`classify::syntax_problem`): MT001 reports these.
+    Invalid(Box<SyntaxProblem>),
     /// Not handed to sqlparser: psql meta lines, COPY data, statements inside DO blocks and
     /// function bodies (PL/pgSQL), all classified by tokens; and every statement of a
     /// migration that only feeds the catalog (`analyze::Depth::Catalog`).
     TokensOnly,
+}
+
+impl ParseStatus {
+    /// sqlparser's message (or why the statement was not handed to it), when it did not
+    /// parse the statement.
+    pub fn parser_error(&self) -> Option<&str> {
+        match self {
+            ParseStatus::Fallback { error } => Some(error),
+            ParseStatus::Invalid(problem) => Some(&problem.error),
+            ParseStatus::Parsed | ParseStatus::TokensOnly => None,
+        }
+    }
+}
+
+/// A statement sqlparser could not parse, and what its tokens prove.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxProblem {
+    /// sqlparser's message, or why the statement was not handed to it.
+    pub error: String,
+    /// What is wrong, in one lower-case line (`` `(` is never closed ``).
+    pub message: String,
+    /// Whether sqlgate knows what the statement is (and it is invalid); false when it does
+    /// not understand it at all.
+    pub understood: bool,
 }
 
 /// Where a statement comes from. Anything but `TopLevel` is dynamic SQL.

@@ -5,7 +5,7 @@ use crate::transaction::{cannot_run_in_transaction, opt_out};
 use sqlgate_core::finding::{Category, Severity};
 use sqlgate_discover::{Framework, TxMode};
 use sqlgate_sql::lexer::Dialect;
-use sqlgate_sql::model::{Origin, Statement, StatementKind, TransactionControl};
+use sqlgate_sql::model::{Origin, Statement, StatementKind};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -86,7 +86,8 @@ fn reason_and_help(framework: Framework, section: &SectionView) -> (String, Stri
     let ended_early = section.top_level().any(|s| {
         matches!(
             s.kind,
-            StatementKind::Transaction(TransactionControl::Commit | TransactionControl::Rollback)
+            StatementKind::Transaction(control)
+                if control.ends_transaction() && !control.keeps_transaction()
         )
     });
     match (framework, section.tx, opt_out(framework)) {

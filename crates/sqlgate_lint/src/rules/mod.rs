@@ -26,6 +26,7 @@ mod add_not_null_column_without_default;
 mod add_primary_key;
 mod add_unique_constraint;
 mod atlas_sum_mismatch;
+mod backfill_in_transaction;
 mod cascade;
 mod char_column;
 mod clickhouse_mutation;
@@ -123,6 +124,7 @@ pub static REGISTRY: &[&Rule] = &[
     &detach_partition_non_concurrently::RULE,
     &vacuum_full_or_cluster::RULE,
     &add_domain_constraint::RULE,
+    &backfill_in_transaction::RULE,
     &missing_transaction::RULE,
     &nested_transaction::RULE,
     &uncommitted_transaction::RULE,

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
         default_severity: Severity::Warning,
         opt_in: false,
         summary: "BEGIN without a matching COMMIT at the end of the migration",
-        what_it_does: "Flags a PostgreSQL migration that the framework does not wrap in a transaction (plain SQL, golang-migrate, Prisma, or a migration that opts out) and that opens a transaction with `BEGIN` or `START TRANSACTION` without a `COMMIT`, `END` or `ROLLBACK` after it. The finding points at the `BEGIN`. (In a migration the framework wraps, `BEGIN` is reported by nested-transaction.)",
+        what_it_does: "Flags a PostgreSQL migration that the framework does not wrap in a transaction (plain SQL, golang-migrate, Prisma, or a migration that opts out) and that opens a transaction with `BEGIN` or `START TRANSACTION` without a `COMMIT`, `END`, `ROLLBACK`, `ABORT` or `PREPARE TRANSACTION` after it (`COMMIT AND CHAIN` and `ROLLBACK AND CHAIN` start the next transaction at once, so it is still open after them; savepoints stay in it). The finding points at the `BEGIN`. (In a migration the framework wraps, `BEGIN` is reported by nested-transaction.)",
         why_is_this_bad: "The transaction is still open when the migration ends. psql exits and the server rolls the work back although the run looked successful; a migration tool may go on to record the version inside the open transaction or leave the connection holding its locks, blocking every query on the tables it touched until the connection closes.",
         example: "BEGIN;\nCREATE TABLE invoices (id bigint PRIMARY KEY);\nALTER TABLE orders ADD COLUMN invoice_id bigint;",
         use_instead: "BEGIN;\nCREATE TABLE invoices (id bigint PRIMARY KEY);\nALTER TABLE orders ADD COLUMN invoice_id bigint;\nCOMMIT;",
@@ -32,9 +32,10 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Located>) {
             StatementKind::Transaction(TransactionControl::Begin) => {
                 open = open.or(Some(statement));
             }
-            StatementKind::Transaction(
-                TransactionControl::Commit | TransactionControl::Rollback,
-            ) => {
+            // AND CHAIN starts the next transaction at once: it is still open.
+            StatementKind::Transaction(control)
+                if control.ends_transaction() && !control.keeps_transaction() =>
+            {
                 open = None;
             }
             _ => {}

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
         default_severity: Severity::Error,
         opt_in: false,
         summary: "UPDATE with no WHERE",
-        what_it_does: "Flags `UPDATE` without a `WHERE` clause on a table that existed before the change set.",
+        what_it_does: "Flags `UPDATE` without a `WHERE` clause on a table that existed before the change set, unless it only sets columns added in the change set (a backfill of a new column overwrites nothing that existed before; its locking is backfill-in-transaction's concern).",
         why_is_this_bad: "Without WHERE, UPDATE overwrites the column in every row: the previous values are gone, and on a large table the update rewrites it while holding row locks on all of it.",
         example: "UPDATE users SET plan = 'free';",
         use_instead: "UPDATE users SET plan = 'free' WHERE plan IS NULL;",
@@ -23,9 +23,14 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
     if let StatementKind::Update {
         table,
         has_where: false,
+        columns,
     } = &statement.kind
     {
-        if !ctx.is_new(ObjectType::Table, table) {
+        // A new table, or a backfill of columns added in the change set: nothing that
+        // existed before is overwritten (backfill-in-transaction looks at its locking).
+        if !ctx.is_new(ObjectType::Table, table)
+            && !super::backfill_in_transaction::only_new_columns(table, columns, ctx)
+        {
             out.push(Violation::new(
                 statement.range.clone(),
                 format!("update of every row of table {table}"),

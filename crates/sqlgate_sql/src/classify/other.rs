@@ -3,7 +3,7 @@
 
 use super::cursor::Cursor;
 use super::names::{name_after, object_type};
-use crate::model::{MaintenanceCommand, ObjectType, StatementKind};
+use crate::model::{MaintenanceCommand, Name, ObjectType, StatementKind};
 
 /// `COMMENT ON object name [ON table] IS ...`, for the object types that have a name rules
 /// can look up; a column's table comes from `table.column`.
@@ -142,12 +142,60 @@ pub(super) fn update(mut c: Cursor) -> StatementKind {
     match c.name() {
         Some(table) => StatementKind::Update {
             has_where: c.find_top_level("where").is_some(),
+            columns: set_columns(c).unwrap_or_default().into(),
             table,
         },
         None => StatementKind::Other {
             keyword: "UPDATE".into(),
         },
     }
+}
+
+/// The columns an `UPDATE ... SET` assigns: `col = ...`, `col[1] = ...`, `col.field = ...`
+/// and `(a, b) = ...`, up to a top-level `FROM`, `WHERE` or `RETURNING`; `None` when an
+/// item does not start with a column.
+fn set_columns(c: Cursor) -> Option<Vec<Name>> {
+    let start = c.find_top_level("set")? + 1;
+    let mut end = c.tokens.len();
+    let mut depth = 0usize;
+    for i in start..c.tokens.len() {
+        if c.punct_at(i, "(") || c.punct_at(i, "[") {
+            depth += 1;
+        } else if c.punct_at(i, ")") || c.punct_at(i, "]") {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0
+            && ["from", "where", "returning"].iter().any(|k| c.is_at(i, k))
+            // `a IS DISTINCT FROM b` in a value.
+            && !c.is_at(i.wrapping_sub(1), "distinct")
+        {
+            end = i;
+            break;
+        }
+    }
+    let assignments = c.restricted(&(start..end));
+    let mut columns = Vec::new();
+    for item in assignments.top_level_items() {
+        let item = assignments.restricted(&item);
+        let column = |i: usize| {
+            let name = item.ident_at(i)?;
+            Some(Name {
+                schema: None,
+                name,
+                span: item.tokens.get(i)?.range.clone(),
+            })
+        };
+        if item.punct_at(0, "(") {
+            // `(a, b) = (...)`: the names inside the first parentheses.
+            let close = (1..item.tokens.len()).find(|&i| item.punct_at(i, ")"))?;
+            let inner = item.restricted(&(1..close));
+            for part in inner.top_level_items() {
+                columns.push(column(part.start + 1)?);
+            }
+        } else {
+            columns.push(column(0)?);
+        }
+    }
+    (!columns.is_empty()).then_some(columns)
 }
 
 pub(super) fn rename_tables(mut c: Cursor) -> StatementKind {

@@ -176,3 +176,78 @@ fn reads_create_table_flags_and_drop_policy_table() {
         StatementKind::Drop { on: Some(ref t), .. } if t.to_string() == "s.t"
     ));
 }
+
+#[test]
+fn reads_transaction_control_as_postgres_runs_it() {
+    use TransactionControl::*;
+    let control = |sql: &str| match kind(sql) {
+        StatementKind::Transaction(control) => Some(control),
+        _ => None,
+    };
+    for (sql, expected) in [
+        ("BEGIN", Begin),
+        ("begin work", Begin),
+        ("BEGIN TRANSACTION ISOLATION LEVEL SERIALIZABLE", Begin),
+        ("START TRANSACTION", Begin),
+        ("start transaction read only", Begin),
+        ("COMMIT", Commit { chain: false }),
+        ("commit work", Commit { chain: false }),
+        ("COMMIT TRANSACTION", Commit { chain: false }),
+        ("END", Commit { chain: false }),
+        ("end transaction", Commit { chain: false }),
+        ("COMMIT AND CHAIN", Commit { chain: true }),
+        ("commit work and chain", Commit { chain: true }),
+        ("END AND CHAIN", Commit { chain: true }),
+        ("COMMIT AND NO CHAIN", Commit { chain: false }),
+        ("ROLLBACK", Rollback { chain: false }),
+        ("ABORT", Rollback { chain: false }),
+        ("abort work", Rollback { chain: false }),
+        ("ROLLBACK TRANSACTION AND CHAIN", Rollback { chain: true }),
+        ("ABORT AND CHAIN", Rollback { chain: true }),
+        ("rollback and no chain", Rollback { chain: false }),
+        ("SAVEPOINT before_backfill", Savepoint),
+        ("RELEASE SAVEPOINT before_backfill", Savepoint),
+        ("release before_backfill", Savepoint),
+        ("ROLLBACK TO SAVEPOINT before_backfill", Savepoint),
+        ("rollback work to before_backfill", Savepoint),
+        ("PREPARE TRANSACTION 'tx-1'", Prepare),
+        ("COMMIT PREPARED 'tx-1'", FinishPrepared),
+        ("rollback prepared 'tx-1'", FinishPrepared),
+    ] {
+        assert_eq!(control(sql), Some(expected), "{sql}");
+    }
+    // Only look-alikes: another statement, or the end of a body split apart.
+    for sql in [
+        "PREPARE q AS SELECT 1",
+        "START REPLICATION",
+        "END IF",
+        "END LOOP",
+        "END $$",
+    ] {
+        assert_eq!(control(sql), None, "{sql}");
+    }
+}
+
+#[test]
+fn reads_the_columns_an_update_sets() {
+    let columns = |sql: &str| match kind(sql) {
+        StatementKind::Update { columns, .. } => {
+            columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>()
+        }
+        other => panic!("{sql}: {other:?}"),
+    };
+    assert_eq!(columns("update users set x = 0"), ["x"]);
+    assert_eq!(
+        columns(r#"UPDATE ONLY s.users AS u SET "Plan" = 'free', n = n + 1 WHERE id = 1"#),
+        ["Plan", "n"]
+    );
+    assert_eq!(
+        columns("update t set (a, b) = (select 1, 2), c[1] = 0, d.f = 1 from o where o.id = t.id"),
+        ["a", "b", "c", "d"]
+    );
+    assert_eq!(
+        columns("update t set flag = a is distinct from b, e = extract(year from ts) returning *"),
+        ["flag", "e"]
+    );
+    assert_eq!(columns("update t set"), Vec::<String>::new());
+}
