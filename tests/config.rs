@@ -319,7 +319,8 @@ fn init_writes_a_loadable_config_for_golang_migrate_and_refuses_to_overwrite() {
         "{stdout}"
     );
     let text = std::fs::read_to_string(repo.path().join("sqlgate.toml")).unwrap();
-    assert!(text.contains("paths = [\"db/migrations\"]\n"), "{text}");
+    // Discovered at every run: the directories found are listed, commented.
+    assert!(text.contains("\n# paths = [\"db/migrations\"]\n"), "{text}");
     assert!(text.contains("framework = \"golang-migrate\""), "{text}");
     assert!(text.contains("dialect = \"postgres\""), "{text}");
     assert!(
@@ -342,7 +343,7 @@ fn init_writes_a_loadable_config_for_golang_migrate_and_refuses_to_overwrite() {
     let forced = init(repo.path(), &["--force"]);
     assert_eq!(forced.status.code(), Some(0));
     let text = std::fs::read_to_string(repo.path().join("sqlgate.toml")).unwrap();
-    assert!(text.contains("paths = [\"db/migrations\"]"));
+    assert!(text.contains("\n# paths = [\"db/migrations\"]"));
 }
 
 #[test]
@@ -357,7 +358,7 @@ fn init_detects_supabase_and_refuses_over_a_dot_file() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let text = std::fs::read_to_string(repo.path().join("sqlgate.toml")).unwrap();
     assert!(
-        text.contains("paths = [\"supabase/migrations\"]\n"),
+        text.contains("\n# paths = [\"supabase/migrations\"]\n"),
         "{text}"
     );
     assert!(text.contains("framework = \"supabase\""), "{text}");

@@ -381,7 +381,10 @@ fn postgres_migrations() {
     assert_eq!(s.migrations[1].up.tx, TxMode::None);
     // Without the marker anywhere, plain files run statement by statement.
     let d = run(&["plain"]);
-    assert!(d.sets.iter().all(|s| s.migrations.iter().all(|m| m.up.tx == TxMode::None)));
+    assert!(d
+        .sets
+        .iter()
+        .all(|s| s.migrations.iter().all(|m| m.up.tx == TxMode::None)));
 }
 
 #[test]

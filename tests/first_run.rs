@@ -411,7 +411,7 @@ fn a_bad_config_is_one_line_with_file_line_and_key() {
         line,
         format!(
             "error: {}:2: unknown key `migrations.pathz`; did you mean `paths`? (valid in \
-             [migrations]: paths, framework, dialect, overrides)",
+             [migrations]: paths, exclude, framework, dialect, overrides)",
             file.display()
         )
     );

@@ -163,8 +163,8 @@ fn ordinary_refs_still_select_what_changed() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         one_line(&out),
-        "error: git cannot resolve `no-such-branch`: fetch it first (e.g. `git fetch origin \
-         no-such-branch`) or pass an existing branch, tag or commit"
+        "error: git cannot resolve `no-such-branch`: this clone has no remote to fetch it \
+         from; pass an existing branch, tag or commit (`git branch -a` lists the branches)"
     );
     assert_eq!(std::fs::read(&victim).unwrap(), PRECIOUS);
 }

@@ -383,6 +383,6 @@ fn changes_since_sorts_files_into_added_modified_deleted() {
     let err = sqlgate::git::changes_since(&root, "no-such-branch").unwrap_err();
     assert_eq!(
         err.0,
-        "git cannot resolve `no-such-branch`: fetch it first (e.g. `git fetch origin no-such-branch`) or pass an existing branch, tag or commit"
+        "git cannot resolve `no-such-branch`: this clone has no remote to fetch it from; pass an existing branch, tag or commit (`git branch -a` lists the branches)"
     );
 }

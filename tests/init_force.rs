@@ -111,7 +111,10 @@ fn force_alone_overwrites_the_config_and_nothing_else() {
     let out = init(&repo, &["--force"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let config = read(&repo.join("sqlgate.toml"));
-    assert!(config.contains("paths = [\"db/migrations\"]"), "{config}");
+    assert!(
+        config.contains("\n# paths = [\"db/migrations\"]"),
+        "{config}"
+    );
     assert_eq!(read(&repo.join(WORKFLOW)), "edited\n");
 
     // --github without --force still refuses over an existing workflow, and writes nothing.

@@ -12,12 +12,18 @@ Examples:
   sqlgate check --changed-since origin/main   # only what this branch adds or changes
   sqlgate check --staged                      # what the pre-commit hook runs: the staged files
   sqlgate check --select DS001,rename --ignore DS010 --fail-on warning
-  sqlgate check -v                            # also which files were skipped, and why";
+  sqlgate check -v                            # also which files were skipped, and why
+  sqlgate check - --stdin-filename db/migrations/0002_add.sql   # SQL from stdin (editors)";
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct CheckArgs {
-    /// Directories or files to check
+    /// Directories or files to check (a file named here is checked whatever its name; `-`
+    /// reads SQL from stdin)
     pub(super) paths: Vec<PathBuf>,
+    /// With `-`: the path the SQL read from stdin is shown as, and whose directory picks the
+    /// dialect (a ClickHouse path, or the config's overrides)
+    #[arg(long, value_name = "PATH")]
+    pub(super) stdin_filename: Option<PathBuf>,
     /// Output format [env: SQLGATE_FORMAT] (default: github when GITHUB_ACTIONS=true, else human)
     #[arg(long, value_enum)]
     pub(super) format: Option<OutputFormat>,
@@ -180,6 +186,7 @@ pub(crate) enum ListFormat {
 pub(super) const INIT_EXAMPLES: &str = "\
 Examples:
   sqlgate init                                # sqlgate.toml for the migrations found here
+  sqlgate init --paths                        # the same, with the directories found pinned in `paths`
   sqlgate init --github                       # also .github/workflows/sqlgate.yml
   sqlgate init --pre-commit                   # also the hook in .pre-commit-config.yaml
   sqlgate init --github --pre-commit

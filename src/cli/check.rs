@@ -11,7 +11,7 @@ use super::config::{
     check_paths, discover_options, exit_code, explicit_config, fail_on_setting, flag_or_env,
     merged_config, parse_choice, require_existing,
 };
-use super::output::{append_to, stderr_line, stderr_text, write_report, Failure};
+use super::output::{append_to, stderr_line, stderr_text, write_local_report, Failure};
 use sqlgate_config::Config;
 use sqlgate_discover::discover;
 use sqlgate_lint::engine::{self, ChangeFilter, CheckOutput};
@@ -25,6 +25,7 @@ pub(super) fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
     if let Some(base) = &args.changed_since {
         sqlgate_discover::git::check_revision(base).map_err(|e| Failure(e.to_string()))?;
     }
+    let stdin = stdin_input(&args)?;
     let mut cwd = std::env::current_dir()
         .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
     // --staged: the index is written out and read like a work tree from its counterpart of
@@ -43,16 +44,28 @@ pub(super) fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
     } else {
         None
     };
-    let start = args.paths.first().cloned().unwrap_or_else(|| cwd.clone());
+    // The config is found from the first path (for stdin: the --stdin-filename's directory).
+    let start = match &stdin {
+        Some(input) => input
+            .path
+            .parent()
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .map_or_else(|| cwd.clone(), |dir| cwd.join(dir)),
+        None => args.paths.first().cloned().unwrap_or_else(|| cwd.clone()),
+    };
     let config = merged_config(&args, &start, staged.as_ref().map(|t| t.root.as_path()))?;
     let plan = config.rule_plan().map_err(|e| Failure(format!("{e}")))?;
 
-    let paths = check_paths(
-        &args.paths,
-        &config,
-        &cwd,
-        staged.as_ref().map(|t| t.root.as_path()),
-    );
+    let paths = if stdin.is_some() {
+        Vec::new()
+    } else {
+        check_paths(
+            &args.paths,
+            &config,
+            &cwd,
+            staged.as_ref().map(|t| t.root.as_path()),
+        )
+    };
     require_existing(&paths, &args.paths, &config)?;
     let mut before = vec![("setup", run_started.elapsed())];
     let started = Instant::now();
@@ -71,7 +84,15 @@ pub(super) fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
                     .map_err(|e| Failure(e.to_string()))
             }
         });
-        let discovery = discover(&paths, &options);
+        let discovery = match stdin {
+            Some(input) => sqlgate_discover::Discovery::of_bytes(
+                &input.path,
+                &input.display,
+                input.bytes,
+                &options,
+            ),
+            None => discover(&paths, &options),
+        };
         let changes = git
             .join()
             .unwrap_or_else(|_| Err(Failure("git could not be asked for the changes".into())));
@@ -129,7 +150,8 @@ pub(super) fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
         None if in_actions => Format::Github,
         None => Format::Human,
     };
-    write_report(format, &output)?;
+    write_local_report(format, &output, &config.gate)?;
+    warn_not_replayed(&output);
     if format == Format::Github {
         write_github_files(&output)?;
     }
@@ -139,6 +161,82 @@ pub(super) fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
 
     let fail_on = fail_on_setting(args.common.fail_on)?;
     Ok(exit_code(&output.report, fail_on))
+}
+
+/// One line on stderr per unchanged file that could not be read: the check went on without
+/// it, but what it creates is unknown to the rules.
+pub(super) fn warn_not_replayed(output: &CheckOutput) {
+    for error in &output.not_replayed {
+        eprintln!(
+            "{}",
+            stderr_line(
+                "warning",
+                &format!(
+                    "{}: {}; it did not change, so the check goes on, but the catalog could not \
+                     replay it: the tables it creates are unknown",
+                    error.file, error.message
+                )
+            )
+        );
+    }
+}
+
+/// SQL read from stdin (`sqlgate check -`), and the path it is shown as.
+struct StdinInput {
+    /// The `--stdin-filename` (empty without one): where the SQL stands, for the dialect and
+    /// the config.
+    path: PathBuf,
+    /// How findings name it: the `--stdin-filename` as given, else `<stdin>`.
+    display: String,
+    bytes: Vec<u8>,
+}
+
+/// Reads stdin when the only path is `-`; refuses `-` among other paths, with `--staged` or
+/// `--changed-since` (stdin has no history), and `--stdin-filename` without `-`.
+fn stdin_input(args: &CheckArgs) -> Result<Option<StdinInput>, Failure> {
+    use std::io::Read;
+    let dash = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if !dash {
+        return match &args.stdin_filename {
+            Some(_) => Err(Failure(
+                "--stdin-filename names the SQL read from stdin: pass `-` as the path \
+                 (`sqlgate check - --stdin-filename PATH < file.sql`)"
+                    .to_string(),
+            )),
+            None => Ok(None),
+        };
+    }
+    if args.paths.len() > 1 {
+        return Err(Failure(
+            "`-` reads SQL from stdin and cannot be combined with other paths: check them in \
+             another run"
+                .to_string(),
+        ));
+    }
+    if args.staged || args.changed_since.is_some() {
+        return Err(Failure(
+            "`-` reads SQL from stdin, which has no git history: drop --staged and \
+             --changed-since, or check the files by path"
+                .to_string(),
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure(format!("cannot read stdin: {e}")))?;
+    let (path, display) = match &args.stdin_filename {
+        Some(path) => (
+            path.clone(),
+            path.to_string_lossy().trim_start_matches("./").to_string(),
+        ),
+        None => (PathBuf::new(), "<stdin>".to_string()),
+    };
+    Ok(Some(StdinInput {
+        path,
+        display,
+        bytes,
+    }))
 }
 
 /// A run that found nothing to check says why on stderr (stdout stays a valid report): what
@@ -251,6 +349,7 @@ pub(super) fn print_verbose(output: &CheckOutput) {
         "statements: {} total, {} parsed by sqlparser, {} classified from tokens, {} unknown, {} psql meta/COPY data; {} found in DO blocks, function bodies and EXECUTE strings",
         s.statements, s.parsed, s.classified, s.unknown, s.non_sql, s.dynamic
     );
+    print_not_parsed(&mut err, output);
     let _ = writeln!(
         err,
         "files: {} checked, {} skipped, {} not read",
@@ -258,6 +357,27 @@ pub(super) fn print_verbose(output: &CheckOutput) {
         output.skipped.len(),
         output.report.errors.len()
     );
+}
+
+/// Every checked statement sqlparser did not parse, at its first line: sqlgate read it from
+/// its tokens (MT001 reports only those that are probably invalid or not understood).
+fn print_not_parsed(err: &mut impl Write, output: &CheckOutput) {
+    let mut lines: std::collections::BTreeMap<usize, sqlgate_core::source::LineIndex> =
+        std::collections::BTreeMap::new();
+    for statement in &output.stats.not_parsed {
+        let Some(file) = output.files.get(statement.file) else {
+            continue;
+        };
+        let index = lines
+            .entry(statement.file)
+            .or_insert_with(|| sqlgate_core::source::LineIndex::new(&file.text));
+        let at = index.position(&file.text, statement.offset);
+        let line = format!(
+            "not parsed by sqlparser: {}:{}:{}: {}: {}",
+            file.display, at.line, at.column, statement.kind, statement.error
+        );
+        let _ = writeln!(err, "{}", stderr_text(&line));
+    }
 }
 
 pub(super) fn print_stats(

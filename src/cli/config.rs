@@ -87,11 +87,25 @@ pub(super) fn apply_overrides(mut config: Config, args: &CheckArgs) -> Result<Co
             .filter(|v| !v.trim().is_empty())
             .map(|v| v.split(',').map(|s| s.trim().to_string()).collect())
     };
-    for (flag, var, list) in [
-        (&args.common.select, "SQLGATE_SELECT", &mut config.select),
-        (&args.common.ignore, "SQLGATE_IGNORE", &mut config.ignore),
+    for (flag, flag_name, var, list) in [
+        (
+            &args.common.select,
+            "--select",
+            "SQLGATE_SELECT",
+            &mut config.select,
+        ),
+        (
+            &args.common.ignore,
+            "--ignore",
+            "SQLGATE_IGNORE",
+            &mut config.ignore,
+        ),
     ] {
         if !flag.is_empty() {
+            // A code that matches no rule (`DS999`) would select nothing and pass silently.
+            if let Err(e) = sqlgate_lint::selection::select_rules(flag, &[]) {
+                return Err(Failure(sqlgate_config::selector_message(&e, flag_name)));
+            }
             *list = flag.clone();
         } else if let Some(values) = from_env(var) {
             if let Err(e) = sqlgate_lint::selection::select_rules(&values, &[]) {
@@ -174,6 +188,7 @@ pub(super) fn discover_options(config: &Config) -> DiscoverOptions {
         dialect: config.dialect,
         dialect_overrides: config.dialect_overrides.clone(),
         base: config.base.clone(),
+        exclude: config.exclude.clone(),
         untrusted: Default::default(),
         added: Default::default(),
     }

@@ -6,7 +6,22 @@ use std::path::{Path, PathBuf};
 mod detect;
 use super::output::{write_stdout, Failure};
 
-pub(super) fn run_init(force: bool, github: bool, pre_commit: bool) -> Result<u8, Failure> {
+/// What `sqlgate init` was asked to write.
+pub(super) struct InitArgs {
+    pub force: bool,
+    pub github: bool,
+    pub pre_commit: bool,
+    /// Pin the directories found in `paths` instead of discovering at every run.
+    pub paths: bool,
+}
+
+pub(super) fn run_init(args: InitArgs) -> Result<u8, Failure> {
+    let InitArgs {
+        force,
+        github,
+        pre_commit,
+        paths: pin_paths,
+    } = args;
     let cwd = std::env::current_dir()
         .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
     let root = sqlgate_discover::git::repo_root(&cwd).unwrap_or(cwd);
@@ -64,9 +79,19 @@ pub(super) fn run_init(force: bool, github: bool, pre_commit: bool) -> Result<u8
         )),
         ConfigFile::Keep(existing) => said.push_str(&format!("kept {}\n", existing.display())),
         ConfigFile::Write(file) => {
-            write_file(&root, &file, &detect::render(&detected))?;
+            write_file(&root, &file, &detect::render(&detected, pin_paths))?;
+            let how = match (detected.paths.is_empty(), pin_paths) {
+                (true, _) => "",
+                (false, true) => {
+                    " (`paths` lists these directories: only they are checked; add new ones there)"
+                }
+                (false, false) => {
+                    " (`paths` is left commented: every run discovers the migrations, new \
+                     directories included; `sqlgate init --paths` pins them)"
+                }
+            };
             said.push_str(&format!(
-                "{}\nwrote {}\n",
+                "{}\nwrote {}{how}\n",
                 detect::summary(&detected),
                 file.display()
             ));

@@ -83,6 +83,10 @@ pub(super) enum Command {
         /// Also add the sqlgate hook to .pre-commit-config.yaml (other hooks are kept)
         #[arg(long)]
         pre_commit: bool,
+        /// Write the migration directories found into `paths` (only they are then checked);
+        /// without it, `paths` is left commented and every run discovers them
+        #[arg(long)]
+        paths: bool,
     },
 }
 
@@ -114,7 +118,13 @@ pub fn main() -> ExitCode {
             force,
             github,
             pre_commit,
-        } => run_init(force, github, pre_commit),
+            paths,
+        } => run_init(init::InitArgs {
+            force,
+            github,
+            pre_commit,
+            paths,
+        }),
     };
     match result {
         Ok(code) => ExitCode::from(code),

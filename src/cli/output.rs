@@ -23,6 +23,25 @@ pub(super) fn write_report(format: Format, output: &CheckOutput) -> Result<(), F
     to_stdout(|out| report::write(format, &output.report, &output.files, &human_options(), out))
 }
 
+/// [`write_report`] for a local run (`check`): human output says what CI will need of a
+/// required gate, from the config's gate settings.
+pub(super) fn write_local_report(
+    format: Format,
+    output: &CheckOutput,
+    gate: &sqlgate_config::GateConfig,
+) -> Result<(), Failure> {
+    if format != Format::Human {
+        return write_report(format, output);
+    }
+    let policy = report::human::GatePolicy {
+        approvals: gate.approvals,
+        backup: gate.backup.required,
+    };
+    let text =
+        report::human::render_local(&output.report, &output.files, &human_options(), &policy);
+    write_stdout(&text)
+}
+
 pub(super) fn write_stdout(text: &str) -> Result<(), Failure> {
     to_stdout(|out| out.write_all(text.as_bytes()))
 }
@@ -62,13 +81,26 @@ pub(super) fn stderr_text(text: &str) -> String {
     }
 }
 
-/// Colour only on a terminal without `NO_COLOR`.
+/// Colour only on a terminal without `NO_COLOR` (set to anything) or `TERM=dumb`; lines
+/// wrapped at `COLUMNS` (else 100) on a terminal, never when stdout is a file or a pipe.
 pub(super) fn human_options() -> HumanOptions {
+    let terminal = std::io::stdout().is_terminal();
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .unwrap_or(100);
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     HumanOptions {
-        color: std::io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        width: 100,
+        color: colour(terminal, dumb, no_color),
+        width: if terminal { width } else { 0 },
     }
+}
+
+/// Colour only on a terminal that can show it, unless `NO_COLOR` asks for none.
+fn colour(terminal: bool, term_is_dumb: bool, no_color: bool) -> bool {
+    terminal && !term_is_dumb && !no_color
 }
 
 /// Appends `text` to the file a GitHub Actions variable names, when it is set. GitHub gives
@@ -190,4 +222,15 @@ fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
 #[cfg(not(unix))]
 fn same_file(_: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
     b.is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn colour_needs_a_terminal_that_is_not_dumb_and_no_no_color() {
+        assert!(super::colour(true, false, false));
+        assert!(!super::colour(false, false, false));
+        assert!(!super::colour(true, true, false));
+        assert!(!super::colour(true, false, true));
+    }
 }

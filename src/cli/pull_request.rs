@@ -63,6 +63,7 @@ pub(super) fn lint_pull_request(
 
     let check_args = CheckArgs {
         paths,
+        stdin_filename: None,
         format: None,
         changed_since: None,
         staged: false,
@@ -133,6 +134,7 @@ pub(super) fn lint_pull_request(
         history: Some(&snapshot),
     };
     let mut output = engine::check(discovery, &ChangeFilter::Files(changes.changed()), &options);
+    super::check::warn_not_replayed(&output);
     output.report.gate = output.report.gate.clone().with_files(gate_files);
     Ok(PullRequestLint {
         root,

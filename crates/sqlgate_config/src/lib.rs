@@ -88,6 +88,9 @@ pub struct Config {
     /// The directory paths and globs in the file are relative to (canonical when it exists).
     pub base: Option<PathBuf>,
     pub paths: Vec<PathBuf>,
+    /// `migrations.exclude`: globs (relative to `base`) of directories and files discovery
+    /// leaves out.
+    pub exclude: Vec<Glob>,
     /// `None`: auto-detected per directory.
     pub framework: Option<Framework>,
     pub dialect: Option<Dialect>,
@@ -162,6 +165,7 @@ impl Default for Config {
             source: None,
             base: None,
             paths: Vec::new(),
+            exclude: Vec::new(),
             framework: None,
             dialect: None,
             dialect_overrides: Vec::new(),
@@ -495,16 +499,14 @@ fn workflow_file_problem(name: &str) -> Option<&'static str> {
     }
 }
 
-/// `unknown rule or category `x` in <place>; did you mean ...`.
+/// `unknown rule or category `x` in <place>; did you mean ...` (`unknown rule code `DS999``
+/// for a code).
 pub fn selector_message(error: &UnknownSelector, place: &str) -> String {
     let hint = match &error.suggestion {
         Some(s) => format!("; did you mean `{s}`?"),
         None => "; `sqlgate rules` lists every rule, code and category".to_string(),
     };
-    format!(
-        "unknown rule or category `{}` in {place}{hint}",
-        error.selector
-    )
+    format!("{} in {place}{hint}", error.what())
 }
 
 /// Reading the validated tree: types are already checked, so a mismatch means "absent".
@@ -622,6 +624,7 @@ fn extract(entries: &[(Key, Node)], file: &Path, base: &Path, rules: &dyn RuleIn
             .iter()
             .map(|p| sqlgate_core::path::lexical(&base.join(p)))
             .collect();
+        config.exclude = migrations.globs("exclude");
         config.framework = migrations.str("framework").and_then(Framework::from_name);
         config.dialect = migrations.str("dialect").and_then(parse_dialect);
         config.dialect_overrides = migrations

@@ -80,7 +80,13 @@ pub static KEYS: &[Key] = &[
         path: "migrations.paths",
         ty: Type::List(Text::Path),
         default: "",
-        description: "Directories or files to check when `sqlgate check` gets no paths, relative to the config file (default: discover from the repository root).",
+        description: "Directories or files to check when `sqlgate check` gets no paths, relative to the config file (default: discover from the repository root, so a migration directory added later is checked too). When set, only these are checked: a new migration directory must be added here.",
+    },
+    Key {
+        path: "migrations.exclude",
+        ty: Type::List(Text::Glob),
+        default: "[]",
+        description: "Globs, relative to the config file, of directories (with everything below them) and files discovery leaves out, e.g. `[\"legacy/**\", \"db/seeds\"]`. A file named on the command line is still checked.",
     },
     Key {
         path: "migrations.framework",

@@ -11,9 +11,33 @@ pub struct UnknownSelector {
     pub suggestion: Option<String>,
 }
 
+impl UnknownSelector {
+    /// What the selector fails to name: `unknown rule code `DS999``, `no rule code starts
+    /// with `DS9``, `unknown rule or category `x``.
+    pub fn what(&self) -> String {
+        let s = &self.selector;
+        match code_shape(s) {
+            Some(5) => format!("unknown rule code `{s}`"),
+            Some(_) => format!("no rule code starts with `{s}`"),
+            None => format!("unknown rule or category `{s}`"),
+        }
+    }
+}
+
+/// The length of a selector shaped like a rule code or a code prefix (two letters and up to
+/// three digits: `DS001`, `DS0`), or `None` for names and categories.
+pub fn code_shape(selector: &str) -> Option<usize> {
+    let bytes = selector.as_bytes();
+    (bytes.len() >= 3
+        && bytes.len() <= 5
+        && bytes[..2].iter().all(u8::is_ascii_alphabetic)
+        && bytes[2..].iter().all(u8::is_ascii_digit))
+    .then_some(bytes.len())
+}
+
 impl std::fmt::Display for UnknownSelector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "unknown rule or category `{}`", self.selector)?;
+        write!(f, "{}", self.what())?;
         match &self.suggestion {
             Some(s) => write!(f, "; did you mean `{s}`? (`sqlgate rules` lists them all)"),
             None => write!(f, "; `sqlgate rules` lists every rule, code and category"),

@@ -19,7 +19,7 @@ use super::sections;
 use super::walk::{display, file_key, DirFiles, FileKey, OutsideLink, Walked};
 use crate::model::{
     AtlasSum, DiscoverOptions, Discovery, Down, FileError, LoadedFile, Migration, MigrationSet,
-    Section, Skipped, TxMode,
+    Section, Skipped, TxMode, Version,
 };
 use crate::paths::fs_path;
 use sqlgate_core::{Dialect, Framework};
@@ -54,7 +54,7 @@ struct Builder<'a> {
     /// Atlas directories' `atlas.sum` and `*.sql` files (temporary ids), by directory.
     atlas: HashMap<PathBuf, AtlasSum>,
     /// The flat directory being built uses the postgres-migrations library, which runs each
-    /// file in a transaction unless the file opts out (see `sections::postgres_migrations`).
+    /// file in a transaction unless the file opts out (see `sections::postgres_migrations_opt_out`).
     postgres_migrations: bool,
     /// The key of the set the last migration went to.
     last_set: Option<(PathBuf, &'static str)>,
@@ -64,6 +64,7 @@ struct Builder<'a> {
 }
 
 pub(super) fn build(mut walked: Walked, options: &DiscoverOptions) -> Discovery {
+    let excluded = exclude(&mut walked, options);
     let prefetched = prefetch(&mut walked);
     let files = prefetched.len();
     let mut builder = Builder {
@@ -72,7 +73,7 @@ pub(super) fn build(mut walked: Walked, options: &DiscoverOptions) -> Discovery 
         loaded: Vec::with_capacity(files),
         cache: HashMap::with_capacity(files),
         sets: BTreeMap::new(),
-        skipped: Vec::new(),
+        skipped: excluded,
         errors: walked.errors,
         migration_dirs: HashSet::new(),
         pending: Vec::new(),
@@ -85,6 +86,69 @@ pub(super) fn build(mut walked: Walked, options: &DiscoverOptions) -> Discovery 
         builder.dir(dir);
     }
     builder.finish()
+}
+
+/// Leaves out what `migrations.exclude` names: the files the walk selected in an excluded
+/// directory (or below one), and excluded files. Files named on the command line (in a
+/// directory the walk did not list) stay. Returns what was left out, for `-v`.
+fn exclude(walked: &mut Walked, options: &DiscoverOptions) -> Vec<Skipped> {
+    const EXCLUDED: &str = "excluded by `migrations.exclude`";
+    let mut skipped = Vec::new();
+    if options.exclude.is_empty() {
+        return skipped;
+    }
+    let relative = |dir: &Path| {
+        let path = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        sqlgate_config::glob::relative_to(options.base.as_deref(), path)
+    };
+    for (key, dir) in walked.dirs.iter_mut() {
+        // A directory the walk did not list holds only files named on the command line.
+        if !dir.listed {
+            continue;
+        }
+        let relative = relative(key);
+        let excluded_dir = options.excludes_dir(&relative);
+        if excluded_dir && dir.selected.iter().any(|name| !dir.named.contains(name)) {
+            skipped.push(skip(display(key), EXCLUDED));
+        }
+        let named = &dir.named;
+        dir.selected.retain(|name| {
+            if named.contains(name) {
+                return true;
+            }
+            if excluded_dir {
+                return false;
+            }
+            let out = options.excludes_file(&relative, name);
+            if out {
+                skipped.push(skip(display(&key.join(name)), EXCLUDED));
+            }
+            !out
+        });
+    }
+    let dirs = &walked.dirs;
+    walked.order.retain(|(dir, name)| {
+        dirs.get(dir)
+            .is_some_and(|d| !d.listed || d.selected.contains(name))
+    });
+    // Links out of the root in an excluded directory are neither read nor reported.
+    walked
+        .outside
+        .retain(|link| !options.excludes_dir(&relative(&link.dir)));
+    skipped
+}
+
+/// The version and name of a file linted as plain SQL: from a numbered name
+/// (`0002_add.sql`), else the name without its extension.
+fn unnumbered_or_plain(file: &str) -> (Version, String) {
+    layout::plain(file).unwrap_or_else(|| {
+        let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+        (Version::unnumbered(stem), stem.to_string())
+    })
 }
 
 fn skip(display: String, reason: impl Into<String>) -> Skipped {
@@ -255,7 +319,9 @@ impl Builder<'_> {
         for name in &dir.selected {
             // Only a skipped file needs its shown path here (`load` makes its own).
             let shown = || display(&dir.path.join(name));
-            if !layout::is_sql(name) {
+            // A file named on the command line is read whatever its name.
+            let named = dir.named.contains(name);
+            if !layout::is_sql(name) && !named {
                 if name.to_ascii_lowercase().ends_with(".go") {
                     self.pending
                         .push((dir.path.clone(), skip(shown(), GO_FILE)));
@@ -269,7 +335,7 @@ impl Builder<'_> {
                 }
                 continue;
             }
-            if layout::is_seed(name) {
+            if layout::is_seed(name) && !named {
                 self.skipped.push(skip(shown(), SEED));
                 continue;
             }
@@ -297,12 +363,44 @@ impl Builder<'_> {
         if cands.is_empty() {
             return;
         }
+        let mark = self.skipped.len();
         if per_migration {
             self.per_migration(dir, &dir_name, &set_dir, &cands);
         } else {
             let (trusted, atlas_sum) = self.trusted(dir, &cands);
             let framework = self.detect_flat(dir, &trusted, atlas_sum);
             self.flat(dir, framework, &cands);
+        }
+        self.claim_named(dir, &cands, mark);
+    }
+
+    /// Files named on the command line that the directory's layout did not claim (skipped
+    /// since `mark`: no version in the name, not the layout's pattern) are linted as plain
+    /// SQL: asked for by name, they are never passed over in silence.
+    fn claim_named(&mut self, dir: &DirFiles, cands: &Candidates, mark: usize) {
+        if dir.named.is_empty() {
+            return;
+        }
+        let mut i = mark;
+        while i < self.skipped.len() {
+            let claimed = dir.named.iter().find(|name| {
+                cands.contains_key(*name)
+                    && self.skipped[i].display == display(&dir.path.join(name))
+            });
+            let Some(name) = claimed.cloned() else {
+                i += 1;
+                continue;
+            };
+            self.skipped.remove(i);
+            let id = cands[&name];
+            let (version, migration_name) = unnumbered_or_plain(&name);
+            let migration = Migration {
+                version,
+                name: migration_name,
+                up: section(id, 0..self.len(id), TxMode::None),
+                down: Down::NotSupported,
+            };
+            self.add(&dir.path, Framework::Plain, migration);
         }
     }
 
@@ -506,6 +604,76 @@ impl Builder<'_> {
             sets,
             skipped: self.skipped,
             errors: self.errors,
+        }
+    }
+}
+
+impl Discovery {
+    /// SQL that is not read from a file (`sqlgate check -` reads it from stdin): one plain
+    /// SQL migration (run by psql: no transaction), shown as `display`. `path` (the
+    /// `--stdin-filename`, else empty) places it for the dialect: the configured one for
+    /// its directory, else ClickHouse when the path names it, else Postgres. Text that is
+    /// not UTF-8 is an error, as for a file.
+    pub fn of_bytes(
+        path: &Path,
+        display: &str,
+        bytes: Vec<u8>,
+        options: &DiscoverOptions,
+    ) -> Discovery {
+        let text = match sqlgate_core::source::decode(bytes) {
+            Ok(text) => text,
+            Err(err) => {
+                return Discovery {
+                    files: Vec::new(),
+                    sets: Vec::new(),
+                    skipped: Vec::new(),
+                    errors: vec![FileError {
+                        display: display.to_string(),
+                        message: err.to_string(),
+                    }],
+                }
+            }
+        };
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let dialect = match options.configured_dialect(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        }) {
+            Some(dialect) => dialect,
+            None if layout::is_clickhouse_path(path) => Dialect::ClickHouse,
+            None => Dialect::Postgres,
+        };
+        let name = path
+            .file_name()
+            .map_or_else(|| "stdin".to_string(), |n| n.to_string_lossy().into_owned());
+        let (version, name) = unnumbered_or_plain(&name);
+        let len = text.len();
+        Discovery {
+            files: vec![LoadedFile {
+                path: path.to_path_buf(),
+                display: display.to_string(),
+                text,
+                is_symlink: None,
+            }],
+            sets: vec![MigrationSet {
+                dir: if dir.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    dir.to_path_buf()
+                },
+                framework: Framework::Plain,
+                dialect,
+                migrations: vec![Migration {
+                    version,
+                    name,
+                    up: section(0, 0..len, TxMode::None),
+                    down: Down::NotSupported,
+                }],
+                atlas: None,
+            }],
+            skipped: Vec::new(),
+            errors: Vec::new(),
         }
     }
 }

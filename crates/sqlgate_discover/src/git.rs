@@ -286,10 +286,50 @@ fn resolve(root: &Path, rev: &Rev) -> Result<String, GitError> {
             "git cannot resolve `{base}`: this clone's history is shallow; fetch the full history with `fetch-depth: 0` in actions/checkout (or run `git fetch --unshallow`)"
         )
     } else {
-        format!(
-            "git cannot resolve `{base}`: fetch it first (e.g. `git fetch origin {base}`) or pass an existing branch, tag or commit"
-        )
+        format!("git cannot resolve `{base}`: {}", fetch_hint(root, base))
     }))
+}
+
+/// What to do about a revision this clone does not have: a `git fetch` that makes it
+/// resolvable when one can (`origin/main` is fetched as `main` into
+/// `refs/remotes/origin/main`, which works whatever the clone's refspec), else what to pass.
+fn fetch_hint(root: &Path, base: &str) -> String {
+    const PASS: &str =
+        "pass an existing branch, tag or commit (`git branch -a` lists the branches)";
+    let remotes: Vec<String> = git(root, &["remote"])
+        .map(|out| {
+            String::from_utf8_lossy(&out)
+                .lines()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    // Characters of revision expressions (`HEAD~1`, `main^`, `@{u}`): nothing to fetch by name.
+    let expression = base.contains(['~', '^', '@', ':', ' ', '?', '*', '[', '\\']);
+    if let Some((remote, branch)) = base.split_once('/') {
+        if remotes.iter().any(|r| r == remote) && !branch.is_empty() && !expression {
+            return format!(
+                "fetch it first (`git fetch {remote} {branch}:refs/remotes/{remote}/{branch}`) or {PASS}"
+            );
+        }
+    }
+    let Some(remote) = remotes
+        .iter()
+        .find(|r| r.as_str() == "origin")
+        .or_else(|| remotes.first())
+    else {
+        return format!("this clone has no remote to fetch it from; {PASS}");
+    };
+    if expression {
+        return format!("it names no commit in this clone; {PASS}");
+    }
+    let is_sha = (7..=40).contains(&base.len()) && base.chars().all(|c| c.is_ascii_hexdigit());
+    if is_sha {
+        format!("fetch it first (`git fetch {remote} {base}`) or {PASS}")
+    } else {
+        format!("fetch it first (`git fetch {remote} {base}:{base}`) or {PASS}")
+    }
 }
 
 /// The full SHA of the commit `rev` names, if it names one.

@@ -75,6 +75,16 @@ impl Version {
         }
     }
 
+    /// The version of a file with no version in its name, linted because it was named on
+    /// the command line (or read from stdin): its name, ordered after every numbered version,
+    /// and never the same as another name's.
+    pub fn unnumbered(name: &str) -> Version {
+        Version {
+            key: vec![(usize::MAX - 1, name.to_string())],
+            text: name.to_string(),
+        }
+    }
+
     /// Same position in the order (`1_1` and `1.1`, `001` and `1`), whatever the text.
     pub fn same_order(&self, other: &Version) -> bool {
         self.key == other.key
@@ -207,8 +217,12 @@ pub struct DiscoverOptions {
     /// Per-path dialects (config `[[migrations.overrides]]`), matched against each migration
     /// directory relative to `base`; a later match wins, and any match wins over `dialect`.
     pub dialect_overrides: Vec<sqlgate_config::DialectOverride>,
-    /// The directory the override globs are relative to (canonical).
+    /// The directory the override and exclude globs are relative to (canonical).
     pub base: Option<PathBuf>,
+    /// Globs (config `migrations.exclude`, relative to `base`) of directories, with
+    /// everything below them, and files that discovery leaves out. Files named on the
+    /// command line are read all the same.
+    pub exclude: Vec<sqlgate_config::glob::Glob>,
     /// Canonical paths of the files a pull request added or changed. They are linted, but a
     /// directory's framework is told from its other files, as they are at the base: a file
     /// the pull request adds (a `V1__noop.sql` among golang-migrate files) must not change
@@ -220,6 +234,29 @@ pub struct DiscoverOptions {
 }
 
 impl DiscoverOptions {
+    /// Whether `migrations.exclude` leaves out the directory `dir` (as walked), because a
+    /// glob matches it or a directory above it (up to `base`).
+    pub(crate) fn excludes_dir(&self, relative: &str) -> bool {
+        let mut prefix = String::new();
+        relative.split('/').filter(|p| !p.is_empty()).any(|part| {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            self.exclude.iter().any(|g| g.matches(&prefix))
+        })
+    }
+
+    /// Whether `migrations.exclude` leaves out the file `name` of a directory at `relative`.
+    pub(crate) fn excludes_file(&self, relative: &str, name: &str) -> bool {
+        let path = if relative.is_empty() {
+            name.to_string()
+        } else {
+            format!("{relative}/{name}")
+        };
+        self.exclude.iter().any(|g| g.matches(&path))
+    }
+
     /// The dialect the configuration sets for a migration directory, if any.
     pub(crate) fn configured_dialect(&self, dir: &std::path::Path) -> Option<Dialect> {
         if !self.dialect_overrides.is_empty() {

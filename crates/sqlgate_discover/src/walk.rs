@@ -35,6 +35,9 @@ pub(super) struct DirFiles {
     /// Highest directory checked for a `Cargo.toml` (the path given, or for a single file its
     /// directory); `None` means no bound beyond the path as written.
     pub bound: Option<PathBuf>,
+    /// The files of `selected` named on the command line: linted whatever their name, as
+    /// plain SQL when no layout claims them.
+    pub named: BTreeSet<String>,
 }
 
 #[derive(Debug, Default)]
@@ -376,6 +379,7 @@ fn add_single_file(arg: &Path, roots: &mut Roots, walked: &mut Walked) {
     }
     dir.names.insert(name.clone());
     dir.selected.insert(name.clone());
+    dir.named.insert(name.clone());
     walked.order.push((dir_key, name));
 }
 

@@ -38,13 +38,17 @@ use self::stats::count;
 use self::suppressions::{apply_suppressions, FileSyntax};
 
 pub use self::options::{ChangeFilter, CheckOptions, FileRules, DEFAULT_GATE_TRIGGERS};
-pub use self::stats::{dialect_name, Counts, Stats};
+pub use self::stats::{dialect_name, Counts, NotParsed, Stats};
 
 pub struct CheckOutput {
     pub report: RunReport,
     pub files: Vec<LoadedFile>,
     pub skipped: Vec<Skipped>,
     pub stats: Stats,
+    /// Files outside the change set (`ChangeFilter::Files`) that could not be read: not run
+    /// errors (the check goes on), but the catalog could not replay them, so what they create
+    /// is unknown. The CLI warns about each.
+    pub not_replayed: Vec<RunError>,
 }
 
 /// Whether the RLS rules apply to a migration set (`security.rls`).
@@ -204,7 +208,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                 };
                 if checked {
                     files_checked.insert(file);
-                    count(&mut stats, set.dialect, &analysis.statements);
+                    count(&mut stats, set.dialect, file, &analysis.statements);
                     split_errors.extend(analysis.errors.iter().map(|e| (file, e.clone())));
                     let syntax = checked_files.entry(file).or_default();
                     syntax.comments.extend(analysis.comments.iter().cloned());
@@ -376,6 +380,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
     let findings = resolve(raw, &files, &file_rules, options);
     stats.timings.push(("findings", started.elapsed()));
     let gate_required = findings.iter().any(|f| f.gate);
+    let (not_replayed, errors) = unchanged_unreadable(errors, filter);
     let report = RunReport {
         findings,
         files_checked: files_checked.len(),
@@ -395,7 +400,35 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
         files,
         skipped,
         stats,
+        not_replayed: not_replayed
+            .into_iter()
+            .map(|e| RunError {
+                file: e.display,
+                message: e.message,
+            })
+            .collect(),
     }
+}
+
+/// Splits discovery's errors into the unreadable files the change set does not touch (an
+/// old migration not in UTF-8 must not stop every later check) and the run's errors: files
+/// of the change set, anything that is not a plain file (a link, a directory), and every
+/// error when the whole tree is checked.
+fn unchanged_unreadable(
+    errors: Vec<sqlgate_discover::FileError>,
+    filter: &ChangeFilter,
+) -> (
+    Vec<sqlgate_discover::FileError>,
+    Vec<sqlgate_discover::FileError>,
+) {
+    let ChangeFilter::Files(changed) = filter else {
+        return (Vec::new(), errors);
+    };
+    errors.into_iter().partition(|e| {
+        let path = Path::new(&e.display);
+        path.symlink_metadata().is_ok_and(|m| m.is_file())
+            && std::fs::canonicalize(path).is_ok_and(|p| !changed.contains(&p))
+    })
 }
 
 /// From this many analyzed sections on, [`check`] frees them on another thread.

@@ -24,7 +24,7 @@ impl RuleIndex for Registry {
     }
 }
 
-/// Code families and category names from DESIGN.md, accepted even where no rule exists yet.
+/// Code families and their category names.
 const FAMILIES: &[(&str, &str)] = &[
     ("DS", "destructive"),
     ("RV", "reversibility"),
@@ -60,14 +60,13 @@ fn matches(selector: &str, rule: &Rule) -> bool {
             && meta.code[..selector.len()].eq_ignore_ascii_case(selector))
 }
 
+/// A selector is known when it reaches a rule, or names a category or code family: a
+/// code or code prefix that matches no rule (`DS999`, `DS9`) selects nothing, which would
+/// pass silently, so it is an error.
 fn is_known(selector: &str) -> bool {
     REGISTRY.iter().any(|r| matches(selector, r))
         || FAMILIES.iter().any(|(code, category)| {
-            selector.eq_ignore_ascii_case(category)
-                || (selector.len() >= 2
-                    && selector.len() <= 5
-                    && selector[..2].eq_ignore_ascii_case(code)
-                    && selector[2..].chars().all(|c| c.is_ascii_digit()))
+            selector.eq_ignore_ascii_case(category) || selector.eq_ignore_ascii_case(code)
         })
 }
 
@@ -81,8 +80,13 @@ fn validate(selectors: &[String]) -> Result<(), UnknownSelector> {
     }
 }
 
-/// The nearest rule name, code or category within a small edit distance.
+/// The nearest rule name, code or category within a small edit distance; for a code of a
+/// known family that matches no rule (`DS999`), the family's nearest code by number, and for
+/// a code prefix that matches none (`DS9`), the family.
 pub fn suggest(input: &str) -> Option<String> {
+    if let Some(suggestion) = suggest_code(input) {
+        return Some(suggestion);
+    }
     let input = input.to_ascii_lowercase();
     let candidates = REGISTRY
         .iter()
@@ -99,6 +103,25 @@ pub fn suggest(input: &str) -> Option<String> {
                 c
             }
         })
+}
+
+fn suggest_code(input: &str) -> Option<String> {
+    let length = sqlgate_config::select::code_shape(input)?;
+    let family = FAMILIES
+        .iter()
+        .find(|(code, _)| input[..2].eq_ignore_ascii_case(code))?
+        .0;
+    if length < 5 {
+        return Some(family.to_string());
+    }
+    let number: u32 = input[2..].parse().ok()?;
+    REGISTRY
+        .iter()
+        .map(|r| r.meta.code)
+        .filter(|code| code.starts_with(family))
+        .filter_map(|code| Some((code[2..].parse::<u32>().ok()?.abs_diff(number), code)))
+        .min()
+        .map(|(_, code)| code.to_string())
 }
 
 /// Every rule a list of selectors refers to, opt-in rules included (for ignore lists and
@@ -158,7 +181,7 @@ mod tests {
         );
         assert_eq!(
             codes(&["LK01"], &[]),
-            ["LK010", "LK011", "LK012", "LK013", "LK014", "LK015"]
+            ["LK010", "LK011", "LK012", "LK013", "LK014", "LK015", "LK016"]
         );
         assert_eq!(codes(&["meta"], &["MT002", "MT003"]), ["MT001"]);
         assert_eq!(
@@ -205,7 +228,38 @@ mod tests {
         let err = select_rules(&[], &["DS0O1".into()]).unwrap_err();
         assert_eq!(err.suggestion.as_deref(), Some("DS001"));
         assert!(select_rules(&["nonsense-rule-name".into()], &[]).is_err());
-        // Families without rules yet are still valid selectors.
         assert!(select_rules(&["SC".into(), "security".into()], &[]).is_ok());
+    }
+
+    #[test]
+    fn codes_and_prefixes_that_match_no_rule_are_unknown() {
+        let err = select_rules(&["DS999".into()], &[]).unwrap_err();
+        assert_eq!(err.selector, "DS999");
+        // The family's highest code (new rules may raise it).
+        let last = REGISTRY
+            .iter()
+            .map(|r| r.meta.code)
+            .filter(|c| c.starts_with("DS"))
+            .max()
+            .unwrap();
+        assert_eq!(err.suggestion.as_deref(), Some(last));
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "unknown rule code `DS999`; did you mean `{last}`? (`sqlgate rules` lists them all)"
+            )
+        );
+        let err = select_rules(&[], &["lk000".into()]).unwrap_err();
+        assert_eq!(err.suggestion.as_deref(), Some("LK001"));
+        let err = matching_rules(&["DS9".into()]).unwrap_err();
+        assert_eq!(err.suggestion.as_deref(), Some("DS"));
+        assert!(err
+            .to_string()
+            .starts_with("no rule code starts with `DS9`"));
+        assert!(select_rules(&["DS09".into()], &[]).is_err());
+        // Prefixes that reach rules stay valid.
+        for prefix in ["DS", "DS0", "DS01", "ds00", "MT"] {
+            assert!(select_rules(&[prefix.into()], &[]).is_ok(), "{prefix}");
+        }
     }
 }

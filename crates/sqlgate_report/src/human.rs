@@ -21,7 +21,8 @@ const BOM: &str = "\u{feff}";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HumanOptions {
     pub color: bool,
-    /// Terminal width for wrapping; 100 when not a terminal.
+    /// Terminal width for wrapping (at least 40); 0: no wrapping (stdout is not a
+    /// terminal: a file, a pipe, an editor reads whole lines).
     pub width: usize,
 }
 
@@ -34,6 +35,47 @@ impl Default for HumanOptions {
     }
 }
 
+/// What CI will ask of a required gate (`gate.approvals`, `gate.backup.required`), for
+/// local runs (`sqlgate check`, pre-commit), which cannot see reviews or backups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GatePolicy {
+    pub approvals: u32,
+    pub backup: bool,
+}
+
+impl GatePolicy {
+    /// `Merge gate: required (CI will need 2 approvals and a backup before merge).`
+    pub fn line(&self) -> String {
+        let approvals = match self.approvals {
+            0 => None,
+            1 => Some("1 approval".to_string()),
+            n => Some(format!("{n} approvals")),
+        };
+        let needs = match (approvals, self.backup) {
+            (Some(a), true) => format!("{a} and a backup"),
+            (Some(a), false) => a,
+            (None, true) => "a backup".to_string(),
+            (None, false) => {
+                return "Merge gate: required (CI asks for no approval and no backup: \
+                        gate.approvals is 0 and gate.backup.required is false)."
+                    .to_string()
+            }
+        };
+        format!("Merge gate: required (CI will need {needs} before merge).")
+    }
+}
+
+/// [`render`] for a local run: a required gate, which only CI can evaluate, says what CI
+/// will need (`policy`) instead of "blocked".
+pub fn render_local(
+    report: &RunReport,
+    sources: &dyn SourceLookup,
+    options: &HumanOptions,
+    policy: &GatePolicy,
+) -> String {
+    render_with(report, sources, options, Some(policy))
+}
+
 /// Renders every unsuppressed finding with a snippet of its source, grouped under a
 /// heading per file, then the files that could not be read, then one summary line.
 ///
@@ -41,10 +83,19 @@ impl Default for HumanOptions {
 /// ranges that are empty, past the end or inside a character are clamped; when the source
 /// text is missing or cannot be rendered, the finding is shown without a snippet.
 pub fn render(report: &RunReport, sources: &dyn SourceLookup, options: &HumanOptions) -> String {
+    render_with(report, sources, options, None)
+}
+
+fn render_with(
+    report: &RunReport,
+    sources: &dyn SourceLookup,
+    options: &HumanOptions,
+    policy: Option<&GatePolicy>,
+) -> String {
     let style = Style {
         color: options.color,
     };
-    let width = options.width.max(40);
+    let width = (options.width != 0).then(|| options.width.max(40));
     let mut out = String::new();
 
     for (file, findings) in group_by_file(report.findings.iter().filter(|f| !f.suppressed)) {
@@ -87,11 +138,19 @@ pub fn render(report: &RunReport, sources: &dyn SourceLookup, options: &HumanOpt
     }
 
     if report.gate.required {
-        let mut line = format!("Merge gate: {}", report.gate.status);
-        if !report.gate.missing.is_empty() {
-            line.push_str(&format!(" (missing: {})", report.gate.missing.join(", ")));
-        }
-        line.push('.');
+        let gate = &report.gate;
+        let unevaluated = gate.approvals.is_none() && gate.backup.is_none();
+        let line = match policy {
+            Some(policy) if unevaluated && gate.errors.is_empty() => policy.line(),
+            _ => {
+                let mut line = format!("Merge gate: {}", gate.status);
+                if !gate.missing.is_empty() {
+                    line.push_str(&format!(" (missing: {})", gate.missing.join(", ")));
+                }
+                line.push('.');
+                line
+            }
+        };
         out.push_str(&style.bold(&line));
         out.push('\n');
         for file in &report.gate.files {
@@ -190,7 +249,13 @@ pub fn summary(report: &RunReport) -> String {
     )
 }
 
-fn render_finding(f: &Finding, text: Option<&FileText>, color: bool, width: usize) -> String {
+/// `width`: where to wrap, `None` for no wrapping.
+fn render_finding(
+    f: &Finding,
+    text: Option<&FileText>,
+    color: bool,
+    width: Option<usize>,
+) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -198,7 +263,9 @@ fn render_finding(f: &Finding, text: Option<&FileText>, color: bool, width: usiz
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
-        .with_width(width)
+        // Without wrapping, the width only bounds nothing: large, with room for indents.
+        .with_width(width.unwrap_or(usize::MAX / 4))
+        .with_wrap_lines(width.is_some())
         .with_break_words(false)
         .without_cause_chain()
         .without_primary_span_start()
@@ -621,7 +688,7 @@ mod tests {
             &finding(text, range.clone()),
             Some(&FileText::new(text)),
             false,
-            100,
+            Some(100),
         )
     }
 
@@ -777,7 +844,7 @@ mod tests {
                 ] {
                     let mut f = finding("", 0..0);
                     f.range = start..end;
-                    let out = render_finding(&f, Some(&file), false, 100);
+                    let out = render_finding(&f, Some(&file), false, Some(100));
                     assert!(out.contains("╭─[long.sql"), "{start}..{end}: {out}");
                     assert!(out.len() < 16 * 1024, "{start}..{end}: {} bytes", out.len());
                     assert!(!out.contains('\r'), "{start}..{end}: {out}");

@@ -81,8 +81,9 @@ fn commented_defaults(out: &mut String, table: &str) {
     }
 }
 
-/// The file `sqlgate init` writes.
-pub fn render(detected: &Detected) -> String {
+/// The file `sqlgate init` writes. `pin_paths`: write the directories found into `paths`
+/// (`init --paths`); otherwise they are listed in a comment and every run discovers.
+pub fn render(detected: &Detected, pin_paths: bool) -> String {
     let mut out = String::from(
         "# sqlgate configuration, written by `sqlgate init`.\n\
          # Every key, its default and allowed values: docs/configuration.md in the sqlgate repository.\n\
@@ -94,9 +95,25 @@ pub fn render(detected: &Detected) -> String {
             "# No migrations were found: list their directories here (relative to this file).\n",
         );
         out.push_str("# paths = [\"db/migrations\"]\n");
-    } else {
+    } else if pin_paths {
+        out.push_str(
+            "# Only these are checked: add a new migration directory here (or remove `paths`,\n\
+             # and every run discovers the migrations from the repository root).\n",
+        );
         out.push_str(&format!("paths = {}\n", quoted(&detected.paths)));
+    } else {
+        out.push_str(&format!(
+            "# No `paths`: every run discovers the migrations from the repository root, so a\n\
+             # migration directory added later is checked too. Found now: {}.\n\
+             # Set `paths` to check only some (`sqlgate init --paths` writes them).\n",
+            detected.paths.join(", ")
+        ));
+        out.push_str(&format!("# paths = {}\n", quoted(&detected.paths)));
     }
+    let exclude = "# exclude = [\"legacy/**\"]";
+    out.push_str(&format!(
+        "{exclude:<36}# globs of directories and files discovery leaves out\n"
+    ));
     let framework = format!("framework = \"{}\"", detected.framework());
     out.push_str(&format!(
         "{framework:<36}# auto, or one of {}\n",
