@@ -37,10 +37,9 @@ fn corpus() -> Option<PathBuf> {
 }
 
 fn ledger() -> Vec<Judged> {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("precision/ledger.tsv"),
-    )
-    .expect("precision/ledger.tsv");
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("precision/ledger.tsv"))
+            .expect("precision/ledger.tsv");
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("a header").split('\t').collect();
     assert_eq!(
@@ -113,9 +112,9 @@ fn rules() -> BTreeMap<String, (String, bool)> {
         .iter()
         .map(|r| {
             let code = r.meta.code.to_string();
-            let gate = triggers
-                .iter()
-                .any(|t| t.eq_ignore_ascii_case(r.meta.code) || t.eq_ignore_ascii_case(r.meta.name));
+            let gate = triggers.iter().any(|t| {
+                t.eq_ignore_ascii_case(r.meta.code) || t.eq_ignore_ascii_case(r.meta.name)
+            });
             (code, (r.meta.default_severity.as_str().to_string(), gate))
         })
         .collect()
