@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use sqlgate_discover::FileId;
 use sqlgate_sql::model::{
-    ActionKind, GrantTarget, Name, ObjectType, Origin, Role, Statement, StatementKind,
+    ActionKind, DataType, GrantTarget, Name, ObjectType, Origin, Role, Statement, StatementKind,
 };
 
 /// Index of a migration within its set (version order).
@@ -88,6 +88,9 @@ pub struct Catalog {
     /// Views and materialized views, by key: a `DROP TABLE` of one (ClickHouse drops views
     /// that way) deletes no rows.
     views: HashSet<String>,
+    /// (table key, column) → its type, as created, added or last altered to (dropped when
+    /// renamed: unknown is never taken for a match).
+    column_types: HashMap<(String, String), DataType>,
 }
 
 /// Relations share one namespace in Postgres, so a view dropped with DROP TABLE is found.
@@ -109,6 +112,11 @@ impl Catalog {
     /// Where a replayed migration created this object (the span of its name).
     pub fn created_at(&self, object: ObjectType, name: &Name) -> Option<&Site> {
         self.objects.get(&(namespace(object), name.key()))
+    }
+
+    /// The column's type as a replayed migration created, added or last altered it.
+    pub fn column_type(&self, table: &Name, column: &Name) -> Option<&DataType> {
+        self.column_types.get(&(table.key(), column.name.clone()))
     }
 
     /// Whether a replayed migration created this relation as a view or materialized view
@@ -224,6 +232,18 @@ impl Catalog {
         &mut self.tables[id]
     }
 
+    fn set_column_type(&mut self, table: &Name, column: &Name, data_type: Option<&DataType>) {
+        let key = (table.key(), column.name.clone());
+        match data_type {
+            Some(data_type) => {
+                self.column_types.insert(key, data_type.clone());
+            }
+            None => {
+                self.column_types.remove(&key);
+            }
+        }
+    }
+
     fn new_table(&mut self, table: &Name, created: Option<Site>, temporary: bool) -> usize {
         let id = self.tables.len();
         let key = table.key();
@@ -270,6 +290,7 @@ impl Catalog {
         self.objects.remove(&(namespace(object), key.clone()));
         if namespace(object) == ObjectType::Table {
             self.columns.retain(|(table, _), _| *table != key);
+            self.column_types.retain(|(table, _), _| *table != key);
             self.table_ids.remove(&key);
             self.partitioned.remove(&key);
             self.not_null_checks.retain(|(table, _)| *table != key);
@@ -323,6 +344,7 @@ impl Catalog {
                 .filter(|((table, _), _)| *table == from_key)
                 .map(|((_, column), created)| (column.clone(), *created))
                 .collect();
+            self.column_types.retain(|(table, _), _| *table != from_key);
             for (column, created) in moved {
                 self.columns.remove(&(from_key.clone(), column.clone()));
                 self.columns.insert((to_key.clone(), column), created);
@@ -368,6 +390,7 @@ impl Catalog {
                 temporary,
                 if_not_exists,
                 partitioned,
+                columns,
                 ..
             } => {
                 // IF NOT EXISTS on a table that exists changes nothing.
@@ -375,6 +398,10 @@ impl Catalog {
                     return;
                 }
                 self.create(ObjectType::Table, table, &at);
+                self.column_types.retain(|(t, _), _| *t != table.key());
+                for column in columns.iter() {
+                    self.set_column_type(table, &column.name, column.def.data_type.as_ref());
+                }
                 let site = Site {
                     migration,
                     file,
@@ -463,14 +490,24 @@ impl Catalog {
                 let mut table = table.clone();
                 for action in actions {
                     match &action.kind {
-                        ActionKind::AddColumn { column, .. } => {
+                        ActionKind::AddColumn { column, def } => {
                             self.columns
                                 .insert((table.key(), column.name.clone()), migration);
+                            self.set_column_type(&table, column, def.data_type.as_ref());
+                        }
+                        ActionKind::AlterColumnType {
+                            column, data_type, ..
+                        } => {
+                            self.set_column_type(&table, column, data_type.as_ref());
                         }
                         ActionKind::DropColumn { column, .. } => {
                             self.columns.remove(&(table.key(), column.name.clone()));
+                            self.column_types
+                                .remove(&(table.key(), column.name.clone()));
                         }
                         ActionKind::RenameColumn { column, to } => {
+                            self.column_types
+                                .remove(&(table.key(), column.name.clone()));
                             if let Some(created) =
                                 self.columns.remove(&(table.key(), column.name.clone()))
                             {

@@ -337,12 +337,13 @@ fn action_kind(
         AlterTableOperation::AlterColumn { column_name, op } => {
             let column = namer.single(column_name);
             match op {
-                AlterColumnOperation::SetDataType { .. } => ActionKind::AlterColumnType {
+                AlterColumnOperation::SetDataType { using, .. } => ActionKind::AlterColumnType {
                     column,
                     data_type: match token_kind {
                         ActionKind::AlterColumnType { data_type, .. } => data_type.clone(),
                         _ => None,
                     },
+                    using: using.is_some(),
                 },
                 AlterColumnOperation::DropNotNull => ActionKind::DropNotNull { column },
                 AlterColumnOperation::DropDefault => ActionKind::DropDefault { column },

@@ -139,6 +139,8 @@ pub enum ActionKind {
         column: Name,
         /// The new type, when the classifier could read it.
         data_type: Option<DataType>,
+        /// A `USING` expression computes the new values.
+        using: bool,
     },
     DropNotNull {
         column: Name,
@@ -227,6 +229,8 @@ pub struct DataType {
     pub name: String,
     /// A length or precision was given: `varchar(20)`, `timestamp(3)`.
     pub modifiers: bool,
+    /// The one integer modifier, when that is all there is: `20` of `varchar(20)`.
+    pub length: Option<u32>,
     pub array: bool,
     /// The type's own name was a quoted identifier: `"char"` is PostgreSQL's one-byte
     /// internal type, `char` is `char(1)`.

@@ -29,6 +29,7 @@ pub(crate) fn each_column_type(
                     ActionKind::AlterColumnType {
                         column,
                         data_type: Some(data_type),
+                        ..
                     } => out.push((table, column, data_type)),
                     _ => {}
                 }

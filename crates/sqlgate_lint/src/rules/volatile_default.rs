@@ -175,6 +175,7 @@ mod tests {
             data_type: Some(DataType {
                 name: "bigserial".into(),
                 modifiers: false,
+                length: None,
                 array: false,
                 quoted: false,
                 span: 0..0,

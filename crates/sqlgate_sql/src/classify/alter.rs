@@ -203,6 +203,7 @@ fn alter_action(mut c: Cursor) -> ActionKind {
                 ActionKind::AlterColumnType {
                     column,
                     data_type: None,
+                    using: false,
                 }
             }
             _ => ActionKind::Other,
@@ -268,7 +269,12 @@ fn alter_action(mut c: Cursor) -> ActionKind {
         };
         if c.eat("type") || c.eat_seq(&["set", "data", "type"]) {
             let data_type = columns::data_type(&mut c, &["using"]);
-            return ActionKind::AlterColumnType { column, data_type };
+            let using = c.is("using");
+            return ActionKind::AlterColumnType {
+                column,
+                data_type,
+                using,
+            };
         }
         if c.is_seq(&["drop", "not", "null"]) {
             return ActionKind::DropNotNull { column };

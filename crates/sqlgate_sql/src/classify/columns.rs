@@ -89,10 +89,16 @@ pub(super) fn data_type(c: &mut Cursor, until: &[&str]) -> Option<DataType> {
     let start = c.pos;
     let mut words: Vec<String> = Vec::new();
     let (mut modifiers, mut array, mut quoted) = (false, false, false);
+    let mut length = None;
     while !c.at_end() && !c.at_option_word(c.pos) && !until.iter().any(|w| c.is(w)) {
         if c.punct_at(c.pos, "(") {
+            let end = c.group_end(c.pos);
+            // `(20)`: one integer and nothing else.
+            length = (!modifiers && end == c.pos + 3)
+                .then(|| c.slice(c.pos + 1).parse::<u32>().ok())
+                .flatten();
             modifiers = true;
-            c.pos = c.group_end(c.pos);
+            c.pos = end;
             continue;
         }
         if c.punct_at(c.pos, "[") {
@@ -123,6 +129,7 @@ pub(super) fn data_type(c: &mut Cursor, until: &[&str]) -> Option<DataType> {
     Some(DataType {
         name: words.join(" "),
         modifiers,
+        length,
         array,
         quoted,
         span,
