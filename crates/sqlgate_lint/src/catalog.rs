@@ -91,6 +91,9 @@ pub struct Catalog {
     /// (table key, column) → its type, as created, added or last altered to (dropped when
     /// renamed: unknown is never taken for a match).
     column_types: HashMap<(String, String), DataType>,
+    /// (table key, column) of the columns known to be `NOT NULL` (declared so, a primary key,
+    /// or `SET NOT NULL`), until `DROP NOT NULL`.
+    not_null: HashSet<(String, String)>,
 }
 
 /// Relations share one namespace in Postgres, so a view dropped with DROP TABLE is found.
@@ -112,6 +115,11 @@ impl Catalog {
     /// Where a replayed migration created this object (the span of its name).
     pub fn created_at(&self, object: ObjectType, name: &Name) -> Option<&Site> {
         self.objects.get(&(namespace(object), name.key()))
+    }
+
+    /// Whether a replayed migration made the column `NOT NULL` (and none dropped it since).
+    pub fn is_not_null(&self, table: &Name, column: &Name) -> bool {
+        self.not_null.contains(&(table.key(), column.name.clone()))
     }
 
     /// The column's type as a replayed migration created, added or last altered it.
@@ -291,6 +299,7 @@ impl Catalog {
         if namespace(object) == ObjectType::Table {
             self.columns.retain(|(table, _), _| *table != key);
             self.column_types.retain(|(table, _), _| *table != key);
+            self.not_null.retain(|(table, _)| *table != key);
             self.table_ids.remove(&key);
             self.partitioned.remove(&key);
             self.not_null_checks.retain(|(table, _)| *table != key);
@@ -345,6 +354,7 @@ impl Catalog {
                 .map(|((_, column), created)| (column.clone(), *created))
                 .collect();
             self.column_types.retain(|(table, _), _| *table != from_key);
+            self.not_null.retain(|(table, _)| *table != from_key);
             for (column, created) in moved {
                 self.columns.remove(&(from_key.clone(), column.clone()));
                 self.columns.insert((to_key.clone(), column), created);
@@ -399,8 +409,13 @@ impl Catalog {
                 }
                 self.create(ObjectType::Table, table, &at);
                 self.column_types.retain(|(t, _), _| *t != table.key());
+                self.not_null.retain(|(t, _)| *t != table.key());
                 for column in columns.iter() {
                     self.set_column_type(table, &column.name, column.def.data_type.as_ref());
+                    if column.def.not_null || column.def.primary_key {
+                        self.not_null
+                            .insert((table.key(), column.name.name.clone()));
+                    }
                 }
                 let site = Site {
                     migration,
@@ -494,6 +509,18 @@ impl Catalog {
                             self.columns
                                 .insert((table.key(), column.name.clone()), migration);
                             self.set_column_type(&table, column, def.data_type.as_ref());
+                            let key = (table.key(), column.name.clone());
+                            if def.not_null || def.primary_key {
+                                self.not_null.insert(key);
+                            } else {
+                                self.not_null.remove(&key);
+                            }
+                        }
+                        ActionKind::SetNotNull { column } => {
+                            self.not_null.insert((table.key(), column.name.clone()));
+                        }
+                        ActionKind::DropNotNull { column } => {
+                            self.not_null.remove(&(table.key(), column.name.clone()));
                         }
                         ActionKind::AlterColumnType {
                             column, data_type, ..
@@ -501,6 +528,7 @@ impl Catalog {
                             self.set_column_type(&table, column, data_type.as_ref());
                         }
                         ActionKind::DropColumn { column, .. } => {
+                            self.not_null.remove(&(table.key(), column.name.clone()));
                             self.columns.remove(&(table.key(), column.name.clone()));
                             self.column_types
                                 .remove(&(table.key(), column.name.clone()));
@@ -508,6 +536,9 @@ impl Catalog {
                         ActionKind::RenameColumn { column, to } => {
                             self.column_types
                                 .remove(&(table.key(), column.name.clone()));
+                            if self.not_null.remove(&(table.key(), column.name.clone())) {
+                                self.not_null.insert((table.key(), to.name.clone()));
+                            }
                             if let Some(created) =
                                 self.columns.remove(&(table.key(), column.name.clone()))
                             {
