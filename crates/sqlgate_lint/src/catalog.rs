@@ -88,8 +88,8 @@ pub struct Catalog {
     /// Views and materialized views, by key: a `DROP TABLE` of one (ClickHouse drops views
     /// that way) deletes no rows.
     views: HashSet<String>,
-    /// (table key, column) → its type, as created, added or last altered to (dropped when
-    /// renamed: unknown is never taken for a match).
+    /// (table key, column) → its type, as created, added or last altered to (following
+    /// column renames; a renamed table's columns are forgotten: unknown never matches).
     column_types: HashMap<(String, String), DataType>,
     /// (table key, column) of the columns known to be `NOT NULL` (declared so, a primary key,
     /// or `SET NOT NULL`), until `DROP NOT NULL`.
@@ -534,8 +534,13 @@ impl Catalog {
                                 .remove(&(table.key(), column.name.clone()));
                         }
                         ActionKind::RenameColumn { column, to } => {
-                            self.column_types
-                                .remove(&(table.key(), column.name.clone()));
+                            if let Some(data_type) = self
+                                .column_types
+                                .remove(&(table.key(), column.name.clone()))
+                            {
+                                self.column_types
+                                    .insert((table.key(), to.name.clone()), data_type);
+                            }
                             if self.not_null.remove(&(table.key(), column.name.clone())) {
                                 self.not_null.insert((table.key(), to.name.clone()));
                             }
