@@ -509,9 +509,28 @@ fn pre_commit_file(repo: &Path) -> String {
 
 #[test]
 fn init_pre_commit_writes_a_new_file_for_the_migrations_found() {
+    // By default the hook keeps its own pattern, so a migration directory added later runs
+    // it too.
+    let repo = repo_with_migrations();
+    sqlgate(repo.path())
+        .args(["init", "--pre-commit"])
+        .assert()
+        .code(0);
+    let text = pre_commit_file(repo.path());
+    assert!(
+        !text.lines().any(|l| l.trim_start().starts_with("files:")),
+        "{text}"
+    );
+    assert!(
+        text.contains("migration directory added later runs it too"),
+        "{text}"
+    );
+    assert_valid_pre_commit_config(&repo.path().join(".pre-commit-config.yaml"));
+
+    // `--paths` pins the directories found, in the config and in the hook's `files:`.
     let repo = repo_with_migrations();
     let out = sqlgate(repo.path())
-        .args(["init", "--pre-commit"])
+        .args(["init", "--pre-commit", "--paths"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -553,7 +572,7 @@ fn init_pre_commit_without_migrations_leaves_the_hook_pattern() {
         "{text}"
     );
     assert!(
-        text.contains("# No migration directory was found"),
+        text.contains("migration directory added later runs it too"),
         "{text}"
     );
     assert_valid_pre_commit_config(&repo.path().join(".pre-commit-config.yaml"));
@@ -581,7 +600,7 @@ fn init_pre_commit_adds_the_hook_first_and_keeps_every_other_byte() {
     let repo = repo_with_migrations();
     write(repo.path(), ".pre-commit-config.yaml", OTHER_HOOKS);
     let out = sqlgate(repo.path())
-        .args(["init", "--pre-commit"])
+        .args(["init", "--pre-commit", "--paths"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -623,7 +642,7 @@ repos:
     let repo = repo_with_migrations();
     write(repo.path(), ".pre-commit-config.yaml", &indented);
     sqlgate(repo.path())
-        .args(["init", "--pre-commit"])
+        .args(["init", "--pre-commit", "--paths"])
         .assert()
         .code(0);
     let text = pre_commit_file(repo.path());
@@ -695,7 +714,7 @@ fn init_pre_commit_refuses_a_file_it_cannot_edit_safely() {
         let repo = repo_with_migrations();
         write(repo.path(), ".pre-commit-config.yaml", existing);
         let out = sqlgate(repo.path())
-            .args(["init", "--pre-commit"])
+            .args(["init", "--pre-commit", "--paths"])
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2));

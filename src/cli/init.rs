@@ -66,7 +66,7 @@ pub(super) fn run_init(args: InitArgs) -> Result<u8, Failure> {
     let detected = detect::detect(&root);
     // Decided before anything is written: a file sqlgate cannot edit stops the whole run.
     let hook = if pre_commit {
-        Some(pre_commit_edit(&root, &detected)?)
+        Some(pre_commit_edit(&root, &detected, pin_paths)?)
     } else {
         None
     };
@@ -202,9 +202,13 @@ fn write_file(root: &Path, file: &Path, text: &str) -> Result<(), Failure> {
 
 /// The pre-commit file at `root` and what `init --pre-commit` does to it. A file whose shape
 /// it cannot edit safely is an error; the entry to add by hand goes to stdout first.
+/// The hook's entry in `.pre-commit-config.yaml`. Its `files:` is narrowed to the migration
+/// directories found only when they are pinned (`--paths`): otherwise a migration directory
+/// added later must still run the hook, as it is still checked in CI.
 pub(super) fn pre_commit_edit(
     root: &Path,
     detected: &detect::Detected,
+    pin_paths: bool,
 ) -> Result<(PathBuf, sqlgate_config::precommit::Edit), Failure> {
     use sqlgate_config::precommit;
     let file = root.join(precommit::FILE_NAME);
@@ -219,7 +223,11 @@ pub(super) fn pre_commit_edit(
         Err(e) => return Err(Failure(format!("cannot read {}: {e}", file.display()))),
     };
     let version = env!("CARGO_PKG_VERSION");
-    let files = precommit::files_pattern(&detected.paths);
+    let files = if pin_paths {
+        precommit::files_pattern(&detected.paths)
+    } else {
+        None
+    };
     match precommit::add_hook(existing.as_deref(), version, files.as_deref()) {
         Ok(edit) => Ok((file, edit)),
         Err(shape) => {

@@ -80,10 +80,13 @@ pub fn repo_item(version: &str, files: Option<&str>, indent: usize, newline: &st
         )),
         None => {
             lines.push(format!(
-                "{pad}      # No migration directory was found, so the hook's own `files` pattern applies;"
+                "{pad}      # The hook's own `files` pattern applies (every .sql file and the config), so a"
             ));
             lines.push(format!(
-                "{pad}      # to narrow it, add e.g. `files: '^db/migrations/'`."
+                "{pad}      # migration directory added later runs it too; `sqlgate init --pre-commit --paths`"
+            ));
+            lines.push(format!(
+                "{pad}      # narrows it to the directories found (e.g. `files: '^db/migrations/'`)."
             ));
         }
     }
@@ -219,7 +222,7 @@ mod tests {
         };
         assert!(!text.contains("\n        files:"), "{text}");
         assert!(
-            text.contains("# No migration directory was found"),
+            text.contains("so a\n        # migration directory added later runs it too"),
             "{text}"
         );
     }
