@@ -27,7 +27,8 @@ pub fn gate_files(
     let root = changes.root.as_path();
     let scope: Vec<&PathBuf> = scope.iter().filter(|s| s.as_path() != root).collect();
     let dirs = MigrationDirs::of(discovery, &changes.changed());
-    let reasons = known_reasons(discovery, root);
+    // Built on the first file that needs a reason: most pull requests have none.
+    let mut reasons: Option<HashMap<PathBuf, &str>> = None;
     let mut files = Vec::new();
     for (status, path) in &changes.paths {
         if let Some(reason) = policy_change(path, config_file) {
@@ -85,10 +86,10 @@ pub fn gate_files(
         let reason = if canonical.as_ref().is_none_or(|c| !c.starts_with(root)) {
             "a symbolic link that leads out of the repository or nowhere: not followed".to_string()
         } else if let Some(reason) = reasons
+            .get_or_insert_with(|| known_reasons(discovery, root))
             .get(&absolute)
-            .or_else(|| canonical.as_ref().and_then(|c| reasons.get(c)))
         {
-            reason.clone()
+            reason.to_string()
         } else if let Some(dir) = path
             .split('/')
             .rev()
@@ -294,20 +295,22 @@ impl MigrationDirs {
     }
 }
 
-/// Why discovery skipped or could not read a file, by its path (as shown, and canonical).
-fn known_reasons(discovery: &Discovery, root: &Path) -> HashMap<PathBuf, String> {
-    let shown = discovery
+/// Why discovery skipped or could not read a file, by its path as shown (joined to the root
+/// as text: discovery walked from the root, as git names the files).
+fn known_reasons<'a>(discovery: &'a Discovery, root: &Path) -> HashMap<PathBuf, &'a str> {
+    let errors = discovery
         .errors
         .iter()
-        .map(|e| (&e.display, &e.message))
-        .chain(discovery.skipped.iter().map(|s| (&s.display, &s.reason)));
+        .map(|e| (&e.display, e.message.as_str()));
+    let skipped = discovery
+        .skipped
+        .iter()
+        .map(|s| (&s.display, s.reason.as_str()));
     let mut reasons = HashMap::new();
-    for (display, reason) in shown {
-        let path = lexical(&root.join(display));
-        if let Ok(canonical) = std::fs::canonicalize(&path) {
-            reasons.entry(canonical).or_insert_with(|| reason.clone());
-        }
-        reasons.entry(path).or_insert_with(|| reason.clone());
+    for (display, reason) in errors.chain(skipped) {
+        reasons
+            .entry(lexical(&root.join(display)))
+            .or_insert(reason);
     }
     reasons
 }
