@@ -476,59 +476,25 @@ fn a_link_to_the_file_system_root_in_a_migration_directory() {
 fn a_config_directory_turned_into_a_link_to_a_laxer_policy() {
     // The base keeps its policy in `policy/`; the pull request replaces the directory with a
     // link to one of its own that switches the gate off. The path is read from the base.
-    let scratch = tempfile::tempdir().unwrap();
-    let repo = scratch.path().join("repo");
-    std::fs::create_dir(&repo).unwrap();
-    git(&repo, &["init", "-q", "-b", "main"]);
-    write(&repo, "db/migrations/000001_users.up.sql", USERS_UP);
-    write(
-        &repo,
-        "db/migrations/000001_users.down.sql",
-        "DROP TABLE users;\n",
-    );
-    write(&repo, "policy/sqlgate.toml", "[gate]\napprovals = 2\n");
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-q", "-m", "base"]);
-    let base = git_out(&repo, &["rev-parse", "HEAD"]);
-    git(&repo, &["checkout", "-q", "-b", "feature"]);
-    std::fs::remove_dir_all(repo.join("policy")).unwrap();
-    write(
-        &repo,
-        "lax/sqlgate.toml",
-        "[gate]\napprovals = 0\ntriggers = []\n\n[gate.backup]\nrequired = false\n",
-    );
-    std::os::unix::fs::symlink("lax", repo.join("policy")).unwrap();
-    write(
-        &repo,
-        "db/migrations/000002_drop.up.sql",
-        "DROP TABLE users;\n",
-    );
-    write(&repo, "db/migrations/000002_drop.down.sql", USERS_UP);
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-q", "-m", "relax"]);
-    let head = git_out(&repo, &["rev-parse", "HEAD"]);
-    let runtime = runtime();
-    let (server, state) = mock_github(&runtime, false);
-    set_pull(&state, "Cleans up.", &head, &base);
-    {
-        let mut s = state.lock().unwrap();
-        s.reviews = vec![
-            review_json(11, "bob", "APPROVED", &head, "2026-11-21T10:00:00Z"),
-            review_json(12, "carol", "APPROVED", &head, "2026-11-21T10:05:00Z"),
-        ];
-        s.permissions = vec![
-            ("bob".to_string(), "write".to_string()),
-            ("carol".to_string(), "write".to_string()),
-        ];
-    }
-    let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
-    let run = run_ci_on(
-        "pull_request_target",
-        &repo,
-        scratch.path(),
-        &event,
-        &server.uri(),
-        &["--comment", "false", "--config", "policy/sqlgate.toml"],
+    let (run, _scratch) = pull_request_on(
+        |repo| write(repo, "policy/sqlgate.toml", "[gate]\napprovals = 2\n"),
+        |repo| {
+            std::fs::remove_dir_all(repo.join("policy")).unwrap();
+            write(
+                repo,
+                "lax/sqlgate.toml",
+                "[gate]\napprovals = 0\ntriggers = []\n\n[gate.backup]\nrequired = false\n",
+            );
+            std::os::unix::fs::symlink("lax", repo.join("policy")).unwrap();
+            write(
+                repo,
+                "db/migrations/000002_drop.up.sql",
+                "DROP TABLE users;\n",
+            );
+            write(repo, "db/migrations/000002_drop.down.sql", USERS_UP);
+        },
+        "Cleans up.",
+        &["--config", "policy/sqlgate.toml"],
     );
     assert_blocked(
         &run,
