@@ -15,48 +15,16 @@
 # rules, it prints squawk's count next to the count of those sqlgate rules; then every
 # sqlgate rule's count (and how many findings were suppressed).
 set -euo pipefail
-export LC_ALL=C
-
-SQUAWK_VERSION=2.70.0
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-corpus=${1:-$root/../shared/corpus}
-if [[ ! -f "$corpus/manifest.tsv" ]]; then
-    echo "compare-squawk: $corpus/manifest.tsv not found; pass the corpus directory" >&2
-    exit 2
-fi
-corpus=$(cd "$corpus" && pwd)
-cd "$root"
-
-venv=$root/.bench/venv
-squawk=$venv/bin/squawk
-if [[ ! -x $squawk ]] || [[ $("$squawk" --version 2>/dev/null) != "squawk $SQUAWK_VERSION" ]]; then
-    echo "compare-squawk: installing squawk-cli==$SQUAWK_VERSION into $venv" >&2
-    [[ -x $venv/bin/pip ]] || python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "squawk-cli==$SQUAWK_VERSION"
-fi
-cargo build --release --quiet
-sqlgate=$root/target/release/sqlgate
-
-dirs=()
-while IFS=$'\t' read -r dir _repo _commit _layout dialect _rest; do
-    [[ $dialect == postgresql && -d $corpus/$dir ]] && dirs+=("$corpus/$dir")
-done < <(tail -n +2 "$corpus/manifest.tsv")
+name=compare-squawk
+# shellcheck source=scripts/squawk-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/squawk-env.sh"
+dirs=("${dirs[@]/#/$corpus/}")
 files=()
 mapfile -d '' -t files < <(find "${dirs[@]}" -type f -name '*.sql' -print0 | sort -z)
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 cd "$scratch"
-opt_in=$(python3 - "$root/docs/comparison.md" <<'EOF'
-import sys
-codes = set()
-for line in open(sys.argv[1]):
-    cells = [c.strip() for c in line.strip().strip("|").split("|")]
-    if len(cells) == 4 and cells[2] == "covered (opt-in)":
-        codes.update(c.strip() for c in cells[1].split(","))
-print(",".join(sorted(codes)))
-EOF
-)
 "$sqlgate" check --format json --select "all,$opt_in" -- "${dirs[@]}" >sqlgate.json 2>sqlgate.err || true
 "$squawk" --reporter json "${files[@]}" >squawk.json 2>squawk.err || true
 

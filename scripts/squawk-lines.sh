@@ -9,48 +9,14 @@
 # Both tools run once on the same files (the PostgreSQL directories of the manifest), from an
 # empty scratch directory, like scripts/compare-squawk.sh. Exit 1 while a miss is unexplained.
 set -euo pipefail
-export LC_ALL=C
-
-SQUAWK_VERSION=2.70.0
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-corpus=${1:-$root/../shared/corpus}
-if [[ ! -f "$corpus/manifest.tsv" ]]; then
-    echo "squawk-lines: $corpus/manifest.tsv not found; pass the corpus directory" >&2
-    exit 2
-fi
-corpus=$(cd "$corpus" && pwd)
-venv=$root/.bench/venv
-squawk=$venv/bin/squawk
-if [[ ! -x $squawk ]] || [[ $("$squawk" --version 2>/dev/null) != "squawk $SQUAWK_VERSION" ]]; then
-    echo "squawk-lines: installing squawk-cli==$SQUAWK_VERSION into $venv" >&2
-    [[ -x $venv/bin/pip ]] || python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "squawk-cli==$SQUAWK_VERSION"
-fi
-sqlgate=${SQLGATE:-}
-if [[ -z $sqlgate ]]; then
-    (cd "$root" && cargo build --release --quiet)
-    sqlgate=$root/target/release/sqlgate
-fi
-
-dirs=()
-while IFS=$'\t' read -r dir _repo _commit _layout dialect _rest; do
-    [[ $dialect == postgresql && -d $corpus/$dir ]] && dirs+=("$dir")
-done < <(tail -n +2 "$corpus/manifest.tsv")
+name=squawk-lines
+# shellcheck source=scripts/squawk-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/squawk-env.sh"
 cd "$corpus"
 files=()
 mapfile -d '' -t files < <(find "${dirs[@]}" -type f -name '*.sql' -print0 | sort -z)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-opt_in=$(python3 - "$root/docs/comparison.md" <<'PY'
-import sys
-codes = set()
-for line in open(sys.argv[1]):
-    cells = [c.strip() for c in line.strip().strip("|").split("|")]
-    if len(cells) == 4 and cells[2] == "covered (opt-in)":
-        codes.update(c.strip() for c in cells[1].split(","))
-print(",".join(sorted(codes)))
-PY
-)
 # Relative paths on both sides; no config file is picked up (none in the corpus).
 "$sqlgate" check --format json --select "all,$opt_in" -- "${dirs[@]}" >"$scratch/sqlgate.json" 2>/dev/null || true
 "$squawk" --reporter json "${files[@]}" >"$scratch/squawk.json" 2>/dev/null || true
