@@ -21,6 +21,8 @@ pub(super) struct PullRequestLint {
     pub(super) output: CheckOutput,
     /// Workflow commands to print before the annotations (the pull_request_target notice).
     pub(super) notices: String,
+    /// Every path the pull request adds, changes or deletes, with its git status.
+    pub(super) changed: Vec<(char, String)>,
 }
 
 /// Lints what the pull request changes: git diff from the event's base to the checked-out
@@ -141,6 +143,7 @@ pub(super) fn lint_pull_request(
         config,
         output,
         notices,
+        changed: changes.paths,
     })
 }
 
@@ -179,6 +182,7 @@ pub(super) fn local_gate_facts(
         &lint.root,
         &event.base_sha,
         &event.head_sha,
+        &lint.changed,
         &lint.config.gate,
         &prefix,
         facts,

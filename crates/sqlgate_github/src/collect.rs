@@ -20,6 +20,18 @@ const MAX_MANIFEST_BYTES: usize = 1 << 20;
 /// A committed file's path and its contents (`None`: not a file).
 type CommittedFile = (String, Option<Vec<u8>>);
 
+/// Whether `path` (relative to the root, `/`-separated) matches `glob`, which is relative to
+/// `prefix` (the config file's directory; empty for the root).
+fn matches_under(path: &str, prefix: &str, glob: &Glob) -> bool {
+    let prefix = prefix.trim_matches('/');
+    let relative = if prefix.is_empty() {
+        Some(path)
+    } else {
+        path.strip_prefix(prefix).and_then(|p| p.strip_prefix('/'))
+    };
+    relative.is_some_and(|r| glob.matches(r))
+}
+
 /// The files committed at `rev` that match `glob` (relative to `prefix`), and their contents.
 fn matching_files(
     root: &Path,
@@ -27,17 +39,9 @@ fn matching_files(
     glob: &Glob,
     prefix: &str,
 ) -> Result<Vec<CommittedFile>, sqlgate_discover::git::GitError> {
-    let prefix = prefix.trim_matches('/');
     let paths: Vec<String> = sqlgate_discover::git::list_files(root, rev)?
         .into_iter()
-        .filter(|path| {
-            let relative = if prefix.is_empty() {
-                Some(path.as_str())
-            } else {
-                path.strip_prefix(prefix).and_then(|p| p.strip_prefix('/'))
-            };
-            relative.is_some_and(|r| glob.matches(r))
-        })
+        .filter(|path| matches_under(path, prefix, glob))
         .collect();
     let names: Vec<&str> = paths.iter().map(String::as_str).collect();
     let contents = sqlgate_discover::git::files_at(root, rev, &names)?;
@@ -75,77 +79,17 @@ pub fn manifests(
         .collect())
 }
 
-/// The files matching `glob` that the pull request adds or changes: committed at `head`
-/// and not the same at `base`. They never count as backup manifests.
-pub fn pull_request_manifests(
-    root: &Path,
-    base: &str,
-    head: &str,
-    glob: &Glob,
-    prefix: &str,
-) -> Result<Vec<String>, String> {
-    let at_head = matching_files(root, head, glob, prefix).map_err(|e| {
-        format!(
-            "cannot list the backup manifests committed at the head {}: {e}",
-            short_sha(head)
-        )
-    })?;
-    let names: Vec<&str> = at_head.iter().map(|(path, _)| path.as_str()).collect();
-    let at_base = sqlgate_discover::git::files_at(root, base, &names).map_err(|e| {
-        format!(
-            "cannot read the backup manifests at the base commit {}: {e}",
-            short_sha(base)
-        )
-    })?;
-    Ok(at_head
-        .into_iter()
-        .zip(at_base)
-        .filter(|((_, head), base)| head != base)
-        .map(|((path, _), _)| path)
-        .collect())
-}
-
-/// The workflows of `workflows` (file names in `.github/workflows/`) whose file differs
-/// between `base` and `head`: the pull request wrote what their runs do.
-pub fn changed_workflows(
-    root: &Path,
-    base: &str,
-    head: &str,
-    workflows: &[String],
-) -> Result<Vec<String>, String> {
-    if workflows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let paths: Vec<String> = workflows
-        .iter()
-        .map(|w| format!(".github/workflows/{w}"))
-        .collect();
-    let names: Vec<&str> = paths.iter().map(String::as_str).collect();
-    let read = |rev: &str| {
-        sqlgate_discover::git::files_at(root, rev, &names).map_err(|e| {
-            format!(
-                "cannot read the backup workflows at {}: {e}",
-                short_sha(rev)
-            )
-        })
-    };
-    let (at_base, at_head) = (read(base)?, read(head)?);
-    Ok(workflows
-        .iter()
-        .zip(at_base.iter().zip(&at_head))
-        .filter(|(_, (base, head))| base != head)
-        .map(|(w, _)| w.clone())
-        .collect())
-}
-
 /// Completes `facts` with what git knows about the backup evidence of a pull request from
-/// `base` to `head`: the manifests committed at the base (the only ones that count), the
-/// ones the pull request commits, the backup workflows it changes, and when its head was
-/// committed. `prefix` is the config file's directory (see [`manifests`]).
+/// `base` to `head`: the manifests committed at the base (the only ones that count), when
+/// its head was committed, and, from `changed` (the paths the pull request adds, changes or
+/// deletes, with their git status, as the lint read them), the manifests it commits itself
+/// and the backup workflows it changes. `prefix` is the config file's directory (see
+/// [`manifests`]).
 pub fn from_git(
     root: &Path,
     base: &str,
     head: &str,
+    changed: &[(char, String)],
     config: &GateConfig,
     prefix: &str,
     mut facts: Facts,
@@ -158,14 +102,22 @@ pub fn from_git(
         Ok(manifests) => facts.manifests = manifests,
         Err(e) => facts.problems.push(e),
     }
-    match pull_request_manifests(root, base, head, &backup.manifest, prefix) {
-        Ok(paths) => facts.pr_manifests = paths,
-        Err(e) => facts.problems.push(e),
-    }
-    match changed_workflows(root, base, head, &backup.workflows) {
-        Ok(changed) => facts.pr_workflows = changed,
-        Err(e) => facts.problems.push(e),
-    }
+    facts.pr_manifests = changed
+        .iter()
+        .filter(|(status, path)| *status != 'D' && matches_under(path, prefix, &backup.manifest))
+        .map(|(_, path)| path.clone())
+        .collect();
+    // A workflow the pull request writes, rewrites or removes made (or unmade) its runs.
+    facts.pr_workflows = backup
+        .workflows
+        .iter()
+        .filter(|w| {
+            changed
+                .iter()
+                .any(|(_, path)| path.strip_prefix(".github/workflows/") == Some(w.as_str()))
+        })
+        .cloned()
+        .collect();
     facts
 }
 
