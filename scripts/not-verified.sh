@@ -2,7 +2,10 @@
 # How often `sqlgate gate` calls a file of a realistic pull request "not verified" (a file in
 # a migration directory it cannot lint, which needs the merge gate), on real repositories.
 #
-# Usage: scripts/not-verified.sh [CORPUS_DIR]
+# Usage: scripts/not-verified.sh [--all] [CORPUS_DIR]
+#
+#   --all       the worst case instead: the base is empty and the pull request adds every
+#               file of the repository (whole migration directories created from scratch).
 #
 #   CORPUS_DIR  a directory of repositories' migration trees (default ../shared/corpus
 #               relative to the repository root). For each one, a scratch git repository
@@ -15,9 +18,17 @@
 # target/release/sqlgate).
 set -euo pipefail
 
+all=0
+if [[ ${1:-} == --all ]]; then
+  all=1
+  shift
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 corpus=$(cd "${1:-$root/../shared/corpus}" && pwd)
-if [[ -z "${SQLGATE:-}" ]]; then
+if [[ -n "${SQLGATE:-}" ]]; then
+  # Relative to where the script was started: it works in scratch directories.
+  SQLGATE=$(cd "$(dirname "$SQLGATE")" && pwd)/$(basename "$SQLGATE")
+else
   cargo build --release --locked --quiet --manifest-path "$root/Cargo.toml"
   SQLGATE=$root/target/release/sqlgate
 fi
@@ -36,15 +47,18 @@ for source in "$corpus"/*/; do
   (
     cd "$repo"
     git init -q -b main
-    python3 - <<'PY' >"$held.list"
+    ALL=$all python3 - <<'PY' >"$held.list"
 import collections, os
 by = collections.defaultdict(list)
+every = os.environ["ALL"] == "1"
 for top, dirs, files in os.walk("."):
     dirs[:] = [d for d in dirs if d != ".git"]
     for f in files:
-        if f.lower().endswith(".sql"):
+        if every and not f.startswith("LICENSE") and f != "manifest.tsv":
+            print(os.path.join(top, f))
+        elif f.lower().endswith(".sql"):
             by[top].append(os.path.join(top, f))
-for files in by.values():
+for files in ([] if every else by.values()):
     if len(files) > 6:
         for f in sorted(files)[-6:]:
             print(f)
@@ -53,7 +67,7 @@ PY
       mkdir -p "$held/$(dirname "$f")"
       mv "$f" "$held/$f"
     done <"$held.list"
-    git add -A && git_q commit -q -m base
+    git add -A && git_q commit -q --allow-empty -m base
     cp -r "$held/." .
     git add -A && git_q commit -q --allow-empty -m "pull request"
   )
