@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use crate::common::{git, sqlgate, write};
+use crate::common::{commit_at, git, now, rfc3339, sqlgate, write};
 use crate::mock::{
     artifact_json, mock_github, requests_to, review_json, runtime, set_pull, workflow_run_json,
     Shared, MARKER, OWNER_REPO,
@@ -534,33 +534,6 @@ const BACKUP_WORKFLOW: &str = "name: Pre-migration backup\non: pull_request\njob
 /// How long before now the head commit was committed.
 const HEAD_AGE: i64 = 600;
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-/// RFC 3339 in UTC of Unix seconds (civil from days), so the test needs no date crate.
-fn rfc3339(secs: i64) -> String {
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 struct BackupPr {
     scratch: tempfile::TempDir,
     repo: std::path::PathBuf,
@@ -607,23 +580,7 @@ fn backup_pr(state: &Shared, head_files: &[(&str, &str)]) -> BackupPr {
         write(&repo, path, contents);
     }
     git(&repo, &["add", "-A"]);
-    let committed = format!("@{} +0000", now() - HEAD_AGE);
-    let out = std::process::Command::new("git")
-        .current_dir(&repo)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "commit",
-            "-q",
-            "-m",
-            "drop users",
-        ])
-        .env("GIT_COMMITTER_DATE", &committed)
-        .env("GIT_AUTHOR_DATE", &committed)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git commit: {out:?}");
+    commit_at(&repo, "drop users", now() - HEAD_AGE);
     let head = git_out(&repo, &["rev-parse", "HEAD"]);
     let event = event_file(scratch.path(), &base, &head, OWNER_REPO);
     set_pull(state, "Cleans up.", &head, &base);

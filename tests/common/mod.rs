@@ -106,3 +106,47 @@ pub fn event_file(dir: &Path, base: &str, head: &str, head_repo: &str) -> std::p
     std::fs::write(&file, serde_json::to_vec_pretty(&event).unwrap()).unwrap();
     file
 }
+
+/// Now, in Unix seconds.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// RFC 3339 in UTC (`2026-11-20T09:12:00Z`) of Unix seconds (Howard Hinnant's
+/// civil-from-days), so the tests need no date crate.
+pub fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// `git commit -q -m message` in `repo`, authored and committed at `unix_secs`.
+pub fn commit_at(repo: &Path, message: &str, unix_secs: i64) {
+    let when = format!("@{unix_secs} +0000");
+    let out = StdCommand::new("git")
+        .current_dir(repo)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(["-c", "commit.gpgsign=false", "commit", "-q", "-m", message])
+        .env("GIT_COMMITTER_DATE", &when)
+        .env("GIT_AUTHOR_DATE", &when)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git commit: {out:?}");
+}

@@ -87,23 +87,7 @@ pub(crate) fn pull_request_with(up: &str, down: &str, extra: &[(&str, &str)]) ->
         write(&repo, path, contents);
     }
     git(&repo, &["add", "-A"]);
-    let committed = format!("@{}", now() - HEAD_COMMITTED_AGO);
-    let out = std::process::Command::new("git")
-        .current_dir(&repo)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "commit",
-            "-q",
-            "-m",
-            "drop users",
-        ])
-        .env("GIT_COMMITTER_DATE", &committed)
-        .env("GIT_AUTHOR_DATE", &committed)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git commit: {out:?}");
+    crate::common::commit_at(&repo, "drop users", now() - HEAD_COMMITTED_AGO);
     let head = git_out(&repo, &["rev-parse", "HEAD"]);
     Pr {
         dir,
