@@ -6,7 +6,8 @@ use std::ops::Range;
 
 use sqlgate_discover::FileId;
 use sqlgate_sql::model::{
-    ActionKind, DataType, GrantTarget, Name, ObjectType, Origin, Role, Statement, StatementKind,
+    ActionKind, DataType, Generated, GrantTarget, Name, ObjectType, Origin, Role, Statement,
+    StatementKind,
 };
 
 /// Index of a migration within its set (version order).
@@ -77,6 +78,8 @@ pub struct Catalog {
     partitioned: HashSet<String>,
     /// Index key → the table it was created on.
     index_tables: HashMap<String, Name>,
+    /// Index key → the plain columns it indexes.
+    index_columns: HashMap<String, Box<[String]>>,
     /// (table key, column) with a valid `CHECK (column IS NOT NULL)`.
     not_null_checks: HashSet<(String, String)>,
     /// (table key, constraint name) → column, for such checks added `NOT VALID`.
@@ -94,6 +97,12 @@ pub struct Catalog {
     /// (table key, column) of the columns known to be `NOT NULL` (declared so, a primary key,
     /// or `SET NOT NULL`), until `DROP NOT NULL`.
     not_null: HashSet<(String, String)>,
+    /// (table key, column) of generated columns (`GENERATED ALWAYS AS (...) STORED` or
+    /// `VIRTUAL`, not identity): their values are computed from the other columns.
+    generated: HashSet<(String, String)>,
+    /// Table key → the migration that last emptied it (`TRUNCATE`, `DELETE` without
+    /// `WHERE`), until something is written to it again.
+    emptied: HashMap<String, MigrationIndex>,
 }
 
 /// Relations share one namespace in Postgres, so a view dropped with DROP TABLE is found.
@@ -134,10 +143,44 @@ impl Catalog {
     }
 
     /// The migration that added this column (or created its table), if a replayed one did.
+    ///
+    /// A table named with a schema here but without one where the column was added (or the
+    /// other way round) is the same table when the catalog knows no other of that name: the
+    /// migrations ran with that schema on the search path (Flyway's `schemas`, for one).
     pub fn column_created_in(&self, table: &Name, column: &Name) -> Option<MigrationIndex> {
-        self.columns
-            .get(&(table.key(), column.name.clone()))
-            .copied()
+        if let Some(&m) = self.columns.get(&(table.key(), column.name.clone())) {
+            return Some(m);
+        }
+        // Two tables of that name in different schemas: which one is meant is unknown.
+        let tables = self
+            .objects
+            .keys()
+            .filter(|(object, key)| *object == ObjectType::Table && bare_table(key) == table.name)
+            .count();
+        if tables > 1 {
+            return None;
+        }
+        let mut found = self
+            .columns
+            .iter()
+            .filter(|((key, name), _)| {
+                *name == column.name && bare_table(key) == table.name && *key != table.key()
+            })
+            .map(|(_, &m)| m);
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
+    /// Whether the column is generated from the others (`GENERATED ALWAYS AS (...)`, not an
+    /// identity): dropping it loses no data the other columns do not hold.
+    pub fn is_generated(&self, table: &Name, column: &Name) -> bool {
+        self.generated.contains(&(table.key(), column.name.clone()))
+    }
+
+    /// The migration that last emptied the table (`TRUNCATE` or `DELETE` without `WHERE`),
+    /// if nothing was inserted or copied into it since.
+    pub fn emptied_in(&self, table: &Name) -> Option<MigrationIndex> {
+        self.emptied.get(&table.key()).copied()
     }
 
     /// Whether the table is a partitioned parent (`CREATE TABLE ... PARTITION BY`).
@@ -148,6 +191,11 @@ impl Catalog {
     /// The table a replayed migration created this index on.
     pub fn index_table(&self, index: &Name) -> Option<&Name> {
         self.index_tables.get(&index.key())
+    }
+
+    /// The plain columns of an index a replayed migration created (empty when unknown).
+    pub fn index_columns(&self, index: &Name) -> &[String] {
+        self.index_columns.get(&index.key()).map_or(&[], |c| c)
     }
 
     /// Whether a valid `CHECK (column IS NOT NULL)` exists, so `SET NOT NULL` needs no scan
@@ -300,12 +348,15 @@ impl Catalog {
             self.columns.retain(|(table, _), _| *table != key);
             self.column_types.retain(|(table, _), _| *table != key);
             self.not_null.retain(|(table, _)| *table != key);
+            self.generated.retain(|(table, _)| *table != key);
+            self.emptied.remove(&key);
             self.table_ids.remove(&key);
             self.partitioned.remove(&key);
             self.not_null_checks.retain(|(table, _)| *table != key);
         }
         if object == ObjectType::Index {
             self.index_tables.remove(&key);
+            self.index_columns.remove(&key);
         }
         if matches!(object, ObjectType::Function | ObjectType::Procedure) {
             self.definers.remove(&key);
@@ -324,6 +375,14 @@ impl Catalog {
         if let Some(created) = self.objects.remove(&(namespace(object), from_key.clone())) {
             self.objects
                 .insert((namespace(object), to_key.clone()), created);
+        }
+        if object == ObjectType::Index {
+            if let Some(table) = self.index_tables.remove(&from_key) {
+                self.index_tables.insert(to_key.clone(), table);
+            }
+            if let Some(columns) = self.index_columns.remove(&from_key) {
+                self.index_columns.insert(to_key.clone(), columns);
+            }
         }
         if namespace(object) == ObjectType::Table {
             if let Some(id) = self.table_ids.remove(&from_key) {
@@ -355,6 +414,10 @@ impl Catalog {
                 .collect();
             self.column_types.retain(|(table, _), _| *table != from_key);
             self.not_null.retain(|(table, _)| *table != from_key);
+            self.generated.retain(|(table, _)| *table != from_key);
+            if let Some(m) = self.emptied.remove(&from_key) {
+                self.emptied.insert(to_key.clone(), m);
+            }
             for (column, created) in moved {
                 self.columns.remove(&(from_key.clone(), column.clone()));
                 self.columns.insert((to_key.clone(), column), created);
@@ -410,8 +473,14 @@ impl Catalog {
                 self.create(ObjectType::Table, table, &at);
                 self.column_types.retain(|(t, _), _| *t != table.key());
                 self.not_null.retain(|(t, _)| *t != table.key());
+                self.generated.retain(|(t, _)| *t != table.key());
+                self.emptied.remove(&table.key());
                 for column in columns.iter() {
                     self.set_column_type(table, &column.name, column.def.data_type.as_ref());
+                    if is_computed(column.def.generated) {
+                        self.generated
+                            .insert((table.key(), column.name.name.clone()));
+                    }
                     if column.def.not_null || column.def.primary_key {
                         self.not_null
                             .insert((table.key(), column.name.name.clone()));
@@ -460,10 +529,12 @@ impl Catalog {
             StatementKind::CreateIndex {
                 name: Some(name),
                 table,
+                columns,
                 ..
             } => {
                 self.create(ObjectType::Index, name, &at);
                 self.index_tables.insert(name.key(), table.clone());
+                self.index_columns.insert(name.key(), columns.clone());
             }
             StatementKind::Create {
                 object,
@@ -490,6 +561,22 @@ impl Catalog {
                     self.remove(*object, name);
                 }
             }
+            StatementKind::Truncate { tables, .. } => {
+                for table in tables {
+                    self.emptied.insert(table.key(), migration);
+                }
+            }
+            StatementKind::Delete {
+                table,
+                has_where: false,
+            } => {
+                self.emptied.insert(table.key(), migration);
+            }
+            StatementKind::Insert { table: Some(table) } => {
+                self.emptied.remove(&table.key());
+            }
+            // An insert whose table could not be read may fill any of them.
+            StatementKind::Insert { table: None } => self.emptied.clear(),
             StatementKind::Rename { object, name, to } => self.rename(*object, name, to),
             StatementKind::SetSchema {
                 object,
@@ -510,6 +597,11 @@ impl Catalog {
                                 .insert((table.key(), column.name.clone()), migration);
                             self.set_column_type(&table, column, def.data_type.as_ref());
                             let key = (table.key(), column.name.clone());
+                            if is_computed(def.generated) {
+                                self.generated.insert(key.clone());
+                            } else {
+                                self.generated.remove(&key);
+                            }
                             if def.not_null || def.primary_key {
                                 self.not_null.insert(key);
                             } else {
@@ -528,12 +620,19 @@ impl Catalog {
                             self.set_column_type(&table, column, data_type.as_ref());
                         }
                         ActionKind::DropColumn { column, .. } => {
+                            self.generated.remove(&(table.key(), column.name.clone()));
                             self.not_null.remove(&(table.key(), column.name.clone()));
                             self.columns.remove(&(table.key(), column.name.clone()));
                             self.column_types
                                 .remove(&(table.key(), column.name.clone()));
                         }
+                        ActionKind::DropExpression { column } => {
+                            self.generated.remove(&(table.key(), column.name.clone()));
+                        }
                         ActionKind::RenameColumn { column, to } => {
+                            if self.generated.remove(&(table.key(), column.name.clone())) {
+                                self.generated.insert((table.key(), to.name.clone()));
+                            }
                             if let Some(data_type) = self
                                 .column_types
                                 .remove(&(table.key(), column.name.clone()))
@@ -608,6 +707,16 @@ impl Catalog {
             _ => {}
         }
     }
+}
+
+/// A generated column computed from the others (an identity is not: its values are data).
+fn is_computed(generated: Option<Generated>) -> bool {
+    matches!(generated, Some(Generated::Stored | Generated::Virtual))
+}
+
+/// The table name of a catalog key, without its schema.
+fn bare_table(key: &str) -> &str {
+    key.rsplit_once('.').map_or(key, |(_, name)| name)
 }
 
 /// The name an object gets when `SET SCHEMA` moves it.

@@ -233,6 +233,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                             is_down,
                             settings,
                             rls_applies: rls,
+                            later: analysis.statements.get(i + 1..).unwrap_or_default(),
                         };
                         run_rules(&statement_rules, statement, &ctx, file, &mut raw);
                     }

@@ -217,6 +217,10 @@ pub fn model(
             concurrently: create.concurrently,
             only: matches!(tokens_view, StatementKind::CreateIndex { only: true, .. }),
             unique: create.unique,
+            columns: match tokens_view {
+                StatementKind::CreateIndex { columns, .. } => columns.clone(),
+                _ => Box::default(),
+            },
         },
         ast::Statement::AlterTable(alter) => {
             let StatementKind::AlterTable {

@@ -497,6 +497,8 @@ pub enum StatementKind {
         /// partitions.
         only: bool,
         unique: bool,
+        /// The plain columns it indexes (an element that is an expression is left out).
+        columns: Box<[String]>,
     },
     /// `CREATE POLICY name ON table [AS PERMISSIVE|RESTRICTIVE] [FOR cmd] [TO roles]
     /// [USING (...)] [WITH CHECK (...)]` (boxed: the largest model, and a rare statement).
@@ -527,6 +529,8 @@ pub enum StatementKind {
     Create {
         object: ObjectType,
         name: Option<Name>,
+        /// The table of a trigger, policy or rule; the `TO` table of a ClickHouse
+        /// materialized view (where its rows are stored).
         on: Option<Box<Name>>,
         /// A `CREATE DOMAIN` with a `CHECK` or `NOT NULL` constraint.
         constrained: bool,

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
         default_severity: Severity::Warning,
         opt_in: false,
         summary: "ALTER COLUMN ... TYPE (data loss on narrowing; rewrite)",
-        what_it_does: "Flags `ALTER COLUMN ... TYPE` / `SET DATA TYPE` (and ClickHouse `MODIFY COLUMN` with a type) on a table that existed before the change set, including a column added to it in the change set (its type change rewrites the table just the same). Tables created in the change set are not flagged. A change that keeps every value and rewrites nothing, from the column's type as earlier migrations left it, is not reported: the same type, a longer or unbounded `varchar`, or `varchar` to `text` (without `USING`).",
+        what_it_does: "Flags `ALTER COLUMN ... TYPE` / `SET DATA TYPE` (and ClickHouse `MODIFY COLUMN` with a type) on a table that existed before the change set, including a column added to it in the change set (its type change rewrites the table just the same). Tables created in the change set are not flagged, nor tables it emptied first (`TRUNCATE`, or `DELETE` without `WHERE`, with no `INSERT` after). A change that keeps every value and rewrites nothing, from the column's type as earlier migrations left it, is not reported: the same type, a longer or unbounded `varchar`, or `varchar` to `text` (without `USING`).",
         why_is_this_bad: "Narrowing a type truncates or rejects existing values, and most type changes rewrite the whole table under an ACCESS EXCLUSIVE lock, blocking reads and writes for the duration.",
         example: "ALTER TABLE orders ALTER COLUMN amount TYPE integer;",
         use_instead: "-- add a column of the new type, backfill in batches, switch the code, drop the old column later\nALTER TABLE orders ADD COLUMN amount_cents bigint;",
@@ -25,7 +25,8 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
     };
     // A new table has no rows to lose or rewrite; on a table that existed before, even a
     // column added in the change set is rewritten in every row: the table's age counts.
-    if ctx.is_new(ObjectType::Table, table) {
+    // Likewise a table the change set emptied (`TRUNCATE`) before the change.
+    if ctx.is_new(ObjectType::Table, table) || ctx.is_emptied(table) {
         return;
     }
     for action in actions {

@@ -32,6 +32,7 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
         concurrently,
         only,
         unique,
+        ..
     } = &statement.kind
     else {
         return;

@@ -302,9 +302,48 @@ pub struct RuleContext<'a> {
     pub settings: &'a Settings,
     /// Whether the RLS rules apply to this migration set (`security.rls` resolved).
     pub rls_applies: bool,
+    /// The statements after this one in the same up or down section (those of DO blocks
+    /// included), for rules that judge a drop by what the migration does next.
+    pub later: &'a [Statement],
 }
 
 impl RuleContext<'_> {
+    /// Whether a later statement of the migration creates an object of this kind and name
+    /// again (a replacement: `DROP ...; CREATE ...` under the same name). `on` is the table
+    /// of a trigger or policy, when known: the re-created one must be on the same table.
+    pub fn recreated_later(&self, object: ObjectType, name: &Name, on: Option<&Name>) -> bool {
+        self.later.iter().any(|st| match &st.kind {
+            StatementKind::Create {
+                object: created,
+                name: Some(created_name),
+                on: created_on,
+                ..
+            } => {
+                same_kind(*created, object)
+                    && created_name.key() == name.key()
+                    && match (on, created_on.as_deref()) {
+                        (Some(a), Some(b)) => a.key() == b.key(),
+                        _ => true,
+                    }
+            }
+            StatementKind::CreateFunction {
+                object: created,
+                name: Some(created_name),
+                ..
+            } => same_kind(*created, object) && created_name.key() == name.key(),
+            StatementKind::CreateIndex {
+                name: Some(created_name),
+                ..
+            } => object == ObjectType::Index && created_name.key() == name.key(),
+            StatementKind::CreatePolicy(policy) => {
+                object == ObjectType::Policy
+                    && policy.name.key() == name.key()
+                    && on.is_none_or(|t| t.key() == policy.table.key())
+            }
+            _ => false,
+        })
+    }
+
     fn in_change_set(&self, migration: MigrationIndex) -> bool {
         self.change_set.contains(self.migration, migration)
     }
@@ -317,6 +356,49 @@ impl RuleContext<'_> {
             .is_some_and(|m| self.in_change_set(m))
     }
 
+    /// Whether a later statement of the migration removes this index anyway: it drops the
+    /// index's table, or a column the index is on (PostgreSQL drops the index with it).
+    pub fn index_dropped_later(&self, index: &Name) -> bool {
+        let Some(table) = self.catalog.index_table(index) else {
+            return false;
+        };
+        let columns = self.catalog.index_columns(index);
+        self.later.iter().any(|st| match &st.kind {
+            StatementKind::Drop {
+                object: ObjectType::Table,
+                names,
+                ..
+            } => names.iter().any(|n| n.key() == table.key()),
+            StatementKind::AlterTable { table: t, actions } if t.key() == table.key() => {
+                actions.iter().any(|a| {
+                    matches!(&a.kind, ActionKind::DropColumn { column, .. } if columns.contains(&column.name))
+                })
+            }
+            _ => false,
+        })
+    }
+
+    /// Whether the change set emptied the table before this statement (`TRUNCATE`, `DELETE`
+    /// without `WHERE`) and nothing was inserted since: changing it loses no rows.
+    pub fn is_emptied(&self, table: &Name) -> bool {
+        self.catalog
+            .emptied_in(table)
+            .is_some_and(|m| self.in_change_set(m))
+    }
+
+    /// Whether an `UPDATE` setting this column fills a new column rather than overwriting
+    /// data: the column (or its table) was created in the change set, or the column was added
+    /// by the migration just before this one. Adding a column in one migration and filling
+    /// it in the next is the advised way (the add's lock is not held during the fill), so
+    /// its values are still the ones the add gave it.
+    pub fn is_backfill_target(&self, table: &Name, column: &Name) -> bool {
+        self.is_new_column(table, column)
+            || self
+                .catalog
+                .column_created_in(table, column)
+                .is_some_and(|m| m + 1 == self.migration)
+    }
+
     /// Whether the column (or its table) was created earlier in the change set.
     pub fn is_new_column(&self, table: &Name, column: &Name) -> bool {
         self.is_new(ObjectType::Table, table)
@@ -325,6 +407,18 @@ impl RuleContext<'_> {
                 .column_created_in(table, column)
                 .is_some_and(|m| self.in_change_set(m))
     }
+}
+
+/// Kinds that one `CREATE` can replace: a view by a view (materialized or not, whichever
+/// way ClickHouse and Postgres spell it), a function by a function or procedure.
+fn same_kind(created: ObjectType, dropped: ObjectType) -> bool {
+    use ObjectType::{Function, MaterializedView, Procedure, View};
+    created == dropped
+        || matches!(
+            (created, dropped),
+            (View | MaterializedView, View | MaterializedView)
+                | (Function | Procedure, Function | Procedure)
+        )
 }
 
 /// One analyzed up or down section, as migration rules see it.

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
         default_severity: Severity::Error,
         opt_in: false,
         summary: "UPDATE with no WHERE",
-        what_it_does: "Flags `UPDATE` without a `WHERE` clause on a table that existed before the change set, unless it only sets columns added in the change set (a backfill of a new column overwrites nothing that existed before; its locking is backfill-in-transaction's concern).",
+        what_it_does: "Flags `UPDATE` without a `WHERE` clause on a table that existed before the change set, unless it only sets columns added in the change set, or by the migration just before it (a backfill of a new column overwrites nothing that existed before; adding a column in one migration and filling it in the next is the advised split; the backfill's locking is backfill-in-transaction's concern). A table named with a schema in one statement and without it in another is the same table when the migrations know no other of that name.",
         why_is_this_bad: "Without WHERE, UPDATE overwrites the column in every row: the previous values are gone, and on a large table the update rewrites it while holding row locks on all of it.",
         example: "UPDATE users SET plan = 'free';",
         use_instead: "UPDATE users SET plan = 'free' WHERE plan IS NULL;",

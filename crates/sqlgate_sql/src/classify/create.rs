@@ -77,6 +77,7 @@ pub(super) fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
                     concurrently,
                     only,
                     unique,
+                    columns: index_columns(c).into(),
                 };
             }
         }
@@ -109,6 +110,18 @@ pub(super) fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
                 on.pos = i + 1;
                 on.name()
             })
+        }
+        // ClickHouse `CREATE MATERIALIZED VIEW v [ON CLUSTER c] TO t AS SELECT ...`: its rows
+        // are stored in t, the view holds none.
+        ObjectType::MaterializedView => {
+            let query = c.find_top_level("as");
+            c.find_top_level("to")
+                .filter(|&i| query.is_none_or(|q| i < q))
+                .and_then(|i| {
+                    let mut to = c;
+                    to.pos = i + 1;
+                    to.name()
+                })
         }
         _ => None,
     };
@@ -147,6 +160,25 @@ pub(super) fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
         on: on.map(Box::new),
         constrained,
     }
+}
+
+/// The plain columns of an index's `[USING method] (element, ...)`: an element that starts
+/// with a column name not followed by `(` (opclass, `COLLATE`, `ASC`, `NULLS` may follow).
+fn index_columns(mut c: Cursor) -> Vec<String> {
+    if c.eat("using") {
+        c.pos += 1;
+    }
+    if !c.punct_at(c.pos, "(") {
+        return Vec::new();
+    }
+    let start = c.pos + 1;
+    c.skip_parens();
+    let body = c.restricted(&(start..c.pos.saturating_sub(1)));
+    body.top_level_items()
+        .into_iter()
+        .filter(|item| item.len() == 1 || !body.punct_at(item.start + 1, "("))
+        .filter_map(|item| body.ident_at(item.start))
+        .collect()
 }
 
 /// `SECURITY DEFINER` and `SET search_path` among a function's options: top-level tokens
