@@ -196,6 +196,20 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             .flatten()
             .any(|a| a.uses_supabase_auth);
         let rls = rls_applies(settings.rls, set, uses_supabase_auth);
+        // Every migration's up, for migration rules that look across the set.
+        let ups: Vec<Option<SectionView>> = set
+            .migrations
+            .iter()
+            .enumerate()
+            .map(|(m, migration)| {
+                view(
+                    section(s, m, false),
+                    places_of(s, m, false),
+                    &migration.up,
+                    &files,
+                )
+            })
+            .collect();
         let mut catalog = Catalog::default();
         for (m, migration) in set.migrations.iter().enumerate() {
             let checked = changed.binary_search(&m).is_ok();
@@ -267,6 +281,9 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                         down,
                         dialect: set.dialect,
                         settings,
+                        migration: m,
+                        ups: &ups,
+                        versions: &set.migrations,
                     };
                     run_located(&migration_rules, &ctx, &mut raw);
                 }

@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
         default_severity: Severity::Warning,
         opt_in: false,
         summary: "down does not undo what up created (table, column, index, policy)",
-        what_it_does: "Compares a migration's up and down statically (where `reversibility` is `down-file` and the down is not empty). It flags (1) every table, column added to an existing table, named index, type and policy that the up migration creates and still has at the end, but that the down migration does not drop: dropping a table covers its columns, indexes and policies, dropping a schema covers everything in it; and (2) every table, column, index and type that the down migration drops although the up migration did not create it. Statements in `DO` blocks count, function bodies do not. Names match when equal, where an unqualified name also matches a schema-qualified one (the search path may differ). A policy matches a `DROP POLICY` of the same name on the same table. Names the up or the down renames, objects the down re-creates, and objects of a kind the up creates under a name computed at run time are not reported as dropped without being created.",
+        what_it_does: "Compares a migration's up and down statically (where `reversibility` is `down-file` and the down is not empty). It flags (1) every table, column added to an existing table, named index, type and policy that the up migration creates and still has at the end, but that the down migration does not drop: dropping a table covers its columns, indexes and policies, dropping a schema covers everything in it; and (2) every table, column, index and type that the down migration drops although the up migration did not create it. Statements in `DO` blocks count, function bodies do not. Names match when equal, where an unqualified name also matches a schema-qualified one (the search path may differ). A policy matches a `DROP POLICY` of the same name on the same table. Names the up or the down renames, objects the down re-creates, objects a later migration of the set creates (rolling back undoes it first, so they hold nothing the previous version needs), and objects of a kind the up creates under a name computed at run time are not reported as dropped without being created.",
         why_is_this_bad: "A down migration that leaves objects behind makes the next up fail (`relation already exists`) or run against a schema it does not expect; one that drops more than the up created deletes data that the previous version of the application still needs, at the worst moment: during a rollback.",
         example: "-- 000042_billing.up.sql\nCREATE TABLE invoices (id bigint PRIMARY KEY);\nALTER TABLE accounts ADD COLUMN plan text;\n\n-- 000042_billing.down.sql\nDROP TABLE invoices;\nDROP TABLE orders;",
         use_instead: "-- 000042_billing.down.sql\nALTER TABLE accounts DROP COLUMN plan;\nDROP TABLE invoices;",
@@ -513,7 +513,10 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Located>) {
     }
 
     for dropped in &down.drops {
-        if dropped.kind == Kind::Policy || !drops_unrelated(dropped, &up, &down, &renamed) {
+        if dropped.kind == Kind::Policy
+            || !drops_unrelated(dropped, &up, &down, &renamed)
+            || created_later(dropped, ctx)
+        {
             continue;
         }
         let Some(statement) = dropped.statement else {
@@ -561,6 +564,22 @@ fn drops_unrelated(dropped: &Object, up: &Up, down: &Down, renamed: &[Name]) -> 
             .any(|(k, n)| *k == kind && same(n, &dropped.name))
     };
     !created(&up.ever) && !created(&down.created)
+}
+
+/// Whether a later migration of the set creates the object the down drops. Rolling back
+/// undoes that migration first, so the object cannot hold data the previous version needs;
+/// some sets undo a group of migrations in one of their downs.
+fn created_later(dropped: &Object, ctx: &MigrationContext) -> bool {
+    ctx.ups
+        .iter()
+        .skip(ctx.migration + 1)
+        .flatten()
+        .any(|later| {
+            Up::read(later)
+                .ever
+                .iter()
+                .any(|(k, n)| *k == dropped.kind && same(n, &dropped.name))
+        })
 }
 
 /// Whether `text` mentions `word` as a whole identifier (case-insensitive, quotes allowed).

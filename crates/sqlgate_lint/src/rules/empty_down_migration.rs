@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
         default_severity: Severity::Warning,
         opt_in: false,
         summary: "down exists but has no statements",
-        what_it_does: "Flags a down migration (file or `-- migrate:down`/`-- +goose Down` section) that has no statements, only comments and whitespace, or only placeholders that change nothing: transaction control (`BEGIN`/`COMMIT`) and `SELECT`s without a function call, such as goose's generated `SELECT 'down SQL query';`. Applies where `reversibility` is `down-file`.",
+        what_it_does: "Flags a down migration (file or `-- migrate:down`/`-- +goose Down` section) that has no statements, only comments and whitespace, or only placeholders that change nothing: transaction control (`BEGIN`/`COMMIT`) and `SELECT`s without a function call, such as goose's generated `SELECT 'down SQL query';`. Applies where `reversibility` is `down-file`. A migration whose up only updates or deletes rows is not flagged: the schema is unchanged, so the next up runs as before, and no down could restore what it overwrote.",
         why_is_this_bad: "An empty down migration looks like a way back but is not one: rolling back \"succeeds\", the tool records the version as reverted, and the schema still has everything the up migration created. The next up then fails or, worse, runs against a schema in an unexpected state.",
         example: "-- 000042_add_invoices.down.sql\n-- nothing to do",
         use_instead: "-- 000042_add_invoices.down.sql\nDROP TABLE invoices;\n\n-- or, when the change truly cannot be undone, say why and fail loudly:\n-- irreversible: the old column's data is gone\nDO $$ BEGIN RAISE EXCEPTION 'migration 42 cannot be reverted'; END $$;",
@@ -42,6 +42,19 @@ pub(super) fn section_has_effect(section: &SectionView) -> bool {
     section.top_level().any(|s| has_effect(section.text, s))
 }
 
+/// Whether the up only updates or deletes rows (a data fix): the schema is as before, so
+/// the next up runs as it did; and what it overwrote or deleted cannot be put back by a down.
+fn only_changes_rows(up: &SectionView) -> bool {
+    let mut effects = up.top_level().filter(|s| has_effect(up.text, s)).peekable();
+    effects.peek().is_some()
+        && effects.all(|s| {
+            matches!(
+                s.kind,
+                StatementKind::Update { .. } | StatementKind::Delete { .. }
+            )
+        })
+}
+
 fn check(ctx: &MigrationContext, out: &mut Vec<Located>) {
     if ctx.expectation != DownExpectation::DownFile {
         return;
@@ -49,7 +62,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Located>) {
     let DownView::Present(down) = ctx.down else {
         return;
     };
-    if section_has_effect(&down) {
+    if section_has_effect(&down) || only_changes_rows(&ctx.up) {
         return;
     }
     let what = if down.top_level().next().is_none() {

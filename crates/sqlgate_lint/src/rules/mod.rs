@@ -479,6 +479,12 @@ pub struct MigrationContext<'a> {
     pub down: DownView<'a>,
     pub dialect: Dialect,
     pub settings: &'a Settings,
+    /// This migration's index in its set.
+    pub migration: MigrationIndex,
+    /// Every migration's up in the set (by index; `None` where it was not analyzed).
+    pub ups: &'a [Option<SectionView<'a>>],
+    /// The set's migrations, in version order.
+    pub versions: &'a [Migration],
 }
 
 /// Everything a change-set rule may read.
