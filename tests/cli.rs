@@ -466,3 +466,50 @@ fn without_paths_the_repository_is_checked_and_files_are_named_from_here() {
         ["../../db/migrations/0001_drop.sql"]
     );
 }
+
+/// ory/popx runs each file in a transaction it commits itself: a `COMMIT; BEGIN;` in the
+/// middle of a file leaves no transaction open (popx's own commit ends the second one).
+/// golang-migrate sends the same file as one query, and the `BEGIN` stays open. The other
+/// databases' files of popx are not linted as PostgreSQL.
+#[test]
+fn commit_begin_in_a_popx_file_is_committed_by_popx_not_by_golang_migrate() {
+    let repo = tempfile::tempdir().unwrap();
+    let up = "DELETE FROM sessions;COMMIT TRANSACTION;BEGIN TRANSACTION;\n\
+              ALTER TABLE sessions ADD COLUMN token varchar(32);\n";
+    let down = "ALTER TABLE sessions DROP COLUMN token;\n";
+    write(repo.path(), "popx/1_token.postgres.up.sql", up);
+    write(repo.path(), "popx/1_token.postgres.down.sql", down);
+    // Would be DS001 (and TX003) if it were read as PostgreSQL.
+    write(
+        repo.path(),
+        "popx/1_token.cockroach.up.sql",
+        "BEGIN;\nDROP TABLE sessions;\n",
+    );
+    write(repo.path(), "popx/1_token.cockroach.down.sql", down);
+    write(repo.path(), "migrate/1_token.up.sql", up);
+    write(repo.path(), "migrate/1_token.down.sql", down);
+    let out = sqlgate(repo.path())
+        .args(["check", "popx", "migrate", "--format", "json"])
+        .output()
+        .unwrap();
+    let found = codes(&json(&out.stdout));
+    assert!(
+        found.contains(&"migrate/1_token.up.sql:TX003".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.starts_with("popx/") && f.ends_with(":TX003")),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|f| f.contains(".cockroach.")),
+        "{found:?}"
+    );
+    // Inside popx's transaction the COMMIT is nested-transaction's to report.
+    assert!(
+        found.contains(&"popx/1_token.postgres.up.sql:TX002".to_string()),
+        "{found:?}"
+    );
+}

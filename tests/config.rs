@@ -405,3 +405,75 @@ fn init_adds_a_dialect_override_for_clickhouse_directories() {
     );
     sqlgate::config::load(&repo.path().join("sqlgate.toml")).unwrap();
 }
+
+/// `framework = "popx"` reads a directory as ory/popx does (each file in a transaction,
+/// `.autocommit` to opt out), and `[reversibility] popx` sets what its migrations must ship.
+#[test]
+fn framework_popx_wraps_each_file_and_has_its_own_reversibility() {
+    let repo = git_repo();
+    write(
+        repo.path(),
+        "db/migrations/1_idx.up.sql",
+        "CREATE INDEX CONCURRENTLY a_idx ON a (id);\n",
+    );
+    write(
+        repo.path(),
+        "db/migrations/2_idx.autocommit.up.sql",
+        "CREATE INDEX CONCURRENTLY b_idx ON b (id);\n",
+    );
+    write(
+        repo.path(),
+        "db/migrations/2_idx.autocommit.down.sql",
+        "DROP INDEX CONCURRENTLY IF EXISTS b_idx;\n",
+    );
+    let check = |config: &str| {
+        write(repo.path(), "sqlgate.toml", config);
+        let out = sqlgate(repo.path())
+            .args(["check", "--format", "json", "--select", "LK003,RV001"])
+            .output()
+            .unwrap();
+        (
+            findings(repo.path(), &out.stdout),
+            json_messages(&out.stdout),
+        )
+    };
+    // Told by `.autocommit`: the file without it runs in popx's transaction.
+    let (auto, messages) = check("");
+    assert_eq!(
+        auto,
+        [
+            "db/migrations/1_idx.up.sql:LK003:error",
+            "db/migrations/1_idx.up.sql:RV001:error"
+        ]
+    );
+    assert!(
+        messages[0].contains("popx wraps the migration in")
+            && messages[0].contains("`.autocommit` in its file name"),
+        "{messages:?}"
+    );
+    let (forced, _) = check("[migrations]\nframework = \"popx\"\n");
+    assert_eq!(forced, auto);
+    let (off, _) = check("[migrations]\nframework = \"popx\"\n\n[reversibility]\npopx = \"off\"\n");
+    assert_eq!(off, ["db/migrations/1_idx.up.sql:LK003:error"]);
+    // The same files read as golang-migrate's: each is sent as one query, no transaction.
+    let (migrate, _) = check("[migrations]\nframework = \"golang-migrate\"\n");
+    assert_eq!(migrate, ["db/migrations/1_idx.up.sql:RV001:error"]);
+
+    std::fs::remove_file(repo.path().join("sqlgate.toml")).unwrap();
+    let out = init(repo.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = std::fs::read_to_string(repo.path().join("sqlgate.toml")).unwrap();
+    assert!(text.contains("framework = \"popx\""), "{text}");
+    assert!(text.contains("# popx = \"down-file\"\n"), "{text}");
+}
+
+/// `message + help` of each finding.
+fn json_messages(stdout: &[u8]) -> Vec<String> {
+    let report: Value = serde_json::from_slice(stdout).expect("json report");
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} / {}", f["message"], f["help"]))
+        .collect()
+}

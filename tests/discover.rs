@@ -124,11 +124,13 @@ fn golang_migrate() {
 
 #[test]
 fn dialect_in_the_file_name() {
+    // Names with a database engine are ory/popx's, not golang-migrate's.
     let d = run(&["golang-migrate/by-suffix"]);
     assert_clean(&d);
     let s = set(&d, "golang-migrate/by-suffix");
+    assert_eq!(s.framework, Framework::Popx);
     assert_eq!(versions(s), ["1", "2"]);
-    assert_eq!(s.migrations[0].name, "users.postgres");
+    assert_eq!(s.migrations[0].name, "users");
     assert!(down(&d, &s.migrations[0].down)
         .unwrap()
         .0
@@ -139,10 +141,176 @@ fn dialect_in_the_file_name() {
         .0
         .ends_with("2_teams.down.sql"));
     let reason = skipped(&d, "golang-migrate/by-suffix/1_users.sqlite3.up.sql");
-    assert!(
-        reason.starts_with("SQLite migrations are not checked"),
-        "{reason}"
+    assert_eq!(
+        reason,
+        "SQLite migration: popx runs it on SQLite only, not on PostgreSQL"
     );
+}
+
+#[test]
+fn popx() {
+    let d = run(&["popx/migrations"]);
+    assert_clean(&d);
+    assert_eq!(d.sets.len(), 1);
+    let s = set(&d, "popx/migrations");
+    assert_eq!(s.framework, Framework::Popx);
+    assert_eq!(s.dialect, Dialect::Postgres);
+    // 20240104… runs on SQLite only, 20240105… on a database pop does not know.
+    assert_eq!(
+        versions(s),
+        [
+            "20240101000000000000",
+            "20240102000000000000",
+            "20240103000000000000"
+        ]
+    );
+    let [users, teams, index] = &s.migrations[..] else {
+        panic!("{s:#?}")
+    };
+    // The PostgreSQL files, each in the transaction popx commits.
+    assert_eq!(users.name, "users");
+    assert!(file(&d, &users.up).ends_with("20240101000000000000_users.postgres.up.sql"));
+    assert_eq!(users.up.tx, TxMode::Wrapped);
+    let (down_file, down_tx) = down(&d, &users.down).unwrap();
+    assert!(down_file.ends_with("20240101000000000000_users.postgres.down.sql"));
+    assert_eq!(down_tx, TxMode::Wrapped);
+    // Files naming no database run on every database without a file of its own.
+    assert!(file(&d, &teams.up).ends_with("20240102000000000000_teams.up.sql"));
+    assert!(down(&d, &teams.down)
+        .unwrap()
+        .0
+        .ends_with("20240102000000000000_teams.down.sql"));
+    assert_eq!(teams.up.tx, TxMode::Wrapped);
+    // `.autocommit`: sent as one query outside popx's transaction, and the PostgreSQL file
+    // replaces the one naming no database.
+    assert_eq!(index.name, "teams_name");
+    assert!(
+        file(&d, &index.up).ends_with("20240103000000000000_teams_name.postgres.autocommit.up.sql")
+    );
+    assert_eq!(index.up.tx, TxMode::SingleQuery);
+    let (down_file, down_tx) = down(&d, &index.down).unwrap();
+    assert!(down_file.ends_with("20240103000000000000_teams_name.postgres.autocommit.down.sql"));
+    assert_eq!(down_tx, TxMode::SingleQuery);
+    assert!(
+        text(&d, &index.up).starts_with("CREATE INDEX CONCURRENTLY"),
+        "{}",
+        text(&d, &index.up)
+    );
+
+    // Other databases' files are never read as PostgreSQL.
+    for (file, engine) in [
+        ("20240101000000000000_users.cockroach.up.sql", "CockroachDB"),
+        (
+            "20240101000000000000_users.cockroach.down.sql",
+            "CockroachDB",
+        ),
+        ("20240101000000000000_users.mysql.up.sql", "MySQL"),
+        ("20240101000000000000_users.sqlite3.down.sql", "SQLite"),
+        ("20240104000000000000_team_slug.sqlite3.up.sql", "SQLite"),
+    ] {
+        assert_eq!(
+            skipped(&d, &format!("popx/migrations/{file}")),
+            format!("{engine} migration: popx runs it on {engine} only, not on PostgreSQL")
+        );
+    }
+    assert!(d
+        .files
+        .iter()
+        .all(|f| !f.display.contains(".cockroach.") && !f.display.contains(".sqlite3.")));
+    assert_eq!(
+        skipped(
+            &d,
+            "popx/migrations/20240103000000000000_teams_name.autocommit.up.sql"
+        ),
+        "popx runs 20240103000000000000_teams_name.postgres.autocommit.up.sql instead of it on PostgreSQL"
+    );
+    assert_eq!(
+        skipped(
+            &d,
+            "popx/migrations/20240103000000000000_teams_name.autocommit.down.sql"
+        ),
+        "popx runs 20240103000000000000_teams_name.postgres.autocommit.down.sql instead of it on PostgreSQL"
+    );
+    assert_eq!(
+        skipped(
+            &d,
+            "popx/migrations/20240105000000000000_noop.oracle.up.sql"
+        ),
+        "its database part is not one of pop's dialects: popx skips it"
+    );
+    assert_eq!(
+        skipped(&d, "popx/migrations/queries.sql"),
+        "no version in the file name: not a migration"
+    );
+}
+
+#[test]
+fn popx_without_database_names_is_told_by_autocommit() {
+    let d = run(&["popx/engine-less"]);
+    assert_clean(&d);
+    let s = set(&d, "popx/engine-less");
+    assert_eq!(s.framework, Framework::Popx);
+    let [projects, index] = &s.migrations[..] else {
+        panic!("{s:#?}")
+    };
+    assert_eq!(projects.up.tx, TxMode::Wrapped);
+    assert_eq!(index.name, "projects_index");
+    assert_eq!(index.up.tx, TxMode::SingleQuery);
+    assert_eq!(down(&d, &index.down).unwrap().1, TxMode::SingleQuery);
+}
+
+#[test]
+fn golang_migrate_names_without_a_database_stay_golang_migrate() {
+    for dir in ["golang-migrate/migrations", "template/migrations"] {
+        let d = run(&[dir]);
+        assert_eq!(set(&d, dir).framework, Framework::GolangMigrate, "{dir}");
+    }
+    // Forced by the configuration, a golang-migrate directory is read as popx reads it.
+    let options = DiscoverOptions {
+        framework: Some(Framework::Popx),
+        ..DiscoverOptions::default()
+    };
+    let d = discover(
+        &[Path::new(ROOT).join("golang-migrate/migrations")],
+        &options,
+    );
+    let s = set(&d, "golang-migrate/migrations");
+    assert_eq!(s.framework, Framework::Popx);
+    assert_eq!(versions(s), ["1", "2", "10"]);
+    assert!(s.migrations.iter().all(|m| m.up.tx == TxMode::Wrapped));
+}
+
+/// In a pull request, engine names the pull request adds do not make a golang-migrate
+/// directory popx (which would wrap its migrations in a transaction).
+#[test]
+fn added_database_names_do_not_make_a_directory_popx() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().canonicalize().unwrap().join("migrations");
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = [
+        ("1_init.up.sql", "CREATE TABLE a (id int);\n"),
+        ("1_init.down.sql", "DROP TABLE a;\n"),
+        ("2_b.postgres.up.sql", "CREATE TABLE b (id int);\n"),
+        ("2_b.postgres.down.sql", "DROP TABLE b;\n"),
+        ("2_b.cockroach.up.sql", "CREATE TABLE b (id int);\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let added: std::collections::HashSet<PathBuf> =
+        files[2..].iter().map(|(name, _)| dir.join(name)).collect();
+    let options = DiscoverOptions {
+        untrusted: added.clone(),
+        added,
+        ..DiscoverOptions::default()
+    };
+    let d = discover(std::slice::from_ref(&dir), &options);
+    let s = d.sets.iter().find(|s| s.dir == dir).unwrap();
+    assert_eq!(s.framework, Framework::GolangMigrate);
+    // Without the pull request, the same files are popx's.
+    let d = discover(std::slice::from_ref(&dir), &DiscoverOptions::default());
+    let s = d.sets.iter().find(|s| s.dir == dir).unwrap();
+    assert_eq!(s.framework, Framework::Popx);
 }
 
 #[test]
@@ -586,7 +754,8 @@ fn expected_framework(layout: &str) -> Option<Framework> {
     Some(match layout {
         "supabase-cli" => Framework::Supabase,
         "supabase-cli+atlas" | "atlas" => Framework::Atlas,
-        "golang-migrate" | "ory-popx" => Framework::GolangMigrate,
+        "golang-migrate" => Framework::GolangMigrate,
+        "ory-popx" => Framework::Popx,
         "sqlx" | "sqlx-reversible" => Framework::Sqlx,
         "diesel" => Framework::Diesel,
         "dbmate" => Framework::Dbmate,

@@ -182,8 +182,8 @@ fn check_examples_show_the_first_commands_a_newcomer_needs() {
 // 2. No migrations found
 
 const LOOKED_FOR: &str = "sqlgate looks for SQL migration files (supabase/migrations, \
-    migrations/ and db/migrations of golang-migrate, sqlx, diesel, dbmate and goose, Flyway \
-    V1__name.sql, Prisma migration.sql, Atlas atlas.sum, numbered *.sql)";
+    migrations/ and db/migrations of golang-migrate, sqlx, diesel, dbmate, goose and popx, \
+    Flyway V1__name.sql, Prisma migration.sql, Atlas atlas.sum, numbered *.sql)";
 
 #[test]
 fn a_repository_without_migrations_says_where_it_looked_and_what_to_do() {

@@ -311,8 +311,8 @@ pub(super) fn explain_empty_run(
     // The paths come from the command line or the config, which a pull request may write.
     let note = format!(
         "no migrations found {place}: sqlgate looks for SQL migration files (supabase/migrations, \
-         migrations/ and db/migrations of golang-migrate, sqlx, diesel, dbmate and goose, Flyway \
-         V1__name.sql, Prisma migration.sql, Atlas atlas.sum, numbered *.sql); {what_to_do}{skipped}"
+         migrations/ and db/migrations of golang-migrate, sqlx, diesel, dbmate, goose and popx, \
+         Flyway V1__name.sql, Prisma migration.sql, Atlas atlas.sum, numbered *.sql); {what_to_do}{skipped}"
     );
     eprintln!("{}", stderr_line("note", &note));
 }

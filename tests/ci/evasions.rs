@@ -750,6 +750,68 @@ fn other_engines_twins_and_loose_files_diesel_never_runs_do_not_need_the_gate() 
     );
 }
 
+/// In a popx directory (told from the base), a file naming no database whose version has one
+/// for PostgreSQL runs only on the other databases, as their own files do: no gate for it.
+#[test]
+fn a_popx_file_replaced_by_its_postgres_twin_does_not_need_the_gate() {
+    let (run, _scratch) = pull_request_on(
+        |repo| {
+            write(
+                repo,
+                "db/migrations/000002_posts.postgres.up.sql",
+                "CREATE TABLE posts (id bigint PRIMARY KEY);\n",
+            );
+            write(
+                repo,
+                "db/migrations/000002_posts.postgres.down.sql",
+                "DROP TABLE posts;\n",
+            );
+            write(
+                repo,
+                "db/migrations/000002_posts.cockroach.up.sql",
+                "CREATE TABLE posts (id INT8 PRIMARY KEY);\n",
+            );
+            write(
+                repo,
+                "db/migrations/000002_posts.cockroach.down.sql",
+                "DROP TABLE posts;\n",
+            );
+        },
+        |repo| {
+            write(
+                repo,
+                "db/migrations/000003_posts_idx.postgres.autocommit.up.sql",
+                "CREATE INDEX CONCURRENTLY IF NOT EXISTS posts_id_idx ON posts (id);\n",
+            );
+            write(
+                repo,
+                "db/migrations/000003_posts_idx.postgres.autocommit.down.sql",
+                "DROP INDEX CONCURRENTLY IF EXISTS posts_id_idx;\n",
+            );
+            // Unreadable for sqlgate or not, PostgreSQL never runs these two.
+            write(
+                repo,
+                "db/migrations/000003_posts_idx.autocommit.up.sql",
+                "CREATE INDEX IF NOT EXISTS posts_id_idx ON posts (id) {{ .Options }};\n",
+            );
+            write(
+                repo,
+                "db/migrations/000003_posts_idx.autocommit.down.sql",
+                "DROP INDEX IF EXISTS posts_id_idx;\n",
+            );
+        },
+        "Adds an index.",
+        &[],
+    );
+    assert_eq!(run.output.status.code(), Some(0), "{}", run.stdout());
+    assert!(
+        run.outputs.contains("gate-required=false\n"),
+        "{}\n{}",
+        run.outputs,
+        run.stdout()
+    );
+}
+
 #[test]
 fn a_diesel_up_with_another_extension() {
     let run = pull_request(

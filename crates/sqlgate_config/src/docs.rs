@@ -5,7 +5,7 @@ use super::schema::{Type, KEYS};
 /// The example of DESIGN.md §4, plus the per-path dialect and `[reversibility]` tables.
 pub const EXAMPLE: &str = r#"[migrations]
 paths = ["supabase/migrations"]     # default: auto-discover
-framework = "auto"                  # or supabase, golang-migrate, dbmate, goose, flyway, sqlx, diesel, prisma, atlas, plain
+framework = "auto"                  # or supabase, golang-migrate, dbmate, goose, popx, flyway, sqlx, diesel, prisma, atlas, plain
 dialect = "postgres"                # or clickhouse; per-path overrides allowed
 [[migrations.overrides]]
 paths = ["clickhouse/**"]

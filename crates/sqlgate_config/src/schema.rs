@@ -53,6 +53,7 @@ pub const FRAMEWORK_VALUES: &[&str] = &[
     "sourcegraph",
     "dbmate",
     "goose",
+    "popx",
     "flyway",
     "prisma",
     "atlas",

@@ -50,6 +50,7 @@ impl DownExpectation {
             | Framework::Sourcegraph
             | Framework::Dbmate
             | Framework::Goose
+            | Framework::Popx
             | Framework::Flyway => DownExpectation::DownFile,
         }
     }

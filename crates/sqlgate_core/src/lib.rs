@@ -27,6 +27,9 @@ pub enum Framework {
     Sourcegraph,
     Dbmate,
     Goose,
+    /// ory/popx (github.com/ory/x/popx, as Ory Kratos, Hydra and Keto use it):
+    /// `<version>_<name>[.<database>][.autocommit].(up|down).sql`.
+    Popx,
     Flyway,
     Prisma,
     Atlas,
@@ -44,6 +47,7 @@ impl Framework {
             Framework::Sourcegraph => "sourcegraph",
             Framework::Dbmate => "dbmate",
             Framework::Goose => "goose",
+            Framework::Popx => "popx",
             Framework::Flyway => "flyway",
             Framework::Prisma => "prisma",
             Framework::Atlas => "atlas",
@@ -56,7 +60,7 @@ impl Framework {
     }
 }
 
-pub const ALL_FRAMEWORKS: [Framework; 11] = [
+pub const ALL_FRAMEWORKS: [Framework; 12] = [
     Framework::Supabase,
     Framework::GolangMigrate,
     Framework::Sqlx,
@@ -64,6 +68,7 @@ pub const ALL_FRAMEWORKS: [Framework; 11] = [
     Framework::Sourcegraph,
     Framework::Dbmate,
     Framework::Goose,
+    Framework::Popx,
     Framework::Flyway,
     Framework::Prisma,
     Framework::Atlas,

@@ -2,10 +2,11 @@
 //!
 //! The builder is here: its state, loading, each directory's files and which layout they
 //! follow, and the final compaction. Reading ahead (`prefetch`) and each layout's pairing
-//! (`single_file`, `up_down`, `flyway`, `per_migration`) are in submodules.
+//! (`single_file`, `up_down`, `popx`, `flyway`, `per_migration`) are in submodules.
 
 mod flyway;
 mod per_migration;
+mod popx;
 mod prefetch;
 mod single_file;
 mod up_down;
@@ -24,6 +25,7 @@ use crate::model::{
 use crate::paths::fs_path;
 use sqlgate_core::{Dialect, Framework};
 
+use self::popx::PopxPlan;
 use self::prefetch::{prefetch, Prefetched};
 
 const NO_VERSION: &str = "no version in the file name: not a migration";
@@ -56,6 +58,9 @@ struct Builder<'a> {
     /// The flat directory being built uses the postgres-migrations library, which runs each
     /// file in a transaction unless the file opts out (see `sections::postgres_migrations_opt_out`).
     postgres_migrations: bool,
+    /// The flat directory being built is laid out for ory/popx: which of its files run on
+    /// the set's database.
+    popx: Option<PopxPlan>,
     /// The key of the set the last migration went to.
     last_set: Option<(PathBuf, &'static str)>,
     /// Links the walk did not follow (they lead out of the root): errors or skipped files
@@ -80,6 +85,7 @@ pub(super) fn build(mut walked: Walked, options: &DiscoverOptions) -> Discovery 
         atlas: HashMap::new(),
         last_set: None,
         postgres_migrations: false,
+        popx: None,
         outside: std::mem::take(&mut walked.outside),
     };
     for dir in walked.dirs.values() {
@@ -303,6 +309,16 @@ impl Builder<'_> {
         };
         let engine_check = self.options.configured_dialect(&set_dir).is_none()
             && !layout::is_clickhouse_path(&dir.path);
+        // popx is told by its names, and runs each file only on its own database: another
+        // database's file is skipped for that reason, not as an engine sqlgate does not read.
+        self.popx = match self.options.framework {
+            _ if per_migration => None,
+            Some(Framework::Popx) => Some(PopxPlan::new(dir, self.dialect(&dir.path))),
+            Some(_) => None,
+            None => self
+                .popx_signal(dir)
+                .then(|| PopxPlan::new(dir, self.dialect(&dir.path))),
+        };
         let dir_engine = if engine_check {
             layout::engine_of_dir(&set_dir).or_else(|| {
                 if per_migration {
@@ -340,7 +356,7 @@ impl Builder<'_> {
                 continue;
             }
             let engine = dir_engine.or_else(|| {
-                if engine_check {
+                if engine_check && self.popx.is_none() {
                     layout::engine_of_name(name)
                 } else {
                     None
@@ -349,6 +365,10 @@ impl Builder<'_> {
             if let Some(engine) = engine {
                 self.skipped
                     .push(skip(shown(), layout::engine_message(engine)));
+                continue;
+            }
+            if let Some(reason) = self.popx.as_ref().and_then(|plan| plan.not_run(name)) {
+                self.skipped.push(skip(shown(), reason));
                 continue;
             }
             let Some(id) = self.load(dir, name) else {
@@ -367,8 +387,12 @@ impl Builder<'_> {
         if per_migration {
             self.per_migration(dir, &dir_name, &set_dir, &cands);
         } else {
-            let (trusted, atlas_sum) = self.trusted(dir, &cands);
-            let framework = self.detect_flat(dir, &trusted, atlas_sum);
+            let framework = if self.popx.is_some() {
+                Framework::Popx
+            } else {
+                let (trusted, atlas_sum) = self.trusted(dir, &cands);
+                self.detect_flat(dir, &trusted, atlas_sum)
+            };
             self.flat(dir, framework, &cands);
         }
         self.claim_named(dir, &cands, mark);
@@ -500,6 +524,13 @@ impl Builder<'_> {
         match framework {
             Framework::GolangMigrate | Framework::Sqlx => self.up_down(dir, framework, cands),
             Framework::Flyway => self.flyway(dir, cands),
+            Framework::Popx => {
+                let plan = self
+                    .popx
+                    .take()
+                    .unwrap_or_else(|| PopxPlan::new(dir, self.dialect(&dir.path)));
+                self.popx(dir, cands, &plan);
+            }
             Framework::Diesel | Framework::Sourcegraph | Framework::Prisma => {
                 for name in cands.keys() {
                     let reason = format!(

@@ -260,8 +260,13 @@ impl MigrationDirs {
     /// golang-migrate refuse the directory rather than run it on PostgreSQL.
     ///
     /// Likewise any other engine's file in a directory whose linted migrations name their
-    /// engine (`.postgres.up.sql`): popx runs each file only on its own engine.
+    /// engine (`.postgres.up.sql`): popx runs each file only on its own engine. In a popx
+    /// directory, so is a file naming no engine where its version has a file of its own for
+    /// PostgreSQL (`1_x.up.sql` next to `1_x.postgres.up.sql`): popx runs that one instead.
     fn is_engine_twin(&self, dir: &Path, name: &str) -> bool {
+        if self.dirs.get(dir) == Some(&Framework::Popx) && popx_runs_elsewhere(dir, name) {
+            return true;
+        }
         if layout::engine_of_name(name).is_none() {
             return false;
         }
@@ -292,6 +297,35 @@ impl MigrationDirs {
                     .find_map(|a| self.dirs.get(a).filter(|f| **f == Framework::Flyway))
                     .copied()
             })
+    }
+}
+
+/// Whether popx never runs the file `name` of the directory `dir` on PostgreSQL: it names
+/// another of pop's databases, or none while a file of its version and direction names
+/// PostgreSQL (`Migrations.SortAndFilter`).
+fn popx_runs_elsewhere(dir: &Path, name: &str) -> bool {
+    use layout::PopxDatabase;
+    let Some(file) = layout::popx(name) else {
+        return false;
+    };
+    match file.database {
+        PopxDatabase::Known(database) => database != "postgres",
+        PopxDatabase::Unknown => false,
+        PopxDatabase::All => std::fs::read_dir(crate::paths::fs_path(dir))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|entry| {
+                entry
+                    .file_name()
+                    .to_str()
+                    .and_then(layout::popx)
+                    .is_some_and(|other| {
+                        other.database == PopxDatabase::Known("postgres")
+                            && other.version.text == file.version.text
+                            && other.direction == file.direction
+                    })
+            }),
     }
 }
 

@@ -73,7 +73,7 @@ fn ascii_digits_name(file: &str, name_optional: bool) -> Option<Option<(Version,
     Some(Some((Version::parse(&file[..digits]), name.to_string())))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Direction {
     Up,
     Down,
@@ -93,6 +93,104 @@ pub(super) fn up_down(file: &str) -> Option<(Version, String, Direction, String)
         Direction::Down
     };
     Some((version, name, direction, stem))
+}
+
+/// The database an ory/popx file name is for (its `.<database>` part).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PopxDatabase {
+    /// No database part: the file runs on every database that has no file of its own for
+    /// the version (and direction).
+    All,
+    /// One of pop's dialects, by its canonical name (`postgres` for `.postgresql.` and `.pg.`).
+    Known(&'static str),
+    /// A part pop does not know as a dialect: popx skips the file.
+    Unknown,
+}
+
+/// An ory/popx migration file name: `<version>_<name>[.<database>][.autocommit].(up|down).sql`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PopxName {
+    pub version: Version,
+    /// The name, which popx reads up to the first dot.
+    pub name: String,
+    pub database: PopxDatabase,
+    /// `.autocommit`: popx runs the file outside its transaction.
+    pub autocommit: bool,
+    pub direction: Direction,
+}
+
+/// pop's dialects and their synonyms (`pop.CanonicalDialect`), with ory's YugabyteDB.
+const POPX_DATABASES: [(&str, &str); 10] = [
+    ("postgres", "postgres"),
+    ("postgresql", "postgres"),
+    ("pg", "postgres"),
+    ("cockroach", "cockroach"),
+    ("cockroachdb", "cockroach"),
+    ("crdb", "cockroach"),
+    ("mysql", "mysql"),
+    ("sqlite3", "sqlite3"),
+    ("sqlite", "sqlite3"),
+    ("yugabyte", "yugabyte"),
+];
+
+/// Reads a file name as ory/popx does (`popx/match.go`: the name has no dot, the parts are
+/// lower case; a lone `.autocommit` is the opt-out, not a database).
+pub(crate) fn popx(file: &str) -> Option<PopxName> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = regex(
+        &RE,
+        r"^([0-9]+)_([^.]+)(\.[a-z0-9]+)?(\.autocommit)?\.(up|down)\.sql$",
+    );
+    let caps = re.captures(file)?;
+    let part = caps.get(3).map(|m| &m.as_str()[1..]);
+    let mut autocommit = caps.get(4).is_some();
+    let database = match part {
+        None => PopxDatabase::All,
+        Some("autocommit") => {
+            autocommit = true;
+            PopxDatabase::All
+        }
+        Some("yugabytedb") => PopxDatabase::Known("yugabyte"),
+        Some(part) => POPX_DATABASES
+            .iter()
+            .find(|(word, _)| *word == part)
+            .map_or(PopxDatabase::Unknown, |(_, canonical)| {
+                PopxDatabase::Known(canonical)
+            }),
+    };
+    let direction = if caps.get(5)?.as_str() == "up" {
+        Direction::Up
+    } else {
+        Direction::Down
+    };
+    Some(PopxName {
+        version: Version::parse(caps.get(1)?.as_str()),
+        name: caps.get(2)?.as_str().to_string(),
+        database,
+        autocommit,
+        direction,
+    })
+}
+
+/// Whether a name says the directory is laid out for popx: it names one of pop's databases
+/// (`1_x.postgres.up.sql`, `1_x.cockroach.down.sql`) or popx's opt-out (`.autocommit`).
+/// golang-migrate names (`1_x.up.sql`) never do.
+pub(crate) fn is_popx_signal(file: &str) -> bool {
+    // `<v>_<n>.<database>.up.sql`: three dots at least (most names have one; no regex for them).
+    file.bytes().filter(|&b| b == b'.').count() >= 3
+        && popx(file).is_some_and(|p| p.autocommit || matches!(p.database, PopxDatabase::Known(_)))
+}
+
+/// How people call one of popx's databases in messages.
+pub(crate) fn popx_database_name(canonical: &str) -> &str {
+    match canonical {
+        "postgres" => "PostgreSQL",
+        "cockroach" => "CockroachDB",
+        "mysql" => "MySQL",
+        "sqlite3" => "SQLite",
+        "yugabyte" => "YugabyteDB",
+        other => other,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -342,5 +440,94 @@ mod tests {
         assert_eq!(engine_of_name("1_add_mysql_compat.sql"), None);
         assert!(is_clickhouse_path(Path::new("db/clickhouse/migrations")));
         assert!(is_clickhouse_path(Path::new("db/my_clickhouse-x")));
+    }
+
+    /// As popx's `ParseMigrationFilename` (and its tests in `popx/match_test.go`) reads them.
+    #[test]
+    fn popx_names() {
+        let read = |file: &str| {
+            popx(file).map(|p| {
+                (
+                    p.version.text,
+                    p.name,
+                    p.database,
+                    p.autocommit,
+                    p.direction,
+                )
+            })
+        };
+        let all = PopxDatabase::All;
+        let postgres = PopxDatabase::Known("postgres");
+        assert_eq!(
+            read("20190611004000_create_providers.up.sql"),
+            Some((
+                "20190611004000".into(),
+                "create_providers".into(),
+                all,
+                false,
+                Direction::Up
+            ))
+        );
+        assert_eq!(
+            read("20190611004000_create_providers.pg.up.sql"),
+            Some((
+                "20190611004000".into(),
+                "create_providers".into(),
+                postgres,
+                false,
+                Direction::Up
+            ))
+        );
+        // A lone `.autocommit` is the opt-out, not a database.
+        assert_eq!(
+            read("20190611004000_create_providers.autocommit.up.sql"),
+            Some((
+                "20190611004000".into(),
+                "create_providers".into(),
+                all,
+                true,
+                Direction::Up
+            ))
+        );
+        assert_eq!(
+            read("20190611004000_create_providers.mysql.autocommit.down.sql"),
+            Some((
+                "20190611004000".into(),
+                "create_providers".into(),
+                PopxDatabase::Known("mysql"),
+                true,
+                Direction::Down
+            ))
+        );
+        let database = |file: &str| popx(file).map(|p| p.database);
+        assert_eq!(database("1_x.postgresql.down.sql"), Some(postgres));
+        assert_eq!(
+            database("1_x.crdb.up.sql"),
+            Some(PopxDatabase::Known("cockroach"))
+        );
+        assert_eq!(
+            database("1_x.sqlite.up.sql"),
+            Some(PopxDatabase::Known("sqlite3"))
+        );
+        assert_eq!(
+            database("1_x.yugabytedb.up.sql"),
+            Some(PopxDatabase::Known("yugabyte"))
+        );
+        assert_eq!(database("1_x.oracle.up.sql"), Some(PopxDatabase::Unknown));
+        // Not popx's: a dot in the name, upper case, no direction, fizz.
+        for file in [
+            "1_a.b.c.up.sql",
+            "1_x.UP.sql",
+            "1_x.Postgres.up.sql",
+            "1_x.sql",
+            "1_x.up.fizz",
+            "x.up.sql",
+        ] {
+            assert_eq!(popx(file), None, "{file}");
+        }
+        assert!(is_popx_signal("1_x.cockroach.up.sql"));
+        assert!(is_popx_signal("1_x.autocommit.down.sql"));
+        assert!(!is_popx_signal("1_x.up.sql"));
+        assert!(!is_popx_signal("1_x.schema.up.sql"));
     }
 }

@@ -13,12 +13,12 @@ pub type FileId = usize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TxMode {
-    /// The framework wraps the section in a transaction (sqlx, diesel, dbmate, goose,
+    /// The framework wraps the section in a transaction (sqlx, diesel, dbmate, goose, popx,
     /// Flyway, Atlas) unless the file opts out.
     Wrapped,
-    /// The whole section is sent as one query (golang-migrate, Prisma) or one pipelined
-    /// batch (Supabase CLI): with more than one statement it runs as one implicit
-    /// transaction, which an explicit `BEGIN` turns into an ordinary one.
+    /// The whole section is sent as one query (golang-migrate, Prisma, a popx `.autocommit`
+    /// file) or one pipelined batch (Supabase CLI): with more than one statement it runs as
+    /// one implicit transaction, which an explicit `BEGIN` turns into an ordinary one.
     SingleQuery,
     /// No transaction: each statement commits on its own (opt-outs, plain SQL run by psql).
     None,

@@ -92,6 +92,9 @@ pub fn opt_out(framework: Framework) -> Option<&'static str> {
         Framework::Diesel => "`run_in_transaction = false` in its metadata.toml",
         Framework::Flyway => "`executeInTransaction=false` in its `.sql.conf` file",
         Framework::Atlas => "`-- atlas:txmode none` in the migration file",
+        Framework::Popx => {
+            "`.autocommit` in its file name (`<version>_<name>.postgres.autocommit.up.sql`)"
+        }
         _ => return None,
     })
 }

@@ -158,7 +158,7 @@ fn bad_rule_names_and_values_suggest_the_nearest() {
     );
     assert_eq!(
         error("[reversibility]\ngolang-migrat = \"down-file\"\n"),
-        "sqlgate.toml:2: unknown framework `golang-migrat` in `reversibility.golang-migrat`; did you mean `golang-migrate`? (valid: supabase, golang-migrate, sqlx, diesel, sourcegraph, dbmate, goose, flyway, prisma, atlas, plain)"
+        "sqlgate.toml:2: unknown framework `golang-migrat` in `reversibility.golang-migrat`; did you mean `golang-migrate`? (valid: supabase, golang-migrate, sqlx, diesel, sourcegraph, dbmate, goose, popx, flyway, prisma, atlas, plain)"
     );
     assert!(error("[migrations]\nframework = \"flyaway\"\n")
         .contains("invalid value `flyaway` for `migrations.framework`; did you mean `flyway`?"));

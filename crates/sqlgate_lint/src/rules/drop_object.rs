@@ -62,7 +62,7 @@ fn check(statement: &Statement, ctx: &RuleContext, out: &mut Vec<Violation>) {
             |n| {
                 !ctx.is_new(*object, n)
                     && !ctx.recreated_later(*object, n, on.as_deref())
-                    && !(*object == ObjectType::Index && ctx.index_dropped_later(n))
+                    && (*object != ObjectType::Index || !ctx.index_dropped_later(n))
             },
             "check what depends on it and replace it instead of dropping where possible",
             out,
