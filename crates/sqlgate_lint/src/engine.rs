@@ -210,6 +210,20 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                 )
             })
             .collect();
+        let downs: Vec<Option<SectionView>> = set
+            .migrations
+            .iter()
+            .enumerate()
+            .map(|(m, migration)| {
+                let section_of_down = down_section(&migration.down)?;
+                view(
+                    section(s, m, true),
+                    places_of(s, m, true),
+                    section_of_down,
+                    &files,
+                )
+            })
+            .collect();
         let mut catalog = Catalog::default();
         for (m, migration) in set.migrations.iter().enumerate() {
             let checked = changed.binary_search(&m).is_ok();
@@ -283,6 +297,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                         settings,
                         migration: m,
                         ups: &ups,
+                        downs: &downs,
                         versions: &set.migrations,
                     };
                     run_located(&migration_rules, &ctx, &mut raw);

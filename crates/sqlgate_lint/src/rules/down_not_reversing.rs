@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
         default_severity: Severity::Warning,
         opt_in: false,
         summary: "down does not undo what up created (table, column, index, policy)",
-        what_it_does: "Compares a migration's up and down statically (where `reversibility` is `down-file` and the down is not empty). It flags (1) every table, column added to an existing table, named index, type and policy that the up migration creates and still has at the end, but that the down migration does not drop: dropping a table covers its columns, indexes and policies, dropping a schema covers everything in it; and (2) every table, column, index and type that the down migration drops although the up migration did not create it. Statements in `DO` blocks count, function bodies do not. Names match when equal, where an unqualified name also matches a schema-qualified one (the search path may differ). A policy matches a `DROP POLICY` of the same name on the same table. Names the up or the down renames, objects the down re-creates, objects a later migration of the set creates (rolling back undoes it first, so they hold nothing the previous version needs), and objects of a kind the up creates under a name computed at run time are not reported as dropped without being created.",
+        what_it_does: "Compares a migration's up and down statically (where `reversibility` is `down-file` and the down is not empty). It flags (1) every table, column added to an existing table, named index, type and policy that the up migration creates and still has at the end, but that the down migration (or, in a popx group, the down of another step) does not drop: dropping a table covers its columns, indexes and policies, dropping a schema covers everything in it; and (2) every table, column, index and type that the down migration drops although the up migration did not create it. Statements in `DO` blocks count, function bodies do not. Names match when equal, where an unqualified name also matches a schema-qualified one (the search path may differ). A policy matches a `DROP POLICY` of the same name on the same table. Names the up or the down renames, objects the down re-creates, objects a later migration of the set creates (rolling back undoes it first, so they hold nothing the previous version needs), objects another step of the same popx group creates (versions `<timestamp><6-digit step>`: one migration split into steps, whose downs undo the group's ups together, in another order), and objects of a kind the up creates under a name computed at run time are not reported as dropped without being created.",
         why_is_this_bad: "A down migration that leaves objects behind makes the next up fail (`relation already exists`) or run against a schema it does not expect; one that drops more than the up created deletes data that the previous version of the application still needs, at the worst moment: during a rollback.",
         example: "-- 000042_billing.up.sql\nCREATE TABLE invoices (id bigint PRIMARY KEY);\nALTER TABLE accounts ADD COLUMN plan text;\n\n-- 000042_billing.down.sql\nDROP TABLE invoices;\nDROP TABLE orders;",
         use_instead: "-- 000042_billing.down.sql\nALTER TABLE accounts DROP COLUMN plan;\nDROP TABLE invoices;",
@@ -477,6 +477,18 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Located>) {
     let down = Down::read(&down_view);
     let renamed: Vec<Name> = up.renamed.iter().chain(&down.renamed).cloned().collect();
     let anchor = down_view.anchor();
+    // A popx group's steps are undone by the group's downs together.
+    let siblings = ctx.group_siblings();
+    let sibling_downs: Vec<Down> = siblings
+        .iter()
+        .filter_map(|&m| ctx.downs.get(m).copied().flatten())
+        .map(|d| Down::read(&d))
+        .collect();
+    let sibling_ups: Vec<Up> = siblings
+        .iter()
+        .filter_map(|&m| ctx.ups.get(m).copied().flatten())
+        .map(|u| Up::read(&u))
+        .collect();
 
     let mut reported: Vec<String> = Vec::new();
     for object in &up.live {
@@ -489,7 +501,11 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Located>) {
         // A name on either side of a rename was swapped in or out (`RENAME TO x_old` then
         // `CREATE x`), or the down renames it away: not a plain creation to undo.
         let swapped = renamed.iter().any(|r| same(r, &object.name));
-        if of_new_table || swapped || down.removes(object, &renamed) {
+        if of_new_table
+            || swapped
+            || down.removes(object, &renamed)
+            || sibling_downs.iter().any(|d| d.removes(object, &renamed))
+        {
             continue;
         }
         let what = object.describe();
@@ -516,6 +532,11 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Located>) {
         if dropped.kind == Kind::Policy
             || !drops_unrelated(dropped, &up, &down, &renamed)
             || created_later(dropped, ctx)
+            || sibling_ups.iter().any(|u| {
+                u.ever
+                    .iter()
+                    .any(|(k, n)| *k == dropped.kind && same(n, &dropped.name))
+            })
         {
             continue;
         }

@@ -483,6 +483,8 @@ pub struct MigrationContext<'a> {
     pub migration: MigrationIndex,
     /// Every migration's up in the set (by index; `None` where it was not analyzed).
     pub ups: &'a [Option<SectionView<'a>>],
+    /// Every migration's down in the set (by index; `None` where there is none).
+    pub downs: &'a [Option<SectionView<'a>>],
     /// The set's migrations, in version order.
     pub versions: &'a [Migration],
 }
@@ -497,6 +499,29 @@ pub struct ChangeSetContext<'a> {
     pub dialect: Dialect,
     pub settings: &'a Settings,
     pub rls_applies: bool,
+}
+
+impl MigrationContext<'_> {
+    /// The other steps of this migration's popx group: popx splits one migration into steps
+    /// `<14-digit timestamp><6-digit step>` that run (and roll back) together, and whose
+    /// downs undo the group's ups in another order than step by step.
+    pub fn group_siblings(&self) -> Vec<MigrationIndex> {
+        let group = |version: &str| -> Option<String> {
+            (self.framework == Framework::Popx
+                && version.len() == 20
+                && version.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| version[..14].to_string())
+        };
+        let Some(own) = group(self.version) else {
+            return Vec::new();
+        };
+        self.versions
+            .iter()
+            .enumerate()
+            .filter(|&(m, v)| m != self.migration && group(&v.version.text).as_ref() == Some(&own))
+            .map(|(m, _)| m)
+            .collect()
+    }
 }
 
 impl ChangeSetContext<'_> {
