@@ -261,6 +261,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                             is_down,
                             settings,
                             rls_applies: rls,
+                            earlier: analysis.statements.get(..i).unwrap_or_default(),
                             later: analysis.statements.get(i + 1..).unwrap_or_default(),
                         };
                         run_rules(&statement_rules, statement, &ctx, file, &mut raw);

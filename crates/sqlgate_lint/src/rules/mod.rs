@@ -302,12 +302,30 @@ pub struct RuleContext<'a> {
     pub settings: &'a Settings,
     /// Whether the RLS rules apply to this migration set (`security.rls` resolved).
     pub rls_applies: bool,
+    /// The statements before this one in the same up or down section (those of DO blocks
+    /// included).
+    pub earlier: &'a [Statement],
     /// The statements after this one in the same up or down section (those of DO blocks
     /// included), for rules that judge a drop by what the migration does next.
     pub later: &'a [Statement],
 }
 
 impl RuleContext<'_> {
+    /// Whether the statement is the section's only one that does anything at top level
+    /// (besides transaction control, `SET` and comments): a transaction around it holds
+    /// nothing else.
+    pub fn is_alone(&self) -> bool {
+        self.earlier.iter().chain(self.later).all(|s| {
+            s.origin.is_dynamic()
+                || matches!(
+                    s.kind,
+                    StatementKind::Transaction(_)
+                        | StatementKind::Set { .. }
+                        | StatementKind::Comment { .. }
+                )
+        })
+    }
+
     /// Whether a later statement of the migration creates an object of this kind and name
     /// again (a replacement: `DROP ...; CREATE ...` under the same name). `on` is the table
     /// of a trigger or policy, when known: the re-created one must be on the same table.
