@@ -507,9 +507,22 @@ fn commit_begin_in_a_popx_file_is_committed_by_popx_not_by_golang_migrate() {
         !found.iter().any(|f| f.contains(".cockroach.")),
         "{found:?}"
     );
-    // Inside popx's transaction the COMMIT is nested-transaction's to report.
+    // Inside popx's transaction the COMMIT is nested-transaction's to report: the BEGIN after
+    // it opens the transaction popx then commits, so what breaks is atomicity.
     assert!(
         found.contains(&"popx/1_token.postgres.up.sql:TX002".to_string()),
         "{found:?}"
+    );
+    let report = json(&out.stdout);
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "TX002")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        ["commit inside the transaction popx wraps the migration in: the statements before it are committed on their own, so a failure after it leaves the migration half applied"]
     );
 }

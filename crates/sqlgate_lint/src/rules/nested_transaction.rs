@@ -1,5 +1,5 @@
 use super::missing_transaction::keyword_span;
-use super::{Check, Located, MigrationContext, Rule, RuleMeta, Violation};
+use super::{Check, Located, MigrationContext, Rule, RuleMeta, SectionView, Violation};
 use crate::transaction::Transaction;
 use sqlgate_core::finding::{Category, Severity};
 use sqlgate_sql::lexer::Dialect;
@@ -33,7 +33,7 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Located>) {
     );
     // Whether the open explicit transaction began inside the framework's (and so is it).
     let mut inside_framework = false;
-    for (statement, place) in up.statements.iter().zip(up.places) {
+    for (i, (statement, place)) in up.statements.iter().zip(up.places).enumerate() {
         if statement.origin != Origin::TopLevel {
             continue;
         }
@@ -80,6 +80,12 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Located>) {
                         format!("{verb} throws away the migration's work before it, and {framework} still records the migration as applied"),
                         remove.clone(),
                     ),
+                    // A BEGIN after it opens the transaction the framework then commits:
+                    // what breaks is that the migration is no longer all or nothing.
+                    (true, TransactionControl::Commit { .. }) if begins_again(up, i) => (
+                        format!("{verb} inside the transaction {framework} wraps the migration in: the statements before it are committed on their own, so a failure after it leaves the migration half applied"),
+                        remove.clone(),
+                    ),
                     (true, _) => (
                         format!("{verb} ends the transaction {framework} wraps the migration in: the statements after it run outside a transaction and {framework}'s own commit finds none"),
                         remove.clone(),
@@ -98,4 +104,15 @@ fn check(ctx: &MigrationContext, out: &mut Vec<Located>) {
             violation: Violation::new(keyword_span(up.text, statement), message, help),
         });
     }
+}
+
+/// Whether a top-level `BEGIN` follows statement `i` of the section.
+fn begins_again(up: &SectionView, i: usize) -> bool {
+    up.statements.iter().skip(i + 1).any(|s| {
+        s.origin == Origin::TopLevel
+            && matches!(
+                s.kind,
+                StatementKind::Transaction(TransactionControl::Begin)
+            )
+    })
 }
