@@ -193,13 +193,13 @@ pub fn model(
         },
         ast::Statement::CreateTable(create) => {
             // Column details, partitioning and their spans come from tokens.
-            let (columns, partitioned, partition_of) = match tokens_view {
+            let (columns, partitioned, clauses) = match tokens_view {
                 StatementKind::CreateTable {
                     columns,
                     partitioned,
-                    partition_of,
+                    clauses,
                     ..
-                } => (columns.clone(), *partitioned, partition_of.clone()),
+                } => (columns.clone(), *partitioned, clauses.clone()),
                 _ => (Box::default(), false, None),
             };
             StatementKind::CreateTable {
@@ -208,7 +208,7 @@ pub fn model(
                 if_not_exists: create.if_not_exists,
                 columns,
                 partitioned,
-                partition_of,
+                clauses,
             }
         }
         ast::Statement::CreateIndex(create) => StatementKind::CreateIndex {

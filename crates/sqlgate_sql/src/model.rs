@@ -475,6 +475,17 @@ impl TransactionControl {
     }
 }
 
+/// What a `CREATE TABLE` says besides its name and columns (`StatementKind::CreateTable`),
+/// boxed apart to keep the statement model small.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TableClauses {
+    /// `PARTITION OF parent`.
+    pub partition_of: Option<Name>,
+    /// Its table constraints: the items of the column list that are not columns
+    /// (`[CONSTRAINT c] PRIMARY KEY|UNIQUE|FOREIGN KEY|CHECK|EXCLUDE ...`).
+    pub constraints: Vec<ConstraintDef>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatementKind {
     /// `CREATE [TEMP|UNLOGGED] TABLE`, including `AS SELECT`, `(LIKE x)` and `PARTITION OF p`.
@@ -486,8 +497,8 @@ pub enum StatementKind {
         columns: Box<[ColumnSpec]>,
         /// `PARTITION BY ...`: a partitioned parent that holds no rows itself (Postgres).
         partitioned: bool,
-        /// `PARTITION OF parent`.
-        partition_of: Option<Box<Name>>,
+        /// `PARTITION OF parent` and the table constraints, when it has either.
+        clauses: Option<Box<TableClauses>>,
     },
     CreateIndex {
         name: Option<Box<Name>>,

@@ -350,16 +350,19 @@ fn visit_names(kind: &mut StatementKind, visit: &mut impl FnMut(&mut Name)) {
             }
         }
         StatementKind::CreateTable {
-            columns,
-            partition_of,
-            ..
+            columns, clauses, ..
         } => {
             for column in columns.iter_mut() {
                 visit(&mut column.name);
                 column_names(&mut column.def, visit);
             }
-            if let Some(parent) = partition_of {
-                visit(parent);
+            if let Some(clauses) = clauses {
+                if let Some(parent) = &mut clauses.partition_of {
+                    visit(parent);
+                }
+                for constraint in &mut clauses.constraints {
+                    constraint_names(constraint, visit);
+                }
             }
         }
         StatementKind::AlterDomain {

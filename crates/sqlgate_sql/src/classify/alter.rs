@@ -55,6 +55,24 @@ pub(super) fn alter(mut c: Cursor) -> StatementKind {
         let value = c.slice(c.pos).trim_matches('\'').to_string();
         return StatementKind::RenameEnumValue { name, value };
     }
+    // `ALTER [MATERIALIZED] VIEW v RENAME [COLUMN] a TO b` renames a column of the view, as
+    // `ALTER TABLE v RENAME COLUMN` does (PostgreSQL takes both): modelled as the latter.
+    if matches!(object, ObjectType::View | ObjectType::MaterializedView)
+        && c.is("rename")
+        && !c.is_at(c.pos + 1, "to")
+    {
+        let rest = c.pos..c.tokens.len();
+        let kind = alter_action(c);
+        if matches!(kind, ActionKind::RenameColumn { .. }) {
+            return StatementKind::AlterTable {
+                table: name,
+                actions: vec![AlterAction {
+                    kind,
+                    span: c.span_of(&rest),
+                }],
+            };
+        }
+    }
     // A function's argument list.
     c.skip_parens();
     if c.eat_seq(&["rename", "to"]) {

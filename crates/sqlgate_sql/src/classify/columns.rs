@@ -3,7 +3,7 @@
 //! has the same column model as one it can.
 
 use super::cursor::Cursor;
-use crate::lexer::TokenKind;
+use crate::lexer::{Dialect, TokenKind};
 use crate::model::{
     ColumnDef, ColumnSpec, ConstraintDef, ConstraintKind, DataType, DefaultExpr, Generated,
 };
@@ -48,6 +48,16 @@ const NILADIC_FUNCTIONS: &[&str] = &[
     "current_schema",
 ];
 
+/// Items of a table body that are table constraints.
+const CONSTRAINT_WORDS: &[&str] = &[
+    "constraint",
+    "primary",
+    "unique",
+    "foreign",
+    "check",
+    "exclude",
+];
+
 /// Items of a table body that are table constraints or clauses, not columns.
 const TABLE_ITEM_WORDS: &[&str] = &[
     "constraint",
@@ -57,10 +67,11 @@ const TABLE_ITEM_WORDS: &[&str] = &[
     "check",
     "exclude",
     "like",
-    // ClickHouse.
-    "index",
-    "projection",
 ];
+
+/// ClickHouse's further table items (`INDEX i expr TYPE ...`, `PROJECTION p (...)`); in
+/// PostgreSQL these words are not reserved and name columns (`index integer`).
+const CLICKHOUSE_ITEM_WORDS: &[&str] = &["index", "projection"];
 
 impl Cursor<'_> {
     fn at_option_word(&self, i: usize) -> bool {
@@ -233,7 +244,9 @@ pub(super) fn columns(c: &Cursor) -> Vec<ColumnSpec> {
         .iter()
         .filter_map(|item| {
             let mut item_cursor = c.restricted(item);
-            if TABLE_ITEM_WORDS.iter().any(|w| item_cursor.is(w)) {
+            let clickhouse_item = c.dialect == Dialect::ClickHouse
+                && CLICKHOUSE_ITEM_WORDS.iter().any(|w| item_cursor.is(w));
+            if clickhouse_item || TABLE_ITEM_WORDS.iter().any(|w| item_cursor.is(w)) {
                 return None;
             }
             let name = item_cursor.name()?;
@@ -241,6 +254,22 @@ pub(super) fn columns(c: &Cursor) -> Vec<ColumnSpec> {
                 name,
                 def: column_def(&mut item_cursor),
             })
+        })
+        .collect()
+}
+
+/// The table constraints of a `CREATE TABLE` body (the items that open with `CONSTRAINT`,
+/// `PRIMARY KEY`, `UNIQUE`, `FOREIGN KEY`, `CHECK` or `EXCLUDE`): the cursor's tokens are
+/// inside the parentheses.
+pub(super) fn table_constraints(c: &Cursor) -> Vec<ConstraintDef> {
+    c.top_level_items()
+        .iter()
+        .filter_map(|item| {
+            let mut item_cursor = c.restricted(item);
+            CONSTRAINT_WORDS
+                .iter()
+                .any(|w| item_cursor.is(w))
+                .then(|| constraint_def(&mut item_cursor))
         })
         .collect()
 }
@@ -442,8 +471,16 @@ mod tests {
             .collect();
         assert_eq!(names, [("id", "bigserial"), ("at", "timestamp")]);
         assert!(partitioned);
+        // Not reserved in PostgreSQL: a column (in ClickHouse, a data-skipping index).
+        let StatementKind::CreateTable { columns, .. } =
+            kind("create table folders (id bigint, index integer default 0, projection text)")
+        else {
+            panic!("not create table");
+        };
+        let names: Vec<&str> = columns.iter().map(|c| c.name.name.as_str()).collect();
+        assert_eq!(names, ["id", "index", "projection"]);
         let StatementKind::CreateTable {
-            partition_of,
+            clauses,
             partitioned,
             ..
         } = kind(
@@ -452,8 +489,45 @@ mod tests {
         else {
             panic!("not create table");
         };
-        assert_eq!(partition_of.unwrap().name, "m");
+        assert_eq!(clauses.unwrap().partition_of.unwrap().name, "m");
         assert!(!partitioned);
+    }
+
+    #[test]
+    fn reads_table_constraints() {
+        let StatementKind::CreateTable {
+            columns,
+            clauses: Some(clauses),
+            ..
+        } = kind("create table t (id int, u_id int references u, primary key (id), constraint t_u_fk foreign key (u_id) references public.u (id) on delete cascade, check (id > 0))")
+        else {
+            panic!("not create table with constraints");
+        };
+        assert_eq!(columns.len(), 2);
+        assert!(clauses.partition_of.is_none());
+        let read: Vec<(ConstraintKind, Option<String>, Option<String>)> = clauses
+            .constraints
+            .iter()
+            .map(|c| {
+                (
+                    c.kind,
+                    c.name.as_ref().map(|n| n.name.clone()),
+                    c.references.as_ref().map(|r| r.to_string()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (ConstraintKind::PrimaryKey, None, None),
+                (
+                    ConstraintKind::ForeignKey,
+                    Some("t_u_fk".into()),
+                    Some("public.u".into())
+                ),
+                (ConstraintKind::Check, None, None),
+            ]
+        );
     }
 
     #[test]

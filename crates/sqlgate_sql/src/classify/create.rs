@@ -6,7 +6,9 @@ use super::columns;
 use super::cursor::Cursor;
 use super::names::{object_type, role_list};
 use crate::lexer::{Dialect, TokenKind};
-use crate::model::{Name, ObjectType, Policy, PolicyCommand, PolicyExpr, StatementKind};
+use crate::model::{
+    Name, ObjectType, Policy, PolicyCommand, PolicyExpr, StatementKind, TableClauses,
+};
 
 pub(super) fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
     c.eat_seq(&["or", "replace"]);
@@ -39,11 +41,13 @@ pub(super) fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
                     None
                 };
                 let mut columns = Vec::new();
+                let mut constraints = Vec::new();
                 if c.punct_at(c.pos, "(") {
                     let body_start = c.pos + 1;
                     c.skip_parens();
                     let body = c.restricted(&(body_start..c.pos.saturating_sub(1)));
                     columns = columns::columns(&body);
+                    constraints = columns::table_constraints(&body);
                 }
                 // ClickHouse's PARTITION BY only names the part key.
                 let partitioned = c.dialect == Dialect::Postgres
@@ -55,7 +59,12 @@ pub(super) fn create(mut c: Cursor, body: &mut Option<Body>) -> StatementKind {
                     if_not_exists,
                     columns: columns.into(),
                     partitioned,
-                    partition_of: partition_of.map(Box::new),
+                    clauses: (partition_of.is_some() || !constraints.is_empty()).then(|| {
+                        Box::new(TableClauses {
+                            partition_of,
+                            constraints,
+                        })
+                    }),
                 }
             }
             None => StatementKind::Other {

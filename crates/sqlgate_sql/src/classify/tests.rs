@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::lexer::tokenize;
-use crate::model::{GrantTarget, ObjectType, Policy, PolicyCommand, PolicyExpr};
+use crate::model::{ActionKind, GrantTarget, ObjectType, Policy, PolicyCommand, PolicyExpr};
 
 fn kind(sql: &str) -> StatementKind {
     let tokens: Vec<Token> = tokenize(sql, 0, Dialect::Postgres)
@@ -159,6 +159,27 @@ fn reads_function_options_outside_the_body() {
         definer("create function f(a text default 'security definer') returns int language sql set search_path from current as 'select 1'"),
         (false, true)
     );
+}
+
+#[test]
+fn reads_a_view_column_rename_as_a_column_rename() {
+    for sql in [
+        "alter view \"public\".\"v\" rename column \"a\" to \"b\"",
+        "alter materialized view if exists v rename a to b",
+    ] {
+        let StatementKind::AlterTable { table, actions } = kind(sql) else {
+            panic!("not read as a column rename: {sql}");
+        };
+        assert_eq!(table.name, "v");
+        assert!(matches!(
+            &actions[0].kind,
+            ActionKind::RenameColumn { column, to } if column.name == "a" && to.name == "b"
+        ));
+    }
+    assert!(matches!(
+        kind("alter view v rename to w"),
+        StatementKind::Rename { .. }
+    ));
 }
 
 #[test]
