@@ -122,8 +122,27 @@ impl Catalog {
     }
 
     /// Where a replayed migration created this object (the span of its name).
+    ///
+    /// A relation named with a schema here but without one where it was created (or the
+    /// other way round) is the same one when the catalog knows no other of that name: the
+    /// migrations ran with that schema on the search path.
     pub fn created_at(&self, object: ObjectType, name: &Name) -> Option<&Site> {
-        self.objects.get(&(namespace(object), name.key()))
+        let space = namespace(object);
+        if let Some(site) = self.objects.get(&(space, name.key())) {
+            return Some(site);
+        }
+        if space != ObjectType::Table || name.is_computed() {
+            return None;
+        }
+        let mut found = self
+            .objects
+            .iter()
+            .filter(|((o, key), _)| {
+                *o == space && bare_table(key) == name.name && search_path_match(key, name)
+            })
+            .map(|(_, site)| site);
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
     }
 
     /// Whether a replayed migration made the column `NOT NULL` (and none dropped it since).
@@ -164,7 +183,10 @@ impl Catalog {
             .columns
             .iter()
             .filter(|((key, name), _)| {
-                *name == column.name && bare_table(key) == table.name && *key != table.key()
+                *name == column.name
+                    && bare_table(key) == table.name
+                    && *key != table.key()
+                    && search_path_match(key, table)
             })
             .map(|(_, &m)| m);
         let first = found.next()?;
@@ -466,8 +488,9 @@ impl Catalog {
                 columns,
                 ..
             } => {
-                // IF NOT EXISTS on a table that exists changes nothing.
-                if *if_not_exists && self.created_at(ObjectType::Table, table).is_some() {
+                // IF NOT EXISTS on a table that exists changes nothing (this very name: another
+                // schema's table of the same name is another table).
+                if *if_not_exists && self.objects.contains_key(&(ObjectType::Table, table.key())) {
                     return;
                 }
                 self.create(ObjectType::Table, table, &at);
@@ -712,6 +735,12 @@ impl Catalog {
 /// A generated column computed from the others (an identity is not: its values are data).
 fn is_computed(generated: Option<Generated>) -> bool {
     matches!(generated, Some(Generated::Stored | Generated::Virtual))
+}
+
+/// Whether a catalog key and a name that differ only in their schemas can mean the same
+/// relation through the search path: one of them names no schema (or `public`).
+fn search_path_match(key: &str, name: &Name) -> bool {
+    !key.contains('.') || name.key() == name.name
 }
 
 /// The table name of a catalog key, without its schema.
