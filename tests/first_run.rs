@@ -507,6 +507,32 @@ fn pre_commit_file(repo: &Path) -> String {
     std::fs::read_to_string(repo.join(".pre-commit-config.yaml")).unwrap()
 }
 
+const HOOK_FILES: &str = sqlgate::config::precommit::HOOK_FILES;
+
+/// The `repos:` item of the default hook (the wheel from PyPI), each line after `pad`.
+fn wheel_item(pad: &str, files: &str) -> String {
+    [
+        "- repo: local",
+        "  hooks:",
+        "    - id: sqlgate",
+        "      name: sqlgate",
+        "      entry: sqlgate check --staged",
+        "      # The sqlgate wheel from PyPI (a prebuilt binary, no Rust): installed in seconds.",
+        "      # The pin is the version that runs; `pre-commit autoupdate` does not move it.",
+        "      language: python",
+        &format!(
+            "      additional_dependencies: [\"sqlgate=={}\"]",
+            sqlgate::config::precommit::pep440(VERSION)
+        ),
+        "      pass_filenames: false",
+        "      require_serial: true",
+        &format!("      files: {files}"),
+    ]
+    .iter()
+    .map(|line| format!("{pad}{line}\n"))
+    .collect()
+}
+
 #[test]
 fn init_pre_commit_writes_a_new_file_for_the_migrations_found() {
     // By default the hook keeps its own pattern, so a migration directory added later runs
@@ -518,11 +544,11 @@ fn init_pre_commit_writes_a_new_file_for_the_migrations_found() {
         .code(0);
     let text = pre_commit_file(repo.path());
     assert!(
-        !text.lines().any(|l| l.trim_start().starts_with("files:")),
+        text.ends_with(&format!("\n        files: '{HOOK_FILES}'\n")),
         "{text}"
     );
     assert!(
-        text.contains("migration directory added later runs it too"),
+        text.contains("migration directory added later runs it\n"),
         "{text}"
     );
     assert_valid_pre_commit_config(&repo.path().join(".pre-commit-config.yaml"));
@@ -538,12 +564,8 @@ fn init_pre_commit_writes_a_new_file_for_the_migrations_found() {
         pre_commit_file(repo.path()),
         format!(
             "# pre-commit hooks (https://pre-commit.com). Written by `sqlgate init --pre-commit`.\n\
-             repos:\n  \
-             - repo: https://github.com/sqlgate/sqlgate\n    \
-             rev: v{VERSION}\n    \
-             hooks:\n      \
-             - id: sqlgate\n        \
-             files: '^(db/migrations/|supabase/migrations/|\\.?sqlgate\\.toml$)'\n"
+             repos:\n{}",
+            wheel_item("  ", "'^(db/migrations/|supabase/migrations/|\\.?sqlgate\\.toml$)'")
         )
     );
     assert_valid_pre_commit_config(&repo.path().join(".pre-commit-config.yaml"));
@@ -568,6 +590,23 @@ fn init_pre_commit_without_migrations_leaves_the_hook_pattern() {
         .code(0);
     let text = pre_commit_file(repo.path());
     assert!(
+        text.ends_with(&format!("\n        files: '{HOOK_FILES}'\n")),
+        "{text}"
+    );
+    assert!(
+        text.contains("migration directory added later runs it\n"),
+        "{text}"
+    );
+    assert_valid_pre_commit_config(&repo.path().join(".pre-commit-config.yaml"));
+
+    // The hook built from source keeps its own pattern (from .pre-commit-hooks.yaml).
+    let repo = empty_repo();
+    sqlgate(repo.path())
+        .args(["init", "--pre-commit-from-source"])
+        .assert()
+        .code(0);
+    let text = pre_commit_file(repo.path());
+    assert!(
         !text.lines().any(|l| l.trim_start().starts_with("files:")),
         "{text}"
     );
@@ -576,6 +615,41 @@ fn init_pre_commit_without_migrations_leaves_the_hook_pattern() {
         "{text}"
     );
     assert_valid_pre_commit_config(&repo.path().join(".pre-commit-config.yaml"));
+}
+
+#[test]
+fn init_pre_commit_from_source_writes_the_repository_hook() {
+    let repo = repo_with_migrations();
+    let out = sqlgate(repo.path())
+        .args([
+            "init",
+            "--pre-commit",
+            "--pre-commit-from-source",
+            "--paths",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        pre_commit_file(repo.path()),
+        format!(
+            "# pre-commit hooks (https://pre-commit.com). Written by `sqlgate init --pre-commit`.\n\
+             repos:\n  \
+             - repo: https://github.com/sqlgate/sqlgate\n    \
+             rev: v{VERSION}\n    \
+             hooks:\n      \
+             - id: sqlgate\n        \
+             files: '^(db/migrations/|supabase/migrations/|\\.?sqlgate\\.toml$)'\n"
+        )
+    );
+    assert_valid_pre_commit_config(&repo.path().join(".pre-commit-config.yaml"));
+    // --pre-commit-from-source alone implies --pre-commit.
+    let repo = repo_with_migrations();
+    sqlgate(repo.path())
+        .args(["init", "--pre-commit-from-source"])
+        .assert()
+        .code(0);
+    assert!(pre_commit_file(repo.path()).contains(&format!("    rev: v{VERSION}\n")));
 }
 
 const OTHER_HOOKS: &str = "\
@@ -611,12 +685,7 @@ fn init_pre_commit_adds_the_hook_first_and_keeps_every_other_byte() {
 # Our hooks. Keep them fast.
 default_stages: [pre-commit]
 repos:
-- repo: https://github.com/sqlgate/sqlgate
-  rev: v{VERSION}
-  hooks:
-    - id: sqlgate
-      files: '^(db/migrations/|supabase/migrations/|\\.?sqlgate\\.toml$)'
--   repo: https://github.com/pre-commit/pre-commit-hooks
+{}-   repo: https://github.com/pre-commit/pre-commit-hooks
     rev: v4.6.0
     hooks:
     -   id: trailing-whitespace   # keep
@@ -627,7 +696,11 @@ repos:
         name: docs
         entry: 'true'
         language: system
-"
+",
+            wheel_item(
+                "",
+                "'^(db/migrations/|supabase/migrations/|\\.?sqlgate\\.toml$)'"
+            )
         )
     );
     assert!(
@@ -646,20 +719,12 @@ repos:
         .assert()
         .code(0);
     let text = pre_commit_file(repo.path());
-    assert!(
-        text.contains("repos:\n  - repo: https://github.com/sqlgate/sqlgate\n    rev: v"),
-        "{text}"
+    let item = wheel_item(
+        "  ",
+        "'^(db/migrations/|supabase/migrations/|\\.?sqlgate\\.toml$)'",
     );
-    assert_eq!(
-        text.replacen(
-            &format!(
-                "  - repo: https://github.com/sqlgate/sqlgate\n    rev: v{VERSION}\n    hooks:\n      - id: sqlgate\n        files: '^(db/migrations/|supabase/migrations/|\\.?sqlgate\\.toml$)'\n"
-            ),
-            "",
-            1
-        ),
-        indented
-    );
+    assert!(text.contains(&format!("repos:\n{item}")), "{text}");
+    assert_eq!(text.replacen(&item, "", 1), indented);
     assert_valid_pre_commit_config(&repo.path().join(".pre-commit-config.yaml"));
 }
 
@@ -732,12 +797,11 @@ fn init_pre_commit_refuses_a_file_it_cannot_edit_safely() {
         assert_eq!(
             stdout(&out),
             format!(
-                "# add under `repos:` in .pre-commit-config.yaml:\n  \
-                 - repo: https://github.com/sqlgate/sqlgate\n    \
-                 rev: v{VERSION}\n    \
-                 hooks:\n      \
-                 - id: sqlgate\n        \
-                 files: '^(db/migrations/|supabase/migrations/|\\.?sqlgate\\.toml$)'\n"
+                "# add under `repos:` in .pre-commit-config.yaml:\n{}",
+                wheel_item(
+                    "  ",
+                    "'^(db/migrations/|supabase/migrations/|\\.?sqlgate\\.toml$)'"
+                )
             )
         );
     }

@@ -188,7 +188,8 @@ Examples:
   sqlgate init                                # sqlgate.toml for the migrations found here
   sqlgate init --paths                        # the same, with the directories found pinned in `paths`
   sqlgate init --github                       # also .github/workflows/sqlgate.yml
-  sqlgate init --pre-commit                   # also the hook in .pre-commit-config.yaml
+  sqlgate init --pre-commit                   # also the hook in .pre-commit-config.yaml (the PyPI wheel)
+  sqlgate init --pre-commit-from-source       # instead, the hook pre-commit builds from source (needs Rust)
   sqlgate init --github --pre-commit
   sqlgate init --github --force               # rewrite the workflow; sqlgate.toml is kept
 

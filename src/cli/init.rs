@@ -11,6 +11,8 @@ pub(super) struct InitArgs {
     pub force: bool,
     pub github: bool,
     pub pre_commit: bool,
+    /// The hook pre-commit builds from sqlgate's repository, not the PyPI wheel.
+    pub pre_commit_from_source: bool,
     /// Pin the directories found in `paths` instead of discovering at every run.
     pub paths: bool,
 }
@@ -20,6 +22,7 @@ pub(super) fn run_init(args: InitArgs) -> Result<u8, Failure> {
         force,
         github,
         pre_commit,
+        pre_commit_from_source,
         paths: pin_paths,
     } = args;
     let cwd = std::env::current_dir()
@@ -66,7 +69,12 @@ pub(super) fn run_init(args: InitArgs) -> Result<u8, Failure> {
     let detected = detect::detect(&root);
     // Decided before anything is written: a file sqlgate cannot edit stops the whole run.
     let hook = if pre_commit {
-        Some(pre_commit_edit(&root, &detected, pin_paths)?)
+        let source = if pre_commit_from_source {
+            sqlgate_config::precommit::HookSource::Source
+        } else {
+            sqlgate_config::precommit::HookSource::Wheel
+        };
+        Some(pre_commit_edit(&root, &detected, source, pin_paths)?)
     } else {
         None
     };
@@ -208,6 +216,7 @@ fn write_file(root: &Path, file: &Path, text: &str) -> Result<(), Failure> {
 pub(super) fn pre_commit_edit(
     root: &Path,
     detected: &detect::Detected,
+    source: sqlgate_config::precommit::HookSource,
     pin_paths: bool,
 ) -> Result<(PathBuf, sqlgate_config::precommit::Edit), Failure> {
     use sqlgate_config::precommit;
@@ -228,13 +237,13 @@ pub(super) fn pre_commit_edit(
     } else {
         None
     };
-    match precommit::add_hook(existing.as_deref(), version, files.as_deref()) {
+    match precommit::add_hook(existing.as_deref(), source, version, files.as_deref()) {
         Ok(edit) => Ok((file, edit)),
         Err(shape) => {
             write_stdout(&format!(
                 "# add under `repos:` in {}:\n{}",
                 precommit::FILE_NAME,
-                precommit::repo_item(version, files.as_deref(), 2, "\n")
+                precommit::repo_item(source, version, files.as_deref(), 2, "\n")
             ))?;
             Err(Failure(format!(
                 "{} was not changed: {shape}; add the sqlgate entry printed above to its \

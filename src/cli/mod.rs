@@ -80,9 +80,14 @@ pub(super) enum Command {
         /// Also write the GitHub Actions workflow .github/workflows/sqlgate.yml
         #[arg(long)]
         github: bool,
-        /// Also add the sqlgate hook to .pre-commit-config.yaml (other hooks are kept)
+        /// Also add the sqlgate hook to .pre-commit-config.yaml (other hooks are kept): a local
+        /// hook that installs the sqlgate wheel of this version from PyPI (no Rust needed)
         #[arg(long)]
         pre_commit: bool,
+        /// With --pre-commit (implied): use the hook of sqlgate's repository instead, which
+        /// pre-commit builds with `cargo install` (needs Rust; minutes the first time)
+        #[arg(long)]
+        pre_commit_from_source: bool,
         /// Write the migration directories found into `paths` (only they are then checked);
         /// without it, `paths` is left commented and every run discovers them
         #[arg(long)]
@@ -118,11 +123,13 @@ pub fn main() -> ExitCode {
             force,
             github,
             pre_commit,
+            pre_commit_from_source,
             paths,
         } => run_init(init::InitArgs {
             force,
             github,
-            pre_commit,
+            pre_commit: pre_commit || pre_commit_from_source,
+            pre_commit_from_source,
             paths,
         }),
     };

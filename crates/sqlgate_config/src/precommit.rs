@@ -13,6 +13,41 @@ pub const FILE_NAME: &str = ".pre-commit-config.yaml";
 /// The repository whose `.pre-commit-hooks.yaml` defines the `sqlgate` hook.
 pub const HOOK_REPO: &str = "https://github.com/sqlgate/sqlgate";
 
+/// What the hook runs.
+pub const HOOK_ENTRY: &str = "sqlgate check --staged";
+
+/// The hook's `files:` when it is not narrowed to directories: anything that can be a
+/// migration or change how migrations are read (sqlgate decides which staged files are
+/// migrations). `.pre-commit-hooks.yaml` has the same pattern (a test holds them together).
+pub const HOOK_FILES: &str =
+    r"(?i)(\.sql|(^|/)atlas\.sum|(^|/)\.?sqlgate\.toml|(^|/)metadata\.(toml|yaml)|\.sql\.conf)$";
+
+/// Where the hook's sqlgate comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HookSource {
+    /// The default: a `repo: local` hook with `language: python` whose environment is the
+    /// `sqlgate` wheel of this version from PyPI (a prebuilt binary): installed in seconds,
+    /// no Rust toolchain. pre-commit installs only the `additional_dependencies` for a local
+    /// hook; a hook from this repository would `pip install` the repository itself, which
+    /// compiles sqlgate.
+    Wheel,
+    /// This repository's `.pre-commit-hooks.yaml` hook (`language: rust`) at `rev:
+    /// v<version>`: pre-commit builds sqlgate with `cargo install` the first time (a Rust
+    /// toolchain, minutes); `pre-commit autoupdate` moves its `rev`.
+    Source,
+}
+
+/// The PyPI spelling of a Cargo version, as maturin writes the wheel's: `1.2.0-rc.1` is
+/// `1.2.0rc1` (`-alpha.N` `aN`, `-beta.N` `bN`); a release version has no other suffix.
+pub fn pep440(version: &str) -> String {
+    for (cargo, python) in [("-alpha.", "a"), ("-beta.", "b"), ("-rc.", "rc")] {
+        if let Some((release, number)) = version.split_once(cargo) {
+            return format!("{release}{python}{number}");
+        }
+    }
+    version.to_string()
+}
+
 /// What to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Edit {
@@ -64,21 +99,55 @@ pub fn files_pattern(migration_dirs: &[String]) -> Option<String> {
 }
 
 /// The `repos:` item, indented by `indent` spaces, with `newline` line endings.
-pub fn repo_item(version: &str, files: Option<&str>, indent: usize, newline: &str) -> String {
+pub fn repo_item(
+    source: HookSource,
+    version: &str,
+    files: Option<&str>,
+    indent: usize,
+    newline: &str,
+) -> String {
     let pad = " ".repeat(indent);
-    let mut lines = vec![
-        format!("{pad}- repo: {HOOK_REPO}"),
-        format!("{pad}  rev: v{version}"),
-        format!("{pad}  hooks:"),
-        format!("{pad}    - id: sqlgate"),
-    ];
-    match files {
+    let mut lines = match source {
+        HookSource::Wheel => vec![
+            format!("{pad}- repo: local"),
+            format!("{pad}  hooks:"),
+            format!("{pad}    - id: sqlgate"),
+            format!("{pad}      name: sqlgate"),
+            format!("{pad}      entry: {HOOK_ENTRY}"),
+            format!(
+                "{pad}      # The sqlgate wheel from PyPI (a prebuilt binary, no Rust): installed in seconds."
+            ),
+            format!(
+                "{pad}      # The pin is the version that runs; `pre-commit autoupdate` does not move it."
+            ),
+            format!("{pad}      language: python"),
+            format!("{pad}      additional_dependencies: [\"sqlgate=={}\"]", pep440(version)),
+            // sqlgate finds the migrations itself and replays the committed history: no
+            // file names, once per commit.
+            format!("{pad}      pass_filenames: false"),
+            format!("{pad}      require_serial: true"),
+        ],
+        HookSource::Source => vec![
+            format!("{pad}- repo: {HOOK_REPO}"),
+            format!("{pad}  rev: v{version}"),
+            format!("{pad}  hooks:"),
+            format!("{pad}    - id: sqlgate"),
+        ],
+    };
+    match (files, source) {
         // Single-quoted: a regex may hold characters YAML would read as syntax (`#`, `: `).
-        Some(pattern) => lines.push(format!(
-            "{pad}      files: '{}'",
-            pattern.replace('\'', "''")
-        )),
-        None => {
+        (Some(pattern), _) => lines.push(format!("{pad}      files: {}", quoted(pattern))),
+        (None, HookSource::Wheel) => {
+            lines.push(format!(
+                "{pad}      # Every .sql file and the config, so a migration directory added later runs it"
+            ));
+            lines.push(format!(
+                "{pad}      # too; `sqlgate init --pre-commit --paths` narrows it to the directories found"
+            ));
+            lines.push(format!("{pad}      # (e.g. `files: '^db/migrations/'`)."));
+            lines.push(format!("{pad}      files: {}", quoted(HOOK_FILES)));
+        }
+        (None, HookSource::Source) => {
             lines.push(format!(
                 "{pad}      # The hook's own `files` pattern applies (every .sql file and the config), so a"
             ));
@@ -95,10 +164,16 @@ pub fn repo_item(version: &str, files: Option<&str>, indent: usize, newline: &st
     out
 }
 
+/// A YAML single-quoted scalar.
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
 /// The new file, or `existing` with the sqlgate entry as the first item of `repos:`; every
 /// other byte is kept.
 pub fn add_hook(
     existing: Option<&str>,
+    source: HookSource,
     version: &str,
     files: Option<&str>,
 ) -> Result<Edit, ShapeError> {
@@ -106,7 +181,7 @@ pub fn add_hook(
         return Ok(Edit::Create(format!(
             "# pre-commit hooks (https://pre-commit.com). Written by `sqlgate init --pre-commit`.\n\
              repos:\n{}",
-            repo_item(version, files, 2, "\n")
+            repo_item(source, version, files, 2, "\n")
         )));
     };
     if has_sqlgate_hook(text) {
@@ -146,7 +221,7 @@ pub fn add_hook(
     if !repos.ends_with('\n') {
         out.push_str(newline);
     }
-    out.push_str(&repo_item(version, files, indent, newline));
+    out.push_str(&repo_item(source, version, files, indent, newline));
     for line in &lines[repos_line + 1..] {
         out.push_str(line);
     }
@@ -185,6 +260,66 @@ mod tests {
     const PATTERN: &str = r"^(supabase/migrations/|\.?sqlgate\.toml$)";
 
     #[test]
+    fn the_default_hook_installs_the_wheel_of_this_version() {
+        let Ok(Edit::Create(text)) = add_hook(None, HookSource::Wheel, "0.1.0", Some(PATTERN))
+        else {
+            panic!("expected a new file")
+        };
+        assert_eq!(
+            text,
+            "# pre-commit hooks (https://pre-commit.com). Written by `sqlgate init --pre-commit`.\n\
+             repos:\n  \
+               - repo: local\n    \
+                 hooks:\n      \
+                   - id: sqlgate\n        \
+                     name: sqlgate\n        \
+                     entry: sqlgate check --staged\n        \
+                     # The sqlgate wheel from PyPI (a prebuilt binary, no Rust): installed in seconds.\n        \
+                     # The pin is the version that runs; `pre-commit autoupdate` does not move it.\n        \
+                     language: python\n        \
+                     additional_dependencies: [\"sqlgate==0.1.0\"]\n        \
+                     pass_filenames: false\n        \
+                     require_serial: true\n        \
+                     files: '^(supabase/migrations/|\\.?sqlgate\\.toml$)'\n"
+        );
+        // Without directories the hook's own pattern is written out (a local hook has no
+        // definition to take it from), in YAML's single quotes.
+        let Ok(Edit::Create(text)) = add_hook(None, HookSource::Wheel, "1.2.0-rc.1", None) else {
+            panic!("expected a new file")
+        };
+        assert!(text.contains("[\"sqlgate==1.2.0rc1\"]"), "{text}");
+        assert!(
+            text.ends_with(&format!("        files: '{HOOK_FILES}'\n")),
+            "{text}"
+        );
+        assert!(
+            text.contains("migration directory added later runs it"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn cargo_versions_are_spelled_for_pypi() {
+        assert_eq!(pep440("0.1.0"), "0.1.0");
+        assert_eq!(pep440("1.2.0-rc.1"), "1.2.0rc1");
+        assert_eq!(pep440("1.2.0-alpha.3"), "1.2.0a3");
+        assert_eq!(pep440("1.2.0-beta.10"), "1.2.0b10");
+    }
+
+    #[test]
+    fn an_existing_wheel_hook_is_kept() {
+        let Ok(Edit::Create(text)) = add_hook(None, HookSource::Wheel, "0.1.0", None) else {
+            panic!("expected a new file")
+        };
+        for source in [HookSource::Wheel, HookSource::Source] {
+            assert_eq!(
+                add_hook(Some(&text), source, "0.2.0", None),
+                Ok(Edit::AlreadyPresent)
+            );
+        }
+    }
+
+    #[test]
     fn pattern_lists_the_directories_then_the_config() {
         assert_eq!(
             files_pattern(&["db/migrations".into(), "supabase/migrations".into()]).as_deref(),
@@ -200,7 +335,8 @@ mod tests {
 
     #[test]
     fn creates_a_file_when_there_is_none() {
-        let Ok(Edit::Create(text)) = add_hook(None, "0.1.0", Some(PATTERN)) else {
+        let Ok(Edit::Create(text)) = add_hook(None, HookSource::Source, "0.1.0", Some(PATTERN))
+        else {
             panic!("expected a new file")
         };
         assert_eq!(
@@ -217,7 +353,7 @@ mod tests {
 
     #[test]
     fn without_a_pattern_the_files_key_is_a_comment() {
-        let Ok(Edit::Create(text)) = add_hook(None, "0.1.0", None) else {
+        let Ok(Edit::Create(text)) = add_hook(None, HookSource::Source, "0.1.0", None) else {
             panic!("expected a new file")
         };
         assert!(!text.contains("\n        files:"), "{text}");
@@ -230,7 +366,9 @@ mod tests {
     #[test]
     fn inserts_first_with_the_items_indentation_keeping_every_other_byte() {
         let existing = "# mine\nrepos:   # the hooks\n\n# first\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    entry: x\n    language: system\nci:\n  autofix: false\n";
-        let Ok(Edit::Insert(text)) = add_hook(Some(existing), "0.1.0", Some("^db/")) else {
+        let Ok(Edit::Insert(text)) =
+            add_hook(Some(existing), HookSource::Source, "0.1.0", Some("^db/"))
+        else {
             panic!("expected an insertion")
         };
         assert_eq!(
@@ -242,7 +380,8 @@ mod tests {
     #[test]
     fn keeps_crlf_line_endings() {
         let existing = "repos:\r\n    - repo: local\r\n      hooks: []\r\n";
-        let Ok(Edit::Insert(text)) = add_hook(Some(existing), "0.1.0", None) else {
+        let Ok(Edit::Insert(text)) = add_hook(Some(existing), HookSource::Source, "0.1.0", None)
+        else {
             panic!("expected an insertion")
         };
         assert!(
@@ -264,12 +403,12 @@ mod tests {
             "repos:\n- repo: https://github.com/sqlgate/sqlgate\n  rev: v0.0.9\n  hooks:\n  - id: sqlgate\n",
             "repos:\n  - repo: local\n    hooks:\n      - id: 'sqlgate'   # ours\n        entry: sqlgate check\n",
         ] {
-            assert_eq!(add_hook(Some(existing), "0.1.0", None), Ok(Edit::AlreadyPresent));
+            assert_eq!(add_hook(Some(existing), HookSource::Source, "0.1.0", None), Ok(Edit::AlreadyPresent));
         }
         // Another hook whose id merely starts with sqlgate is not it.
         let other = "repos:\n  - repo: local\n    hooks:\n      - id: sqlgate-extra\n";
         assert!(matches!(
-            add_hook(Some(other), "0.1.0", None),
+            add_hook(Some(other), HookSource::Source, "0.1.0", None),
             Ok(Edit::Insert(_))
         ));
     }
@@ -289,7 +428,7 @@ mod tests {
             ("  repos:\n  - repo: local\n", ShapeError::NoRepos),
         ] {
             assert_eq!(
-                add_hook(Some(existing), "0.1.0", None),
+                add_hook(Some(existing), HookSource::Source, "0.1.0", None),
                 Err(error),
                 "{existing:?}"
             );
