@@ -5,17 +5,17 @@
 //!
 //! - The default, `sqlgate init --pre-commit`: a local `language: python` hook whose
 //!   environment is the sqlgate wheel. The wheel is built from this checkout by maturin
-//!   (`scripts/install-maturin.sh`, `--profile dev` in cargo's target directory: seconds once
-//!   `cargo test` has built the libraries) and pip takes it from a local directory instead of
-//!   PyPI. The environment must install in seconds.
+//!   (`scripts/install-maturin.sh`, unoptimized, sharing its build with the other tests that
+//!   install: see `build_wheel`) and pip takes it from a local directory instead of PyPI. The
+//!   environment must install in seconds.
 //! - `sqlgate init --pre-commit-from-source`: this repository's `.pre-commit-hooks.yaml` hook.
 //!   A hook repository is made from this checkout's build inputs (`Cargo.toml`, `Cargo.lock`,
 //!   `src/`, `crates/`, `.pre-commit-hooks.yaml`) as they are in the work tree, so the hook
 //!   definition under test is the one being edited; a scratch repository uses it as a
 //!   path-based `repo:`, and pre-commit builds sqlgate with `cargo install` (`language:
-//!   rust`). The first build takes minutes: `CARGO_TARGET_DIR` points at
-//!   `target/install-check`, which the README test's `cargo install --path .` shares, so
-//!   dependencies are built once.
+//!   rust`), in the target directory the README test's `cargo install --path .` shares, so
+//!   dependencies are built once, and with the release profile unoptimized
+//!   (`common::install_build_env`): the hook is under test, not the optimizer.
 
 mod common;
 
@@ -40,7 +40,7 @@ fn pre_commit() -> PathBuf {
 }
 
 /// git in `dir` with a fixed identity, no signing, the repository's own hooks, and the
-/// shared target directory for the `cargo install` a hook may run.
+/// shared build settings for the `cargo install` a hook may run.
 fn git_command(dir: &Path) -> Command {
     let mut command = Command::new("git");
     command
@@ -53,10 +53,13 @@ fn git_command(dir: &Path) -> Command {
             "core.hooksPath=.git/hooks",
         ])
         .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env(
-            "CARGO_TARGET_DIR",
-            Path::new(MANIFEST_DIR).join("target/install-check"),
-        );
+        .envs(common::install_build_env())
+        // pre-commit's `cargo install --path .` ignores Cargo.lock and resolves afresh.
+        // Offline, it resolves to the crates already downloaded, which on a fresh machine are
+        // exactly the locked ones `cargo test` fetched: the hook then shares the dependency
+        // builds of the wheel and README install in the same target directory, and needs no
+        // network.
+        .env("CARGO_NET_OFFLINE", "true");
     command
 }
 
@@ -250,10 +253,10 @@ fn the_hook_built_from_source_refuses_a_destructive_migration() {
 }
 
 /// The sqlgate wheel, built from this checkout by maturin (PyPI, `scripts/install-maturin.sh`)
-/// into `dir`. `--profile dev` in cargo's own target directory: the libraries `cargo test`
-/// built are reused (the dependencies whose features differ without the dev-dependencies
-/// are built once), so this takes seconds once warm, against minutes for a release build
-/// (fat LTO). The wheel is what a release ships but for the optimizations.
+/// into `dir`. It builds the binary as `cargo install` does (no dev-dependencies, so other
+/// features than `cargo test`'s build), so it shares the README install test's target
+/// directory and unoptimized release profile (`common::install_build_env`): each dependency
+/// is built once for both. The wheel is what a release ships but for the optimizations.
 fn build_wheel(dir: &Path) {
     let out = Command::new(Path::new(MANIFEST_DIR).join("scripts/install-maturin.sh"))
         .output()
@@ -267,7 +270,8 @@ fn build_wheel(dir: &Path) {
     let started = Instant::now();
     let out = Command::new(&maturin)
         .current_dir(MANIFEST_DIR)
-        .args(["build", "--profile", "dev", "--out"])
+        .envs(common::install_build_env())
+        .args(["build", "--release", "--locked", "--out"])
         .arg(dir)
         .output()
         .expect("run maturin");
@@ -276,10 +280,7 @@ fn build_wheel(dir: &Path) {
         "maturin build failed:\n{}",
         text_of(&out)
     );
-    eprintln!(
-        "maturin build --profile dev: {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    eprintln!("maturin build: {:.1} s", started.elapsed().as_secs_f64());
 }
 
 /// setuptools, which pip needs to install the placeholder package pre-commit makes for a

@@ -3,10 +3,12 @@
 //! as a user types them from the repository root. Each command's exit code is checked against
 //! its trailing comment (`# ... exit code 1`, `# exit 1`); without one it must be 0 or 1.
 //!
-//! Cargo commands cannot run nested inside `cargo test` (the build directory is locked), so
-//! `cargo run [--release] -- ARGS` runs the freshly built binary with ARGS, `cargo install
-//! --path .` installs for real into a temporary root from a separate target directory, and
-//! `cargo test --locked` (the command running this test) is checked against `.ci/run` instead.
+//! Cargo commands are not run nested inside `cargo test` as written: `cargo run [--release] --
+//! ARGS` runs the freshly built binary with ARGS, `cargo install --path .` installs for real
+//! into a temporary root, from the target directory the tests that install share and with
+//! the release profile unoptimized (`common::install_build_env`: the command is under test,
+//! not the optimizer), and `cargo test --locked` (the command running this test) is checked
+//! against `.ci/run` instead.
 
 use std::fmt::Write as _;
 mod common;
@@ -20,9 +22,6 @@ const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
 const SHELL_LANGUAGES: &[&str] = &["sh", "bash", "shell", "console"];
 /// The one README command not executed: it is what runs this test.
 const TEST_SUITE_COMMAND: &str = "cargo test --locked";
-/// Shared with other tests that install the crate: a target directory of its own, so the
-/// nested `cargo install` does not wait for the lock `cargo test` holds on `target/`.
-const INSTALL_TARGET_DIR: &str = "target/install-check";
 /// Output beyond this is cut from failure messages; the start says what went wrong.
 const SHOWN_OUTPUT_CHARS: usize = 4000;
 
@@ -315,11 +314,15 @@ fn run_block(source: &str, block: &ShellBlock) -> Vec<String> {
         let shell = match action_for(&command.text) {
             Action::Shell(shell) => shell,
             Action::Install(flags) => format!(
-                "(cd {manifest} && CARGO_INSTALL_ROOT={root} CARGO_TARGET_DIR={target} cargo install {flags}) \
+                "(cd {manifest} && CARGO_INSTALL_ROOT={root} {build} cargo install {flags}) \
                  && {root}/bin/sqlgate --version",
                 manifest = quoted(Path::new(MANIFEST_DIR)),
                 root = quoted(&sandbox.install_root),
-                target = quoted(&Path::new(MANIFEST_DIR).join(INSTALL_TARGET_DIR)),
+                build = common::install_build_env()
+                    .into_iter()
+                    .map(|(key, value)| format!("{key}={}", quoted(Path::new(&value))))
+                    .collect::<Vec<_>>()
+                    .join(" "),
             ),
             Action::TestSuite => {
                 if let Some(problem) = ci_runs_the_test_suite_command() {
@@ -329,9 +332,9 @@ fn run_block(source: &str, block: &ShellBlock) -> Vec<String> {
             }
             Action::Unmappable(cargo) => {
                 failures.push(format!(
-                    "{source}:{}: `{cargo}`: cargo cannot run inside `cargo test` (the build \
-                     directory is locked); map it in tests/readme.rs (`action_for`) or write \
-                     the command another way",
+                    "{source}:{}: `{cargo}`: the harness does not run this cargo command \
+                     inside `cargo test` (it would build again in the tree under test); map \
+                     it in tests/readme.rs (`action_for`) or write the command another way",
                     command.line
                 ));
                 continue;
@@ -509,7 +512,7 @@ fn the_harness_refuses_cargo_commands_it_cannot_run() {
     let failures = failures_in("inline.md", "```bash\ncargo build --release\n```\n");
     assert_eq!(failures.len(), 1, "{failures:#?}");
     assert!(
-        failures[0].contains("cargo cannot run inside `cargo test`"),
+        failures[0].contains("the harness does not run this cargo command"),
         "{}",
         failures[0]
     );

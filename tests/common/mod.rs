@@ -150,3 +150,30 @@ pub fn commit_at(repo: &Path, message: &str, unix_secs: i64) {
         .unwrap();
     assert!(out.status.success(), "git commit: {out:?}");
 }
+
+/// The target directory, relative to the checkout, that the tests running a real `cargo
+/// install` of this crate share (the README's `cargo install --path .`, the pre-commit hook
+/// built from source): dependencies are built once for both, apart from `cargo test`'s own
+/// `target/debug`, whose lock a nested cargo would otherwise wait on.
+pub const INSTALL_TARGET_DIR: &str = "target/install-check";
+
+/// Environment for those nested `cargo install`s. They prove that the install commands work
+/// and that the installed binary runs, not how fast it is, so the release profile is turned
+/// into an unoptimized one (no fat LTO, no optimization, many codegen units): the
+/// optimized build costs minutes of the test suite, and the release workflow builds it.
+pub fn install_build_env() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(INSTALL_TARGET_DIR)
+                .display()
+                .to_string(),
+        ),
+        ("CARGO_PROFILE_RELEASE_LTO", "off".into()),
+        ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0".into()),
+        ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256".into()),
+        ("CARGO_PROFILE_RELEASE_DEBUG", "false".into()),
+        ("CARGO_PROFILE_RELEASE_INCREMENTAL", "false".into()),
+    ]
+}
