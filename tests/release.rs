@@ -796,6 +796,147 @@ fn publish_crates_skips_what_crates_io_has_and_stops_when_it_has_everything() {
 }
 
 // ---------------------------------------------------------------------------------------
+// move-tags.sh
+
+/// git in `dir`, quietly, with a fixed identity; returns stdout.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=Release",
+            "-c",
+            "user.email=release@example.com",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A repository whose commits are tagged with `tags` in order (one commit each), pushed to a
+/// bare `origin` beside it. Returns (work tree, origin, the commit of each tag).
+fn tagged_repository(dir: &Path, tags: &[&str]) -> (PathBuf, PathBuf, Vec<String>) {
+    let origin = dir.join("origin.git");
+    let work = dir.join("work");
+    std::fs::create_dir_all(&origin).unwrap();
+    std::fs::create_dir_all(&work).unwrap();
+    git(&origin, &["init", "-q", "--bare"]);
+    git(&work, &["init", "-q", "-b", "main"]);
+    git(&work, &["remote", "add", "origin", path_str(&origin)]);
+    let mut commits = Vec::new();
+    for tag in tags {
+        git(&work, &["commit", "-q", "--allow-empty", "-m", tag]);
+        git(&work, &["tag", tag]);
+        commits.push(git(&work, &["rev-parse", "HEAD"]));
+    }
+    git(&work, &["push", "-q", "origin", "main", "--tags"]);
+    (work, origin, commits)
+}
+
+/// The commit `tag` points at in the repository at `dir`, if it exists.
+fn tag_commit(dir: &Path, tag: &str) -> Option<String> {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(["rev-parse", "--verify", "--quiet"])
+        .arg(format!("refs/tags/{tag}^{{commit}}"))
+        .output()
+        .unwrap();
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+#[test]
+fn moving_tags_follow_the_newest_release_they_cover_on_the_remote() {
+    let temp = tempfile::tempdir().unwrap();
+    let (work, origin, commits) = tagged_repository(temp.path(), &["v1.2.0", "v1.3.0", "v1.10.0"]);
+
+    let out = run_in(&work, "move-tags.sh", &["1.10.0"]);
+    assert!(out.ok, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        format!("moved v1 -> {0}\nmoved v1.10 -> {0}\n", commits[2]),
+        "1.10.0 is newer than 1.3.0 (version order, not text order)"
+    );
+    assert_eq!(tag_commit(&origin, "v1").as_ref(), Some(&commits[2]));
+    assert_eq!(tag_commit(&origin, "v1.10").as_ref(), Some(&commits[2]));
+
+    // A patch of an older minor, released later: its minor tag moves, the major stays.
+    git(&work, &["commit", "-q", "--allow-empty", "-m", "v1.2.1"]);
+    git(&work, &["tag", "v1.2.1"]);
+    let patch = git(&work, &["rev-parse", "HEAD"]);
+    let out = run_in(&work, "move-tags.sh", &["1.2.1"]);
+    assert!(out.ok, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        format!("kept v1 at v1.10.0\nmoved v1.2 -> {patch}\n")
+    );
+    assert_eq!(tag_commit(&origin, "v1").as_ref(), Some(&commits[2]));
+    assert_eq!(tag_commit(&origin, "v1.2").as_ref(), Some(&patch));
+
+    // Run again (a re-run of the workflow): nothing changes.
+    let out = run_in(&work, "move-tags.sh", &["1.2.1"]);
+    assert!(out.ok, "{out:?}");
+    assert_eq!(tag_commit(&origin, "v1.2").as_ref(), Some(&patch));
+}
+
+#[test]
+fn prereleases_move_nothing_and_a_newer_prerelease_does_not_hold_a_tag_back() {
+    let temp = tempfile::tempdir().unwrap();
+    let (work, origin, commits) = tagged_repository(temp.path(), &["v0.2.0-rc.1", "v0.2.0"]);
+    let out = run_in(&work, "move-tags.sh", &["0.2.0-rc.1"]);
+    assert!(out.ok, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "prerelease 0.2.0-rc.1: the moving tags stay where they are\n"
+    );
+    assert_eq!(tag_commit(&origin, "v0"), None);
+
+    git(&work, &["commit", "-q", "--allow-empty", "-m", "rc"]);
+    git(&work, &["tag", "v0.3.0-rc.1"]);
+    let out = run_in(&work, "move-tags.sh", &["0.2.0"]);
+    assert!(out.ok, "{out:?}");
+    assert_eq!(tag_commit(&origin, "v0").as_ref(), Some(&commits[1]));
+    assert_eq!(tag_commit(&origin, "v0.2").as_ref(), Some(&commits[1]));
+}
+
+#[test]
+fn move_tags_refuses_an_unknown_version_a_malformed_one_or_no_remote() {
+    let temp = tempfile::tempdir().unwrap();
+    let (work, _origin, _) = tagged_repository(temp.path(), &["v1.0.0"]);
+    let out = run_in(&work, "move-tags.sh", &["1.0.1"]);
+    assert!(!out.ok, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "move-tags.sh: no tag v1.0.1 in this repository (git fetch --tags first)\n"
+    );
+    for bad in ["v1.0.0", "1.0", "1.0.0+build", "--force"] {
+        let out = run_in(&work, "move-tags.sh", &[bad]);
+        assert!(!out.ok, "{bad}: {out:?}");
+    }
+    let out = run_in(&work, "move-tags.sh", &["1.0.0;touch x"]);
+    assert!(out.stderr.contains("is not a release version"), "{out:?}");
+    let out = run_in(&work, "move-tags.sh", &["--remote", "upstream", "1.0.0"]);
+    assert!(!out.ok, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "move-tags.sh: no remote \"upstream\" to push the moved tags to\n"
+    );
+    assert_eq!(
+        tag_commit(&work, "v1"),
+        None,
+        "nothing moved locally either"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
 // The workflow
 
 fn workflow() -> serde_yaml::Value {
@@ -874,6 +1015,7 @@ fn every_script_the_workflow_runs_exists_and_no_expression_reaches_a_script() {
         "checksums.sh",
         "check-wheels.sh",
         "publish-crates.sh",
+        "move-tags.sh",
     ]
     .iter()
     .map(|s| s.to_string())
