@@ -6,8 +6,9 @@
 //! `notes.sh` (a version's CHANGELOG section), `checksums.sh` (the combined checksums file),
 //! `check-binary.sh` (a built binary is of its target, static on Linux, and prints its
 //! version), `check-wheels.sh` (the sdist and one wheel per platform), `publish-crates.sh`
-//! (`cargo publish --workspace` less the crates already published). `package.sh` is covered
-//! where it is written.
+//! (`cargo publish --workspace` less the crates already published), `move-tags.sh` (the
+//! action's `v1` and `v1.2` follow the newest release). `package.sh` is covered where it is
+//! written (tests/action_install.rs).
 
 #![cfg(unix)]
 
