@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use sqlgate::discover::{discover, DiscoverOptions};
 use sqlgate::engine::{check, check_text, ChangeFilter, CheckOptions};
 use sqlgate::lexer::Dialect;
-use sqlgate::rules::{Rule, REGISTRY};
+use sqlgate::rules::{Check, Rule, REGISTRY};
 use sqlgate::{git, history};
 
 const FIXTURES: &str = "fixtures/rules";
@@ -316,7 +316,12 @@ fn show(list: &[(usize, String)]) -> String {
 #[test]
 fn every_rule_has_pass_and_fail_fixtures() {
     let mut missing = Vec::new();
-    for rule in REGISTRY {
+    // The replay's rules report from a real PostgreSQL, not from `check`: their fixture is
+    // fixtures/replay/, held by tests/replay.rs (which fails when one of them has no case).
+    for rule in REGISTRY
+        .iter()
+        .filter(|r| !matches!(r.check, Check::Replay))
+    {
         for prefix in ["fail", "pass"] {
             if fixture_files(rule, prefix).is_empty() {
                 missing.push(format!(

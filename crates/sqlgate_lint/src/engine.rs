@@ -159,7 +159,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             Check::Migration(f) => migration_rules.push((rule, f)),
             Check::ChangeSet(f) => change_set_rules.push((rule, f)),
             Check::History(f) => history_rules.push((rule, f)),
-            Check::Engine => {}
+            Check::Engine | Check::Replay => {}
         }
     }
     for (s, set) in sets.iter().enumerate() {
@@ -368,6 +368,13 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
         }
     }
 
+    // Findings of the replay on PostgreSQL, for the rules selected.
+    for (code, located) in &options.external {
+        if let Some(rule) = options.enabled(code) {
+            raw.push(Raw::new(rule, located.file, located.violation.clone()));
+        }
+    }
+
     // The replay is over: the models go before the findings are made. Those of migrations
     // that only fed the catalog (thousands under --changed-since) take milliseconds to free
     // (5.8 ms for 5,000): another thread frees them while the report is written.
@@ -428,6 +435,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                 message: e.message,
             })
             .collect(),
+        replay: None,
     };
     CheckOutput {
         report,

@@ -202,9 +202,18 @@ mod tests {
             ["MT001"]
         );
         assert_eq!(
-            codes(&["all"], &["DS", "RV", "SC", "LK", "TX", "IN", "ST", "MT"]),
+            codes(
+                &["all"],
+                &["DS", "RV", "SC", "LK", "TX", "IN", "ST", "MT", "RP"]
+            ),
             Vec::<&str>::new()
         );
+        // The replay's rules: a family of their own, each also in its category.
+        assert_eq!(
+            codes(&["RP"], &[]),
+            ["RP001", "RP002", "RP003", "RP004", "RP005", "RP006"]
+        );
+        assert!(codes(&["security"], &[]).contains(&"RP005"));
     }
 
     #[test]

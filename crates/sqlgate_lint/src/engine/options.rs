@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::history::BaseSnapshot;
-use crate::rules::{Rule, Settings};
+use crate::rules::{Located, Rule, Settings};
 use sqlgate_core::finding::Severity;
 
 /// Findings of these rules require the merge gate by default: the default of
@@ -44,6 +44,10 @@ pub struct CheckOptions<'a> {
     /// The base commit's side of a `--changed-since` run, for the history rules (IN001,
     /// IN002, IN004); `None` otherwise.
     pub history: Option<&'a BaseSnapshot>,
+    /// Violations found outside the static analysis (`sqlgate replay` on PostgreSQL, RP001 to
+    /// RP006), by rule code: they get per-file severities, suppressions and gate triggers
+    /// like every finding. A code that is not in `rules` (not selected) is dropped.
+    pub external: Vec<(&'static str, Located)>,
 }
 
 impl CheckOptions<'_> {
@@ -56,6 +60,7 @@ impl CheckOptions<'_> {
             gate_triggers: DEFAULT_GATE_TRIGGERS.to_vec(),
             count_suppressed: true,
             history: None,
+            external: Vec::new(),
         }
     }
 

@@ -38,6 +38,7 @@ mod create_index_non_concurrently;
 mod delete_without_where;
 mod deleted_applied_migration;
 mod detach_partition_non_concurrently;
+mod down_does_not_restore;
 mod down_not_reversing;
 mod drop_column;
 mod drop_constraint;
@@ -53,6 +54,7 @@ mod grant_to_public_role;
 mod identifier_too_long;
 mod invalid_suppression;
 mod json_column;
+mod migration_fails;
 mod missing_down_migration;
 mod missing_lock_timeout;
 mod missing_rollback_note;
@@ -69,14 +71,18 @@ mod prefer_timestamptz;
 mod reindex_non_concurrently;
 mod rename;
 mod rls_disabled;
+mod rls_off_in_exposed_schema;
 mod rls_without_policy;
+mod rls_without_policy_in_catalog;
 mod security_definer_search_path;
 mod set_not_null;
+mod table_rewrite;
 mod table_without_rls;
 mod truncate;
 mod uncommitted_transaction;
 mod unreadable_dynamic_sql;
 mod unused_suppression;
+mod up_not_repeatable;
 mod update_without_where;
 mod vacuum_full_or_cluster;
 mod varchar_length;
@@ -141,6 +147,12 @@ pub static REGISTRY: &[&Rule] = &[
     &duplicate_version::RULE,
     &out_of_order_migration::RULE,
     &atlas_sum_mismatch::RULE,
+    &migration_fails::RULE,
+    &down_does_not_restore::RULE,
+    &up_not_repeatable::RULE,
+    &table_rewrite::RULE,
+    &rls_off_in_exposed_schema::RULE,
+    &rls_without_policy_in_catalog::RULE,
     &parse_error::RULE,
     &unused_suppression::RULE,
     &invalid_suppression::RULE,
@@ -189,6 +201,9 @@ pub enum Check {
     History(fn(&HistoryContext, &mut Vec<Located>)),
     /// Reported by the pipeline itself (unterminated quotes, suppression comments).
     Engine,
+    /// Reported by `sqlgate replay` from a real PostgreSQL (`sqlgate_replay`): the static
+    /// checks never report it.
+    Replay,
 }
 
 /// A violation in a given file (migration- and change-set-level rules span several files).
