@@ -438,6 +438,7 @@ fn report(findings: Vec<Finding>, errors: Vec<RunError>) -> RunReport {
         parsed: 1,
         gate: GateSummary::not_required(),
         errors,
+        replay: None,
     }
 }
 

@@ -187,6 +187,7 @@ pub(crate) fn sample() -> RunReport {
             file: "db/migrations/0005_blob.sql".to_string(),
             message: "not UTF-8 (invalid byte at 1:3); convert the file to UTF-8".to_string(),
         }],
+        replay: None,
     }
 }
 
@@ -198,6 +199,7 @@ pub(crate) fn clean() -> RunReport {
         parsed: 138,
         gate: GateSummary::not_required(),
         errors: vec![],
+        replay: None,
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod finding;
 pub mod path;
+pub mod replay;
 pub mod run;
 pub mod source;
 pub mod verdict;

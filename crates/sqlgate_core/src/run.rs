@@ -22,6 +22,8 @@ pub struct RunReport {
     pub parsed: usize,
     pub gate: GateSummary,
     pub errors: Vec<RunError>,
+    /// What `--replay` observed on a real PostgreSQL, when it ran.
+    pub replay: Option<crate::replay::ReplayReport>,
 }
 
 impl RunReport {

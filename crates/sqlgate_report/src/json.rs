@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use sqlgate_core::finding::{Category, Finding, Severity};
+use sqlgate_core::replay::ReplayReport;
 use sqlgate_core::run::RunReport;
 use sqlgate_core::verdict::GateSummary;
 
@@ -18,6 +19,9 @@ struct JsonReport<'a> {
     parsed: usize,
     gate: &'a GateSummary,
     errors: Vec<JsonError<'a>>,
+    /// Only when the run replayed the migrations on PostgreSQL (`--replay`, `sqlgate replay`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replay: Option<&'a ReplayReport>,
 }
 
 #[derive(Serialize)]
@@ -90,6 +94,7 @@ pub fn write(report: &RunReport, out: &mut dyn std::io::Write) -> std::io::Resul
                 message: &e.message,
             })
             .collect(),
+        replay: report.replay.as_ref(),
     };
     crate::shared::write_pretty_json(&doc, out)
 }
