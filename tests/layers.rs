@@ -17,6 +17,7 @@ const LAYERS: &[&str] = &[
     "sqlgate_gate",
     "sqlgate_report",
     "sqlgate_github",
+    "sqlgate_replay",
     "sqlgate",
 ];
 
@@ -25,6 +26,7 @@ const CONFINED: &[(&str, &str)] = &[
     ("sqlparser", "sqlgate_sql"),
     ("miette", "sqlgate_report"),
     ("octocrab", "sqlgate_github"),
+    ("postgres", "sqlgate_replay"),
 ];
 
 fn crate_dir(name: &str) -> PathBuf {

@@ -137,6 +137,16 @@ impl Postgres {
         self.execute("postgres", &format!("CREATE DATABASE \"{name}\""))
     }
 
+    /// The directory holding the server's unix socket: the `host` a client connects to.
+    pub fn socket_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The server's port (on a unix socket it names the socket file).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// The server's log so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
