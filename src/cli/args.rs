@@ -54,6 +54,35 @@ pub(crate) struct CheckArgs {
     /// parse, the time per phase and peak memory (to stderr)
     #[arg(long)]
     pub(super) stats: bool,
+    #[command(flatten)]
+    pub(super) replay: ReplayArgs,
+}
+
+pub(super) const REPLAY_EXAMPLES: &str = "\
+Examples:
+  sqlgate replay                              # every migration, on a throwaway PostgreSQL
+  sqlgate replay --changed-since origin/main  # the older migrations build the starting state
+  sqlgate replay --database-url postgres://me@localhost/postgres   # scratch databases there
+  sqlgate check --replay --format json        # static and replay findings in one report
+
+A throwaway cluster needs PostgreSQL's server binaries (initdb, pg_ctl, postgres) on PATH,
+through pg_config or in /usr/lib/postgresql/*/bin; it listens on a unix socket only and is
+removed afterwards, also on Ctrl-C.";
+
+/// Replay on a real PostgreSQL (`check --replay`, `replay`).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub(crate) struct ReplayArgs {
+    /// Also apply the migrations to a real PostgreSQL: up, down and up again, with the locks
+    /// and rewrites they cause and the RLS state they leave (RP001 to RP006)
+    #[arg(long)]
+    pub(super) replay: bool,
+    /// Replay on this server instead of a throwaway cluster: sqlgate creates its own scratch
+    /// databases there and drops them afterwards (the role needs CREATEDB)
+    #[arg(long, value_name = "URL")]
+    pub(super) database_url: Option<String>,
+    /// Longest a replayed statement may run, in seconds (a lock wait ends here) [default: 60]
+    #[arg(long, value_name = "SECONDS")]
+    pub(super) statement_timeout: Option<u64>,
 }
 
 /// Settings `check` and `ci` share.
@@ -118,6 +147,10 @@ pub(crate) struct CiArgs {
     /// Write a SARIF 2.1.0 report to this file [env: SQLGATE_SARIF_FILE]
     #[arg(long, value_name = "FILE")]
     pub(super) sarif_file: Option<PathBuf>,
+    /// `--replay` runs the pull request's SQL: only under `pull_request` (an unprivileged
+    /// job), never under `pull_request_target` or `pull_request_review`
+    #[command(flatten)]
+    pub(super) replay: ReplayArgs,
 }
 
 pub(super) const GATE_EXAMPLES: &str = "\

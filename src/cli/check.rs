@@ -112,16 +112,31 @@ pub(super) fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
     if history.is_some() {
         before.push(("base snapshot", started.elapsed()));
     }
+    let settings = config.settings();
+    let (replay, external) = if args.replay.replay {
+        let started = Instant::now();
+        let (report, found) =
+            super::replay::run_replay(&args.replay, &discovery, &filter, &settings)?;
+        before.push(("replay", started.elapsed()));
+        (Some(report), found)
+    } else {
+        (None, Vec::new())
+    };
     let file_rules = |path: &Path| plan.file_rules(path);
     let options = engine::CheckOptions {
         rules: plan.rules.clone(),
-        settings: config.settings(),
+        settings,
         file_rules: Some(&file_rules),
         gate_triggers: config.gate.trigger_codes.clone(),
         count_suppressed: config.gate.count_suppressed,
         history: history.as_ref(),
+        external,
     };
-    let output = engine::check(discovery, &filter, &options);
+    let mut output = engine::check(discovery, &filter, &options);
+    output.report.replay = replay;
+    if let Some(replay) = &output.report.replay {
+        eprintln!("{}", super::replay::summary(replay));
+    }
     let started = Instant::now();
     explain_empty_run(&output, &args, &config, &paths);
     if args.verbose {

@@ -50,7 +50,15 @@ pub(super) fn run_ci(args: CiArgs) -> Result<u8, Failure> {
         .filter(|name| ci::parse_bool(name) != Some(false));
     let fail_on = fail_on_setting(args.common.fail_on)?;
 
-    let lint = lint_pull_request(event, paths, &args.common, &cwd)?;
+    let mut replay = args.replay.clone();
+    if let Some(value) = var("SQLGATE_REPLAY").filter(|_| !replay.replay) {
+        replay.replay = ci::parse_bool(&value).ok_or_else(|| {
+            Failure(format!(
+                "SQLGATE_REPLAY: invalid value `{value}` (valid: true, false)"
+            ))
+        })?;
+    }
+    let lint = lint_pull_request(event, paths, &args.common, Some(&replay), &cwd)?;
     let root = lint.root.clone();
     let client = ctx.token.as_deref().map(|token| {
         sqlgate_github::OctocrabClient::new(

@@ -55,7 +55,7 @@ pub(super) fn run_gate(args: GateArgs) -> Result<u8, Failure> {
         })
         .transpose()?;
 
-    let lint = lint_pull_request(&event, args.paths.clone(), &args.common, &cwd)?;
+    let lint = lint_pull_request(&event, args.paths.clone(), &args.common, None, &cwd)?;
     let files = Files {
         reviews,
         permissions,

@@ -15,6 +15,8 @@ pub(super) struct InitArgs {
     pub pre_commit_from_source: bool,
     /// Pin the directories found in `paths` instead of discovering at every run.
     pub paths: bool,
+    /// Also write the advisory replay workflow (implies `github`).
+    pub replay: bool,
 }
 
 pub(super) fn run_init(args: InitArgs) -> Result<u8, Failure> {
@@ -24,7 +26,9 @@ pub(super) fn run_init(args: InitArgs) -> Result<u8, Failure> {
         pre_commit,
         pre_commit_from_source,
         paths: pin_paths,
+        replay,
     } = args;
+    let github = github || replay;
     let cwd = std::env::current_dir()
         .map_err(|e| Failure(format!("cannot read the current directory: {e}")))?;
     let root = sqlgate_discover::git::repo_root(&cwd).unwrap_or(cwd);
@@ -45,6 +49,13 @@ pub(super) fn run_init(args: InitArgs) -> Result<u8, Failure> {
             workflow.display()
         )));
     }
+    let replay_workflow = root.join(sqlgate_github::ci::REPLAY_WORKFLOW_PATH);
+    if replay && is_there(&replay_workflow) && !force {
+        return Err(Failure(format!(
+            "{} already exists: edit it, or run `sqlgate init --replay --force` to overwrite it",
+            replay_workflow.display()
+        )));
+    }
     if let (Some(existing), true, false) = (&existing_config, config_only, force) {
         return Err(Failure(format!(
             "{} already exists: edit it, or run `sqlgate init --force` to overwrite it",
@@ -62,6 +73,9 @@ pub(super) fn run_init(args: InitArgs) -> Result<u8, Failure> {
     }
     if github {
         refuse_links(&root, &workflow)?;
+    }
+    if replay {
+        refuse_links(&root, &replay_workflow)?;
     }
     if pre_commit {
         refuse_links(&root, &root.join(sqlgate_config::precommit::FILE_NAME))?;
@@ -116,6 +130,19 @@ pub(super) fn run_init(args: InitArgs) -> Result<u8, Failure> {
              the base's copy is what runs), then make its `sqlgate` job a required status check \
              (branch protection or a ruleset, source GitHub Actions)\n",
             workflow.display()
+        ));
+    }
+    if replay {
+        let text = sqlgate_github::ci::REPLAY_WORKFLOW.replace(
+            "{version}",
+            &sqlgate_config::precommit::pep440(env!("CARGO_PKG_VERSION")),
+        );
+        write_file(&root, &replay_workflow, &text)?;
+        said.push_str(&format!(
+            "wrote {}: an advisory job (pull_request) that replays the changed migrations on \
+             the runner's PostgreSQL; it runs the pull request's SQL, so keep it out of the \
+             required checks for untrusted contributors\n",
+            replay_workflow.display()
         ));
     }
     if let Some((file, edit)) = hook {

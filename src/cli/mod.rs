@@ -12,6 +12,7 @@ mod gate;
 mod init;
 mod output;
 mod pull_request;
+mod replay;
 mod rules;
 
 use std::path::PathBuf;
@@ -21,7 +22,7 @@ use clap::{Parser, Subcommand};
 
 use args::{
     CheckArgs, CiArgs, GateArgs, ListFormat, CHECK_EXAMPLES, CI_EXAMPLES, GATE_EXAMPLES,
-    INIT_EXAMPLES, RULES_EXAMPLES, RULE_EXAMPLES,
+    INIT_EXAMPLES, REPLAY_EXAMPLES, RULES_EXAMPLES, RULE_EXAMPLES,
 };
 use check::run_check;
 use ci::{ci_failed, run_ci};
@@ -47,6 +48,11 @@ pub(super) enum Command {
     /// Lint migrations (default: discover them from the repository root)
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Apply the migrations to a real PostgreSQL (a throwaway cluster, or scratch databases on
+    /// --database-url): failures, downs that do not restore the schema, rewrites, locks and
+    /// the RLS state they leave; reports the replay's findings (RP001 to RP006)
+    #[command(after_help = REPLAY_EXAMPLES)]
+    Replay(CheckArgs),
     /// Inside GitHub Actions: check the pull request's changed migrations, annotate them,
     /// write the job summary, and update the sticky PR comment (and a check run, SARIF)
     #[command(after_help = CI_EXAMPLES)]
@@ -92,6 +98,10 @@ pub(super) enum Command {
         /// without it, `paths` is left commented and every run discovers them
         #[arg(long)]
         paths: bool,
+        /// Also write .github/workflows/sqlgate-replay.yml (implies --github): an advisory
+        /// job that replays the changed migrations on the runner's PostgreSQL
+        #[arg(long)]
+        replay: bool,
     },
 }
 
@@ -115,6 +125,14 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => run_check(args),
+        Command::Replay(mut args) => {
+            // The replay's findings only, unless rules are selected.
+            args.replay.replay = true;
+            if args.common.select.is_empty() {
+                args.common.select = vec!["RP".to_string()];
+            }
+            run_check(args)
+        }
         Command::Ci(args) => run_ci(args).inspect_err(|Failure(message)| ci_failed(message)),
         Command::Gate(args) => run_gate(args),
         Command::Rules { format, write_docs } => run_rules(format, write_docs.as_deref()),
@@ -125,12 +143,14 @@ pub fn main() -> ExitCode {
             pre_commit,
             pre_commit_from_source,
             paths,
+            replay,
         } => run_init(init::InitArgs {
             force,
             github,
             pre_commit: pre_commit || pre_commit_from_source,
             pre_commit_from_source,
             paths,
+            replay,
         }),
     };
     match result {

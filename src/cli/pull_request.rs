@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::args::{CheckArgs, CommonArgs};
+use super::args::{CheckArgs, CommonArgs, ReplayArgs};
 use super::config::{apply_overrides, check_paths, discover_options, explicit_config};
 use super::output::Failure;
 use sqlgate_config::Config;
@@ -33,9 +33,23 @@ pub(super) fn lint_pull_request(
     event: &sqlgate_github::ci::PullRequestEvent,
     paths: Vec<PathBuf>,
     common: &CommonArgs,
+    replay: Option<&ReplayArgs>,
     cwd: &Path,
 ) -> Result<PullRequestLint, Failure> {
     use sqlgate_github::ci::EventKind;
+
+    let replay = replay.filter(|r| r.replay);
+    // Replay executes the pull request's SQL on a server it is superuser of: code from the
+    // pull request. Only where the job holds nothing to steal: under pull_request, with the
+    // pull request's own workflow and a token that cannot write to the base repository.
+    if replay.is_some() && event.kind != EventKind::PullRequest {
+        return Err(Failure(format!(
+            "--replay runs the pull request's SQL, so it runs only under pull_request (a job \
+             without write access or secrets), not under {}: replay in a job of its own (see \
+             the README's \"Replay on PostgreSQL\")",
+            event.kind.name()
+        )));
+    }
 
     let root = sqlgate_discover::git::repo_root(cwd).ok_or_else(|| {
         Failure(
@@ -75,6 +89,7 @@ pub(super) fn lint_pull_request(
         rls: None,
         verbose: false,
         stats: false,
+        replay: Default::default(),
     };
     let mut notices = String::new();
     // The policy that judges a pull request comes from its base, whatever the event: a pull
@@ -126,16 +141,30 @@ pub(super) fn lint_pull_request(
         .map_err(|e| Failure(format!("reading the base commit: {e}")))?;
     // Messages name the base as people read it.
     snapshot.base = format!("the base commit {}", short_sha(&event.base_sha));
+    let settings = config.settings();
+    let filter = ChangeFilter::Files(changes.changed());
+    let (replay, external) = match replay {
+        Some(args) => {
+            let (report, found) = super::replay::run_replay(args, &discovery, &filter, &settings)?;
+            (Some(report), found)
+        }
+        None => (None, Vec::new()),
+    };
     let file_rules = |path: &Path| plan.file_rules(path);
     let options = engine::CheckOptions {
         rules: plan.rules.clone(),
-        settings: config.settings(),
+        settings,
         file_rules: Some(&file_rules),
         gate_triggers: config.gate.trigger_codes.clone(),
         count_suppressed: config.gate.count_suppressed,
         history: Some(&snapshot),
+        external,
     };
-    let mut output = engine::check(discovery, &ChangeFilter::Files(changes.changed()), &options);
+    let mut output = engine::check(discovery, &filter, &options);
+    output.report.replay = replay;
+    if let Some(replay) = &output.report.replay {
+        eprintln!("{}", super::replay::summary(replay));
+    }
     super::check::warn_not_replayed(&output);
     output.report.gate = output.report.gate.clone().with_files(gate_files);
     Ok(PullRequestLint {
