@@ -696,6 +696,7 @@ const CRATES: &[&str] = &[
     "sqlgate_gate",
     "sqlgate_github",
     "sqlgate_lint",
+    "sqlgate_replay",
     "sqlgate_report",
     "sqlgate_sql",
 ];
@@ -1280,7 +1281,9 @@ fn packages_carry_sources_and_documents_only() {
         let allowed = always.contains(&line)
             || root_documents.contains(&line)
             || (line.starts_with("src/") && line.ends_with(".rs"))
-            || line == "src/ci/workflow.yml";
+            || line == "src/ci/workflow.yml"
+            || line == "src/ci/replay-workflow.yml"
+            || line == "src/supabase.sql";
         assert!(allowed, "{line} would be published");
     }
     assert!(files > 100, "{listed}");
@@ -1288,6 +1291,8 @@ fn packages_carry_sources_and_documents_only() {
         "src/main.rs",
         "src/lib.rs",
         "src/ci/workflow.yml",
+        "src/ci/replay-workflow.yml",
+        "src/supabase.sql",
         "LICENSE-MIT",
     ] {
         assert!(listed.lines().any(|l| l == needed), "{needed} not packaged");

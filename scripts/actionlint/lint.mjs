@@ -45,13 +45,15 @@ if (existsSync(workflows)) {
     if (f.endsWith(".yml") || f.endsWith(".yaml")) checked.push(lintWorkflow(join(workflows, f)));
   }
 }
-// The template must be there: a moved file would otherwise go unchecked without a word.
-const template = join(root, "crates", "sqlgate_github", "src", "ci", "workflow.yml");
-if (existsSync(template)) {
-  checked.push(lintWorkflow(template));
-} else {
-  problems++;
-  console.log(`${relative(root, template)}: not found (the workflow \`sqlgate init --github\` writes moved? update this path)`);
+// The templates must be there: a moved file would otherwise go unchecked without a word.
+for (const name of ["workflow.yml", "replay-workflow.yml"]) {
+  const template = join(root, "crates", "sqlgate_github", "src", "ci", name);
+  if (existsSync(template)) {
+    checked.push(lintWorkflow(template));
+  } else {
+    problems++;
+    console.log(`${relative(root, template)}: not found (a workflow \`sqlgate init --github\` writes moved? update this path)`);
+  }
 }
 
 const actionPath = join(root, "action.yml");

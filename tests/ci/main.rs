@@ -15,4 +15,5 @@ mod support;
 mod evasions;
 mod gate;
 mod publish;
+mod replay;
 mod setup;

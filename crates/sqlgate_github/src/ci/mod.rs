@@ -17,6 +17,13 @@ pub const WORKFLOW: &str = include_str!("workflow.yml");
 /// Where `sqlgate init --github` writes [`WORKFLOW`], relative to the repository root.
 pub const WORKFLOW_PATH: &str = ".github/workflows/sqlgate.yml";
 
+/// The advisory replay workflow `sqlgate init --github --replay` writes: `{version}` stands
+/// for the sqlgate version it installs (PEP 440).
+pub const REPLAY_WORKFLOW: &str = include_str!("replay-workflow.yml");
+
+/// Where `sqlgate init --github --replay` writes [`REPLAY_WORKFLOW`].
+pub const REPLAY_WORKFLOW_PATH: &str = ".github/workflows/sqlgate-replay.yml";
+
 /// Where the public API lives when `GITHUB_API_URL` is not set.
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
 
