@@ -289,6 +289,22 @@ fn a_statement_that_runs_too_long_is_stopped_by_the_statement_timeout() {
         )]
     );
     assert_eq!(left_behind(&sandbox.tmpdir), Vec::<String>::new());
+
+    // The same limit from sqlgate.toml.
+    write(
+        &sandbox.repo,
+        "sqlgate.toml",
+        "[replay]\nstatement-timeout = 1\n",
+    );
+    let started = Instant::now();
+    let (_, report, stderr) = replay(&sandbox, &["replay", "slow", "--format", "json"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(findings(&report).len(), 1, "{stderr}");
+    assert_eq!(findings(&report)[0].0, "RP001");
 }
 
 #[test]

@@ -80,7 +80,8 @@ pub(crate) struct ReplayArgs {
     /// databases there and drops them afterwards (the role needs CREATEDB)
     #[arg(long, value_name = "URL")]
     pub(super) database_url: Option<String>,
-    /// Longest a replayed statement may run, in seconds (a lock wait ends here) [default: 60]
+    /// Longest a replayed statement may run, in seconds (a lock wait ends here) [default:
+    /// `replay.statement-timeout`, else 60]
     #[arg(long, value_name = "SECONDS")]
     pub(super) statement_timeout: Option<u64>,
 }

@@ -115,8 +115,13 @@ pub(super) fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
     let settings = config.settings();
     let (replay, external) = if args.replay.replay {
         let started = Instant::now();
-        let (report, found) =
-            super::replay::run_replay(&args.replay, &discovery, &filter, &settings)?;
+        let (report, found) = super::replay::run_replay(
+            &args.replay,
+            config.replay_statement_timeout,
+            &discovery,
+            &filter,
+            &settings,
+        )?;
         before.push(("replay", started.elapsed()));
         (Some(report), found)
     } else {

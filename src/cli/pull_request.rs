@@ -145,7 +145,13 @@ pub(super) fn lint_pull_request(
     let filter = ChangeFilter::Files(changes.changed());
     let (replay, external) = match replay {
         Some(args) => {
-            let (report, found) = super::replay::run_replay(args, &discovery, &filter, &settings)?;
+            let (report, found) = super::replay::run_replay(
+                args,
+                config.replay_statement_timeout,
+                &discovery,
+                &filter,
+                &settings,
+            )?;
             (Some(report), found)
         }
         None => (None, Vec::new()),

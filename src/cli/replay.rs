@@ -19,9 +19,11 @@ const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The replay's findings, by rule code, as the engine takes them (`CheckOptions::external`).
 pub(super) type Found = Vec<(&'static str, Located)>;
 
-/// Replays the discovered sets. Returns the report and the findings.
+/// Replays the discovered sets. Returns the report and the findings. `configured_timeout`
+/// is `replay.statement-timeout`; the flag wins over it.
 pub(super) fn run_replay(
     args: &ReplayArgs,
+    configured_timeout: Option<u64>,
     discovery: &Discovery,
     filter: &ChangeFilter,
     settings: &Settings,
@@ -76,6 +78,7 @@ pub(super) fn run_replay(
         database_url: args.database_url.clone(),
         statement_timeout: args
             .statement_timeout
+            .or(configured_timeout)
             .map_or(DEFAULT_STATEMENT_TIMEOUT, Duration::from_secs),
         exposed_schemas: settings.exposed_schemas.clone(),
     };

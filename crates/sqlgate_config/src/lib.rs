@@ -103,6 +103,8 @@ pub struct Config {
     pub exposed_schemas: Vec<String>,
     pub public_roles: Vec<String>,
     pub reversibility: Vec<(Framework, DownExpectation)>,
+    /// `replay.statement-timeout`, in seconds.
+    pub replay_statement_timeout: Option<u64>,
     pub gate: GateConfig,
 }
 
@@ -180,6 +182,7 @@ impl Default for Config {
                 .collect(),
             public_roles: DEFAULT_PUBLIC_ROLES.iter().map(|s| s.to_string()).collect(),
             reversibility: Vec::new(),
+            replay_statement_timeout: None,
             gate: GateConfig::default(),
         }
     }
@@ -676,6 +679,12 @@ fn extract(entries: &[(Key, Node)], file: &Path, base: &Path, rules: &dyn RuleIn
                 _ => None,
             })
             .collect();
+    }
+    if let Some(replay) = root.table("replay") {
+        config.replay_statement_timeout = replay
+            .int("statement-timeout")
+            .and_then(|n| u64::try_from(n).ok())
+            .filter(|&n| n > 0);
     }
     if let Some(gate) = root.table("gate") {
         let config = &mut config.gate;

@@ -222,6 +222,18 @@ pub static KEYS: &[Key] = &[
         description: "`down-file`: a down file or section (RV001-RV003); `rollback-note`: a `-- rollback:` comment (RV004); `off`: nothing. Defaults: `rollback-note` for supabase and plain, `off` for prisma and atlas, `down-file` for the others.",
     },
     Key {
+        path: "replay",
+        ty: Type::Table,
+        default: "",
+        description: "Replay on a real PostgreSQL (`sqlgate replay`, `check --replay`, `ci --replay`).",
+    },
+    Key {
+        path: "replay.statement-timeout",
+        ty: Type::Integer { min: 1 },
+        default: "60",
+        description: "Seconds a replayed statement may run before it is cancelled and reported (RP001): a migration waiting on a lock ends here. `--statement-timeout` overrides it.",
+    },
+    Key {
         path: "gate",
         ty: Type::Table,
         default: "",

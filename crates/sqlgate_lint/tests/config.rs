@@ -116,7 +116,7 @@ fn unknown_keys_name_the_dotted_key_line_and_nearest_key() {
     );
     assert_eq!(
         error("[gat]\n"),
-        "sqlgate.toml:1: unknown key `gat`; did you mean `gate`? (valid at the top level: migrations, rules, security, reversibility, gate)"
+        "sqlgate.toml:1: unknown key `gat`; did you mean `gate`? (valid at the top level: migrations, rules, security, reversibility, replay, gate)"
     );
     assert!(error("[gate.backup]\nmax-age-day = 3\n").starts_with(
         "sqlgate.toml:2: unknown key `gate.backup.max-age-day`; did you mean `max-age-days`?"
