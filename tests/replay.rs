@@ -5,6 +5,8 @@
 #![cfg(unix)]
 
 mod common;
+#[path = "common/postgres.rs"]
+mod postgres;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -373,4 +375,64 @@ fn a_replay_that_cannot_start_says_why_and_exits_2() {
         !stderr.contains("hunter2"),
         "the password is shown: {stderr}"
     );
+}
+
+#[test]
+fn on_a_named_server_only_scratch_databases_are_touched() {
+    let server = postgres::Postgres::start().expect("PostgreSQL for the test");
+    server.create_database("keep_me").unwrap();
+    let databases = || {
+        let out = server
+            .psql("postgres")
+            .args(["-At", "-c", "select datname from pg_database order by 1"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let before = databases();
+    let url = format!(
+        "host={} port={} user=sqlgate dbname=postgres",
+        server.socket_dir().display(),
+        server.port()
+    );
+    let sandbox = sandbox();
+    let dir = sandbox.repo.join("named");
+    write(
+        &dir,
+        "0001_users.up.sql",
+        "create table users (id bigint primary key);\n",
+    );
+    write(&dir, "0001_users.down.sql", "drop table users;\n");
+    write(&dir, "0002_cleanup.up.sql", "drop database keep_me;\n");
+    write(&dir, "0002_cleanup.down.sql", "select 1;\n");
+    let (code, report, stderr) = replay(
+        &sandbox,
+        &[
+            "replay",
+            "named",
+            "--database-url",
+            &url,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        findings(&report),
+        [row(
+            "RP001",
+            "named/0002_cleanup.up.sql",
+            1,
+            1,
+            "not replayed on --database-url: DROP DATABASE acts on the server beyond sqlgate's \
+             scratch database"
+        )]
+    );
+    assert_eq!(report["replay"]["server"], "database-url");
+    assert_eq!(
+        report["replay"]["sets"][0]["migrations"][0]["applied"],
+        true
+    );
+    // keep_me is there, and no scratch database is left.
+    assert_eq!(databases(), before);
 }

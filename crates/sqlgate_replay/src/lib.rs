@@ -120,6 +120,7 @@ pub fn replay(
             change_set: &plan.change_set,
             rls_applies: plan.rls_applies,
             exposed_schemas: &options.exposed_schemas,
+            shared_server: options.database_url.is_some(),
         };
         let (set_report, found) = replay_set(client, &mut fresh, &input);
         report.sets.push(set_report);

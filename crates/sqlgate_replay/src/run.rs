@@ -45,6 +45,9 @@ pub struct SetInput<'a> {
     pub rls_applies: bool,
     /// `security.exposed-schemas`.
     pub exposed_schemas: &'a [String],
+    /// Replaying on a server the user named (`--database-url`): statements that act beyond
+    /// the scratch database (other databases, server settings, tablespaces) are not run.
+    pub shared_server: bool,
 }
 
 /// A statement PostgreSQL rejected (or a replay query that failed).
@@ -421,6 +424,27 @@ fn apply(client: &mut Client, input: &SetInput, section: &Section, observe: bool
         let Some(sql) = file.text.get(statement.range.clone()) else {
             continue;
         };
+        if input.shared_server {
+            if let Some(what) = beyond_scratch(&file.text, statement) {
+                if in_transaction {
+                    let _ = client.batch_execute("ROLLBACK");
+                }
+                applied.failure = Some(Failure {
+                    file: section.file,
+                    span: statement.range.clone(),
+                    message: format!(
+                        "not replayed on --database-url: {what} acts on the server beyond \
+                         sqlgate's scratch database"
+                    ),
+                    help: "replay on a throwaway cluster (without --database-url), where the \
+                           whole server is sqlgate's"
+                        .to_string(),
+                    missing_extension: None,
+                });
+                applied.seconds = started.elapsed().as_secs_f64();
+                return applied;
+            }
+        }
         let control = is_transaction_control(&file.text, statement);
         // Outside any transaction, a statement runs in one of its own so that its locks
         // can be read before they are released; one that cannot run in a transaction block
@@ -610,6 +634,28 @@ fn is_transaction_control(text: &str, statement: &RawStatement) -> bool {
         first_word(text, statement).as_deref(),
         Some("begin" | "start" | "commit" | "end" | "rollback" | "abort")
     )
+}
+
+/// What a statement touches beyond the database it runs in (`CREATE DATABASE`, `ALTER
+/// SYSTEM`, tablespaces), as the words that say so; `None` for everything else.
+fn beyond_scratch(text: &str, statement: &RawStatement) -> Option<String> {
+    let words: Vec<String> = statement
+        .tokens
+        .iter()
+        .take(2)
+        .filter_map(|t| text.get(t.range.clone()).map(str::to_ascii_lowercase))
+        .collect();
+    let [verb, object] = words.as_slice() else {
+        return None;
+    };
+    let beyond = match verb.as_str() {
+        "create" | "drop" | "alter" => {
+            matches!(object.as_str(), "database" | "tablespace")
+                || (verb == "alter" && object == "system")
+        }
+        _ => false,
+    };
+    beyond.then(|| format!("{} {}", verb.to_uppercase(), object.to_uppercase()))
 }
 
 /// Whether a transaction is open after a transaction-control statement.
