@@ -436,3 +436,35 @@ fn on_a_named_server_only_scratch_databases_are_touched() {
     // keep_me is there, and no scratch database is left.
     assert_eq!(databases(), before);
 }
+
+/// `security.rls = "auto"`: the RLS checks apply to a set that is not Supabase's layout when
+/// its migrations use Supabase's roles or auth functions, as the static RLS rules decide.
+#[test]
+fn rls_checks_apply_where_the_migrations_use_supabase_roles() {
+    let sandbox = sandbox();
+    let dir = sandbox.repo.join("api");
+    write(
+        &dir,
+        "0001_roles.up.sql",
+        "do $$ begin create role authenticated nologin; exception when duplicate_object then null; end $$;\n",
+    );
+    write(&dir, "0001_roles.down.sql", "drop role authenticated;\n");
+    write(
+        &dir,
+        "0002_notes.up.sql",
+        "create table notes (id bigint primary key);\ngrant select on notes to authenticated;\n",
+    );
+    write(&dir, "0002_notes.down.sql", "drop table notes;\n");
+    let (_, report, stderr) = replay(&sandbox, &["replay", "api", "--format", "json"]);
+    assert_eq!(
+        findings(&report),
+        [row(
+            "RP005",
+            "api/0002_notes.up.sql",
+            1,
+            1,
+            "table public.notes has row-level security off in the exposed schema public"
+        )],
+        "{stderr}"
+    );
+}

@@ -11,6 +11,7 @@ use sqlgate_discover::{Discovery, Down};
 use sqlgate_lint::engine::ChangeFilter;
 use sqlgate_lint::rules::{Located, RlsMode, Settings, Violation};
 use sqlgate_replay::{replay, ReplayOptions, SetPlan};
+use sqlgate_sql::analyze::section_uses_supabase_auth;
 
 /// The default `--statement-timeout`: long enough for any migration on an empty database,
 /// short enough that a lock wait does not hang a CI job.
@@ -60,10 +61,9 @@ pub(super) fn run_replay(
                 RlsMode::Auto => {
                     set.framework == sqlgate_core::Framework::Supabase
                         || set.migrations.iter().any(|m| {
-                            discovery
-                                .files
-                                .get(m.up.file)
-                                .is_some_and(|f| uses_supabase_auth(&f.text))
+                            discovery.files.get(m.up.file).is_some_and(|f| {
+                                section_uses_supabase_auth(&f.text, m.up.range.clone(), set.dialect)
+                            })
                         })
                 }
             };
@@ -100,13 +100,6 @@ pub(super) fn run_replay(
         })
         .collect();
     Ok((outcome.report, found))
-}
-
-fn uses_supabase_auth(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    ["auth.uid()", "auth.jwt()", "auth.role()"]
-        .iter()
-        .any(|f| lower.contains(f))
 }
 
 /// One line on stderr: what was replayed, where, and how long it took.

@@ -137,6 +137,18 @@ fn trailing_gexec(text: &str, tokens: &[Token]) -> Option<Range<usize>> {
 
 /// `auth.uid()` / `auth.jwt()` / `auth.role()`, or the roles `anon` / `authenticated`, as
 /// SQL tokens (not in comments or string literals).
+/// Whether the section at `range` of a file's `text` uses Supabase's auth functions or API
+/// roles, as [`AnalyzedSection::uses_supabase_auth`] says, without modelling it: for callers
+/// that need only this (the replay's RLS checks).
+pub fn section_uses_supabase_auth(text: &str, range: Range<usize>, dialect: Dialect) -> bool {
+    let Some(section) = text.get(range.clone()) else {
+        return false;
+    };
+    // Token ranges are file-absolute, as `text` is the whole file.
+    crate::split::statements(section, range.start, dialect)
+        .any(|raw| mentions_supabase_auth(text, &raw.tokens))
+}
+
 fn mentions_supabase_auth(text: &str, tokens: &[Token]) -> bool {
     let word = |t: &Token| match t.kind {
         TokenKind::Word | TokenKind::QuotedIdent => text
