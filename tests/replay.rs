@@ -468,3 +468,46 @@ fn rls_checks_apply_where_the_migrations_use_supabase_roles() {
         "{stderr}"
     );
 }
+
+/// popx splits a migration into steps that run, and roll back, together: every up, then the
+/// downs in reverse version order, whose files undo the group's ups in another order than
+/// step by step. Replayed step by step, this group's first down would fail.
+#[test]
+fn a_popx_group_is_rolled_back_as_a_whole() {
+    let sandbox = sandbox();
+    let dir = sandbox.repo.join("persistence/sql/migrations");
+    let step = |version: &str, up: &str, down: &str| {
+        write(&dir, &format!("{version}_settings.postgres.up.sql"), up);
+        write(&dir, &format!("{version}_settings.postgres.down.sql"), down);
+    };
+    step(
+        "20240101000000000000",
+        "create table settings (id bigint primary key, update_successful bool);\n",
+        "drop table settings;\n",
+    );
+    step(
+        "20240102000000000000",
+        "alter table settings add column state text;\n",
+        "alter table settings add column update_successful bool;\n",
+    );
+    step(
+        "20240102000000000001",
+        "alter table settings drop column update_successful;\n",
+        "alter table settings drop column state;\n",
+    );
+    let (code, report, stderr) = replay(
+        &sandbox,
+        &["replay", "persistence/sql/migrations", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(findings(&report), [], "{stderr}");
+    let set = &report["replay"]["sets"][0];
+    assert_eq!(set["framework"], "popx");
+    let downs: Vec<bool> = set["migrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["down"]["applied"].as_bool().unwrap())
+        .collect();
+    assert_eq!(downs, [true, true, true]);
+}

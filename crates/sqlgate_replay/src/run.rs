@@ -126,7 +126,11 @@ pub fn replay_set(
     }
 
     let mut touched = Touched::new();
-    for (index, migration) in set.migrations.iter().enumerate().skip(first_changed) {
+    let mut index = first_changed;
+    while index < set.migrations.len() {
+        let Some(migration) = set.migrations.get(index) else {
+            break;
+        };
         let in_change_set = input.change_set.binary_search(&index).is_ok();
         if !in_change_set {
             // A migration between two changed ones (its version is older than a changed
@@ -140,11 +144,24 @@ pub fn replay_set(
                 ));
                 return (report, violations);
             }
+            index += 1;
             continue;
         }
-        let (entry, next) = replay_migration(&mut client, input, migration, &mut violations);
-        touched.extend(entry.1);
-        report.migrations.push(entry.0);
+        // The unit: this migration and, for popx, the following steps of its group that are
+        // in the change set too.
+        let group = popx_group(set, migration);
+        let mut end = index + 1;
+        while let Some(next) = set.migrations.get(end) {
+            let same = group.is_some() && popx_group(set, next) == group;
+            if !same || input.change_set.binary_search(&end).is_err() {
+                break;
+            }
+            end += 1;
+        }
+        let unit: Vec<&Migration> = set.migrations[index..end].iter().collect();
+        let (entries, unit_touched, next) = replay_unit(&mut client, input, &unit, &mut violations);
+        touched.extend(unit_touched);
+        report.migrations.extend(entries);
         match next {
             Next::Continue => {}
             Next::Stop(reason) => {
@@ -153,7 +170,7 @@ pub fn replay_set(
             }
             Next::Rebuild => {
                 drop(client);
-                match rebuild(fresh, input, index) {
+                match rebuild(fresh, input, end - 1) {
                     Ok(rebuilt) => client = rebuilt,
                     Err(why) => {
                         report.stopped = Some(format!(
@@ -165,6 +182,7 @@ pub fn replay_set(
                 }
             }
         }
+        index = end;
     }
     if report.stopped.is_none() && input.rls_applies {
         if let Err(e) = rls_checks(&mut client, input, &touched, &mut violations) {
@@ -193,97 +211,114 @@ fn rebuild(fresh: &mut Fresh, input: &SetInput, through: usize) -> Result<Client
 /// altered, with the statement that last did.
 type Touched = BTreeMap<String, (FileId, Range<usize>)>;
 
-/// Up, down, up again for one migration of the change set. Returns its report entry and
-/// the tables it touched, and why the set must stop, if it must.
-fn replay_migration(
+/// Up, down, up again for one unit of the change set: a migration, or a popx group (whose
+/// steps run, and roll back, together: every up in order, then every down in reverse). Returns
+/// an entry per migration, the tables the unit touched, and what the set does next.
+fn replay_unit(
     client: &mut Client,
     input: &SetInput,
-    migration: &Migration,
+    unit: &[&Migration],
     violations: &mut Vec<ReplayViolation>,
-) -> ((ReplayMigration, Touched), Next) {
-    let up_file = display(input.files, migration.up.file);
-    let down = match &migration.down {
-        Down::Section(section) => Some(section),
-        Down::Missing(_) | Down::NotSupported => None,
-    };
-    // The snapshot before the up, for the down's comparison (only where there is a down).
-    let before = match down {
-        Some(_) => match Snapshot::take(client) {
+) -> (Vec<ReplayMigration>, Touched, Next) {
+    let downs: Vec<&Section> = unit
+        .iter()
+        .filter_map(|m| match &m.down {
+            Down::Section(section) => Some(section),
+            Down::Missing(_) | Down::NotSupported => None,
+        })
+        .collect();
+    // The downs are compared only when every migration of the unit has one.
+    let reversible = downs.len() == unit.len();
+    let mut entries = Vec::new();
+    let mut touched = Touched::new();
+    // The snapshot before the ups, for the downs' comparison.
+    let before = if reversible {
+        match Snapshot::take(client) {
             Ok(snapshot) => Some(snapshot),
             Err(e) => {
-                let entry = ReplayMigration {
-                    file: up_file.clone(),
-                    version: migration.version.text.clone(),
-                    applied: false,
-                    seconds: 0.0,
-                    error: Some(format!("the catalog snapshot failed: {e}")),
-                    statements: Vec::new(),
-                    down: None,
-                    up_again: None,
-                };
                 return (
-                    (entry, Touched::new()),
+                    entries,
+                    touched,
                     Next::Stop(format!("the catalog snapshot failed: {e}")),
-                );
+                )
             }
-        },
-        None => None,
+        }
+    } else {
+        None
     };
 
-    let up = apply(client, input, &migration.up, true);
-    let mut entry = ReplayMigration {
-        file: up_file.clone(),
-        version: migration.version.text.clone(),
-        applied: up.failure.is_none(),
-        seconds: up.seconds,
-        error: up.failure.as_ref().map(|f| f.message.clone()),
-        statements: up.statements,
-        down: None,
-        up_again: None,
-    };
-    violations.extend(up.rewrites);
-    let touched = up.touched;
-    if let Some(failure) = up.failure {
-        let stop = match &failure.missing_extension {
-            Some(name) => format!("the server lacks the extension {name}"),
-            None => format!("{up_file} failed"),
-        };
-        violations.push(violation("RP001", failure));
-        return ((entry, touched), Next::Stop(stop));
+    for migration in unit {
+        let up_file = display(input.files, migration.up.file);
+        let up = apply(client, input, &migration.up, true);
+        entries.push(ReplayMigration {
+            file: up_file.clone(),
+            version: migration.version.text.clone(),
+            applied: up.failure.is_none(),
+            seconds: up.seconds,
+            error: up.failure.as_ref().map(|f| f.message.clone()),
+            statements: up.statements,
+            down: None,
+            up_again: None,
+        });
+        violations.extend(up.rewrites);
+        touched.extend(up.touched);
+        if let Some(failure) = up.failure {
+            let stop = match &failure.missing_extension {
+                Some(name) => format!("the server lacks the extension {name}"),
+                None => format!("{up_file} failed"),
+            };
+            violations.push(violation("RP001", failure));
+            return (entries, touched, Next::Stop(stop));
+        }
     }
-    let (Some(down), Some(before)) = (down, before) else {
-        return ((entry, touched), Next::Continue);
+    let Some(before) = before else {
+        return (entries, touched, Next::Continue);
     };
 
-    // Down: it must apply and bring the schema back to what it was before the up.
-    let down_file = display(input.files, down.file);
-    let undone = apply(client, input, down, false);
-    let mut step = ReplayStep {
-        file: down_file.clone(),
-        applied: undone.failure.is_none(),
-        seconds: undone.seconds,
-        error: undone.failure.as_ref().map(|f| f.message.clone()),
-        differences: Vec::new(),
-    };
-    if let Some(failure) = undone.failure {
-        violations.push(violation("RP001", failure));
-        entry.down = Some(step);
-        // The database is between the up and the down: a state no environment has.
-        return ((entry, touched), Next::Rebuild);
+    // The downs, last first: they must apply and bring the schema back to what it was.
+    for (index, down) in downs.iter().enumerate().rev() {
+        let undone = apply(client, input, down, false);
+        let failed = undone.failure.is_some();
+        if let Some(entry) = entries.get_mut(index) {
+            entry.down = Some(ReplayStep {
+                file: display(input.files, down.file),
+                applied: !failed,
+                seconds: undone.seconds,
+                error: undone.failure.as_ref().map(|f| f.message.clone()),
+                differences: Vec::new(),
+            });
+        }
+        if let Some(failure) = undone.failure {
+            violations.push(violation("RP001", failure));
+            // Between the ups and the downs: a state no environment has.
+            return (entries, touched, Next::Rebuild);
+        }
     }
+    let mut restored = true;
     match Snapshot::take(client) {
         Ok(after) => {
             let differences = before.diff(&after);
-            if !differences.is_empty() {
-                step.differences = differences.iter().map(|d| d.to_string()).collect();
-                let listed = step.differences.join("\n");
-                let count = differences.len();
+            if let (false, Some(first_down), Some(entry)) =
+                (differences.is_empty(), downs.first(), entries.first_mut())
+            {
+                restored = false;
+                let listed: Vec<String> = differences.iter().map(|d| d.to_string()).collect();
+                let count = listed.len();
+                let what = if unit.len() == 1 {
+                    "down does not restore the schema the up started from".to_string()
+                } else {
+                    format!(
+                        "the downs of this {}-step group do not restore the schema its ups \
+                         started from",
+                        unit.len()
+                    )
+                };
                 violations.push(ReplayViolation {
                     code: "RP002",
-                    file: down.file,
-                    span: first_statement(input, down),
+                    file: first_down.file,
+                    span: first_statement(input, first_down),
                     message: format!(
-                        "down does not restore the schema the up started from: {count} {}",
+                        "{what}: {count} {}",
                         if count == 1 {
                             "difference"
                         } else {
@@ -293,46 +328,62 @@ fn replay_migration(
                     help: "make the down undo everything the up does, in reverse order (the \
                            differences are listed)"
                         .to_string(),
-                    detail: Some(listed),
+                    detail: Some(listed.join("\n")),
                 });
+                if let Some(step) = entry.down.as_mut() {
+                    step.differences = listed;
+                }
             }
         }
-        Err(e) => step.error = Some(format!("the catalog snapshot failed: {e}")),
+        Err(e) => {
+            if let Some(step) = entries.first_mut().and_then(|e| e.down.as_mut()) {
+                step.error = Some(format!("the catalog snapshot failed: {e}"));
+            }
+        }
     }
-    entry.down = Some(step);
 
     // Up again: a rollback followed by a retry must work.
-    let again = apply(client, input, &migration.up, false);
-    entry.up_again = Some(ReplayStep {
-        file: up_file.clone(),
-        applied: again.failure.is_none(),
-        seconds: again.seconds,
-        error: again.failure.as_ref().map(|f| f.message.clone()),
-        differences: Vec::new(),
-    });
-    if let Some(failure) = again.failure {
-        violations.push(ReplayViolation {
-            code: "RP003",
-            file: failure.file,
-            span: failure.span,
-            message: format!("up fails again after its down: {}", failure.message),
-            help: "make the down remove everything the up creates (types, functions, rows), so \
-                   the up can run again"
-                .to_string(),
-            detail: None,
-        });
-        return ((entry, touched), Next::Rebuild);
+    for (index, migration) in unit.iter().enumerate() {
+        let again = apply(client, input, &migration.up, false);
+        if let Some(entry) = entries.get_mut(index) {
+            entry.up_again = Some(ReplayStep {
+                file: display(input.files, migration.up.file),
+                applied: again.failure.is_none(),
+                seconds: again.seconds,
+                error: again.failure.as_ref().map(|f| f.message.clone()),
+                differences: Vec::new(),
+            });
+        }
+        if let Some(failure) = again.failure {
+            violations.push(ReplayViolation {
+                code: "RP003",
+                file: failure.file,
+                span: failure.span,
+                message: format!("up fails again after its down: {}", failure.message),
+                help: "make the down remove everything the up creates (types, functions, rows), \
+                       so the up can run again"
+                    .to_string(),
+                detail: None,
+            });
+            return (entries, touched, Next::Rebuild);
+        }
     }
-    if !step_differences_empty(&entry) {
-        // The up applied again over what the down left: the state may differ from the
-        // first up's.
-        return ((entry, touched), Next::Rebuild);
+    if !restored {
+        // The ups applied again over what the downs left: the state may differ from the
+        // first ups'.
+        return (entries, touched, Next::Rebuild);
     }
-    ((entry, touched), Next::Continue)
+    (entries, touched, Next::Continue)
 }
 
-fn step_differences_empty(entry: &ReplayMigration) -> bool {
-    entry.down.as_ref().is_none_or(|d| d.differences.is_empty())
+/// The popx group of a migration version (`<14-digit timestamp><6-digit step>`): its steps
+/// run and roll back together.
+fn popx_group(set: &MigrationSet, migration: &Migration) -> Option<String> {
+    let version = &migration.version.text;
+    (set.framework == sqlgate_core::Framework::Popx
+        && version.len() == 20
+        && version.bytes().all(|b| b.is_ascii_digit()))
+    .then(|| version[..14].to_string())
 }
 
 fn violation(code: &'static str, failure: Failure) -> ReplayViolation {
