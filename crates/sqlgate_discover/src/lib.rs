@@ -15,8 +15,8 @@ mod walk;
 
 pub use changed::gate_files;
 pub use model::{
-    canonical_paths, AtlasSum, DiscoverOptions, Discovery, Down, FileError, FileId, LoadedFile,
-    Migration, MigrationSet, Section, Skipped, TxMode, Version,
+    canonical_paths, popx_group, AtlasSum, DiscoverOptions, Discovery, Down, FileError, FileId,
+    LoadedFile, Migration, MigrationSet, Section, Skipped, TxMode, Version,
 };
 /// Paths with `.` and `..` resolved as text, never through the checkout's symbolic links.
 pub use paths::lexical;

@@ -99,6 +99,17 @@ pub struct Migration {
     pub down: Down,
 }
 
+/// The popx group a migration of a `framework` set belongs to: popx splits one migration
+/// into steps `<14-digit timestamp><6-digit step>` that run, and roll back, together (every
+/// up, then the downs in reverse version order), and whose downs undo the group's ups in
+/// another order than step by step. `None` outside popx or for a version of another shape.
+pub fn popx_group(framework: Framework, version: &str) -> Option<&str> {
+    let text = version;
+    (framework == Framework::Popx && text.len() == 20 && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.get(..14))
+        .flatten()
+}
+
 /// One directory's migrations, replayed together in version order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationSet {

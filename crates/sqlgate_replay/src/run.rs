@@ -16,7 +16,9 @@ use sqlgate_core::replay::{
     ReplayLock, ReplayMigration, ReplayRewrite, ReplaySet, ReplayStatement, ReplayStep,
 };
 use sqlgate_core::source::LineIndex;
-use sqlgate_discover::{Down, FileId, LoadedFile, Migration, MigrationSet, Section, TxMode};
+use sqlgate_discover::{
+    popx_group, Down, FileId, LoadedFile, Migration, MigrationSet, Section, TxMode,
+};
 use sqlgate_sql::lexer::Dialect;
 use sqlgate_sql::split::{split, RawKind, RawStatement};
 
@@ -149,10 +151,10 @@ pub fn replay_set(
         }
         // The unit: this migration and, for popx, the following steps of its group that are
         // in the change set too.
-        let group = popx_group(set, migration);
+        let group = popx_group(set.framework, &migration.version.text);
         let mut end = index + 1;
         while let Some(next) = set.migrations.get(end) {
-            let same = group.is_some() && popx_group(set, next) == group;
+            let same = group.is_some() && popx_group(set.framework, &next.version.text) == group;
             if !same || input.change_set.binary_search(&end).is_err() {
                 break;
             }
@@ -374,16 +376,6 @@ fn replay_unit(
         return (entries, touched, Next::Rebuild);
     }
     (entries, touched, Next::Continue)
-}
-
-/// The popx group of a migration version (`<14-digit timestamp><6-digit step>`): its steps
-/// run and roll back together.
-fn popx_group(set: &MigrationSet, migration: &Migration) -> Option<String> {
-    let version = &migration.version.text;
-    (set.framework == sqlgate_core::Framework::Popx
-        && version.len() == 20
-        && version.bytes().all(|b| b.is_ascii_digit()))
-    .then(|| version[..14].to_string())
 }
 
 fn violation(code: &'static str, failure: Failure) -> ReplayViolation {

@@ -10,7 +10,9 @@ pub use sqlgate_config::settings::{
     DownExpectation, RlsMode, DEFAULT_EXPOSED_SCHEMAS, DEFAULT_PUBLIC_ROLES,
 };
 use sqlgate_core::finding::{Category, Severity};
-use sqlgate_discover::{FileId, Framework, LoadedFile, Migration, MigrationSet, TxMode, Version};
+use sqlgate_discover::{
+    popx_group, FileId, Framework, LoadedFile, Migration, MigrationSet, TxMode, Version,
+};
 use sqlgate_sql::lexer::Dialect;
 use sqlgate_sql::model::{
     ActionKind, AlterAction, ColumnDef, ConstraintKind, Name, ObjectType, Statement, StatementKind,
@@ -535,23 +537,17 @@ pub struct ChangeSetContext<'a> {
 }
 
 impl MigrationContext<'_> {
-    /// The other steps of this migration's popx group: popx splits one migration into steps
-    /// `<14-digit timestamp><6-digit step>` that run (and roll back) together, and whose
-    /// downs undo the group's ups in another order than step by step.
+    /// The other steps of this migration's popx group (`sqlgate_discover::popx_group`).
     pub fn group_siblings(&self) -> Vec<MigrationIndex> {
-        let group = |version: &str| -> Option<String> {
-            (self.framework == Framework::Popx
-                && version.len() == 20
-                && version.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| version[..14].to_string())
-        };
-        let Some(own) = group(self.version) else {
+        let Some(own) = popx_group(self.framework, self.version) else {
             return Vec::new();
         };
         self.versions
             .iter()
             .enumerate()
-            .filter(|&(m, v)| m != self.migration && group(&v.version.text).as_ref() == Some(&own))
+            .filter(|&(m, v)| {
+                m != self.migration && popx_group(self.framework, &v.version.text) == Some(own)
+            })
             .map(|(m, _)| m)
             .collect()
     }
