@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::args::ReplayArgs;
 use super::output::Failure;
 use sqlgate_core::replay::ReplayReport;
-use sqlgate_discover::{Discovery, Down};
+use sqlgate_discover::Discovery;
 use sqlgate_lint::engine::ChangeFilter;
 use sqlgate_lint::rules::{Located, RlsMode, Settings, Violation};
 use sqlgate_replay::{replay, ReplayOptions, SetPlan};
@@ -33,26 +33,12 @@ pub(super) fn run_replay(
         ChangeFilter::All => Vec::new(),
         ChangeFilter::Files(_) => sqlgate_discover::canonical_paths(&discovery.files),
     };
-    let changed = |file: usize| match filter {
-        ChangeFilter::All => true,
-        ChangeFilter::Files(paths) => canonical
-            .get(file)
-            .and_then(Option::as_ref)
-            .is_some_and(|p| paths.contains(p)),
-    };
     let plans: Vec<SetPlan> = discovery
         .sets
         .iter()
         .map(|set| {
-            let change_set = set
-                .migrations
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| {
-                    changed(m.up.file) || matches!(&m.down, Down::Section(d) if changed(d.file))
-                })
-                .map(|(i, _)| i)
-                .collect();
+            // The same migrations the rules check.
+            let change_set = filter.changed_migrations(set, &canonical);
             let rls_applies = match settings.rls {
                 RlsMode::Required => true,
                 RlsMode::Off => false,

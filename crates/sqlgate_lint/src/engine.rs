@@ -83,13 +83,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
     // A phantom file (empty text) per deleted migration file, for the history rules.
     let deleted_of = phantoms(&sets, options.history, &mut files, &mut canonical);
     let files = files;
-    let is_changed = |section: &Section| match filter {
-        ChangeFilter::All => true,
-        ChangeFilter::Files(changed) => canonical
-            .get(section.file)
-            .and_then(Option::as_ref)
-            .is_some_and(|p| changed.contains(p)),
-    };
+    let is_changed = |section: &Section| filter.contains(section, &canonical);
 
     // Jobs in (set, migration, up, down) order; indexes recorded to find results again.
     let mut jobs = Vec::new();
@@ -163,13 +157,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
         }
     }
     for (s, set) in sets.iter().enumerate() {
-        let changed: Vec<usize> = set
-            .migrations
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| is_changed(&m.up) || down_section(&m.down).is_some_and(is_changed))
-            .map(|(i, _)| i)
-            .collect();
+        let changed = filter.changed_migrations(set, &canonical);
         // What the change creates is new; a migration that existed at the base (edited now,
         // IN001) is still checked, but its tables existed before this change.
         let existed_at_base = |m: usize| {

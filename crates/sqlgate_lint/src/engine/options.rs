@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::history::BaseSnapshot;
 use crate::rules::{Located, Rule, Settings};
 use sqlgate_core::finding::Severity;
+use sqlgate_discover::{Down, MigrationSet, Section};
 
 /// Findings of these rules require the merge gate by default: the default of
 /// `gate.triggers`, which the config owns.
@@ -19,6 +20,38 @@ pub enum ChangeFilter {
     All,
     /// Migrations with an up or down file among these (canonical) paths form one change set.
     Files(HashSet<PathBuf>),
+}
+
+impl ChangeFilter {
+    /// Whether a section is in the change: every one under `All`, else one whose file's
+    /// canonical path (`canonical`, by file id) is among the changed paths.
+    pub fn contains(&self, section: &Section, canonical: &[Option<PathBuf>]) -> bool {
+        match self {
+            ChangeFilter::All => true,
+            ChangeFilter::Files(changed) => canonical
+                .get(section.file)
+                .and_then(Option::as_ref)
+                .is_some_and(|p| changed.contains(p)),
+        }
+    }
+
+    /// The migrations of `set` in the change (an up or a down changed), ascending: the ones
+    /// the rules check, and the ones replay takes up, down and up again.
+    pub fn changed_migrations(
+        &self,
+        set: &MigrationSet,
+        canonical: &[Option<PathBuf>],
+    ) -> Vec<usize> {
+        set.migrations
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                self.contains(&m.up, canonical)
+                    || matches!(&m.down, Down::Section(d) if self.contains(d, canonical))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
 }
 
 /// What the configuration changes for the files under some path.
