@@ -56,6 +56,8 @@ pub(crate) struct Roots {
     known: HashMap<PathBuf, Option<Root>>,
     /// `leaves_root`'s answer for each directory asked (the files given share a few).
     checked: HashMap<PathBuf, Option<String>>,
+    /// Paths resolved so far, by their parent's real path and their name (`real`).
+    resolved: HashMap<PathBuf, Option<PathBuf>>,
 }
 
 impl Roots {
@@ -123,7 +125,7 @@ impl Roots {
     }
 
     fn find_leaves_root(&mut self, dir: &Path) -> Option<String> {
-        let real = std::fs::canonicalize(fs_path(dir)).ok()?;
+        let real = self.real(dir)?;
         if self
             .cwd
             .as_ref()
@@ -137,6 +139,56 @@ impl Roots {
                 escape_controls(&real.to_string_lossy())
             }),
         }
+    }
+
+    /// `fs::canonicalize`, remembering each directory on the way: `realpath` reads every
+    /// component of every path again (a `readlink` each), while the files given share their
+    /// parents, so a directory not met before costs one `lstat`. `None` when the path does
+    /// not resolve.
+    #[cfg(unix)]
+    fn real(&mut self, path: &Path) -> Option<PathBuf> {
+        use std::path::Component;
+        let absolute = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            // The process's directory, as the kernel resolved it (`getcwd` is real).
+            self.cwd.as_ref()?.join(path)
+        };
+        let mut real = PathBuf::new();
+        for component in absolute.components() {
+            match component {
+                Component::Prefix(_) | Component::RootDir => real.push(component.as_os_str()),
+                Component::CurDir => {}
+                // `real` has no links left: its parent is where `..` leads.
+                Component::ParentDir => {
+                    real.pop();
+                }
+                Component::Normal(name) => {
+                    real.push(name);
+                    let resolved = match self.resolved.get(&real) {
+                        Some(known) => known.clone(),
+                        None => {
+                            let resolved = match std::fs::symlink_metadata(&real) {
+                                Ok(meta) if meta.file_type().is_symlink() => {
+                                    std::fs::canonicalize(&real).ok()
+                                }
+                                Ok(_) => Some(real.clone()),
+                                Err(_) => None,
+                            };
+                            self.resolved.insert(real.clone(), resolved.clone());
+                            resolved
+                        }
+                    };
+                    real = resolved?;
+                }
+            }
+        }
+        Some(real)
+    }
+
+    #[cfg(not(unix))]
+    fn real(&mut self, path: &Path) -> Option<PathBuf> {
+        std::fs::canonicalize(fs_path(path)).ok()
     }
 
     /// The message for `real`, a path under `dir` resolved, when it is not in `dir`'s root

@@ -107,6 +107,12 @@ pub(super) fn walk(paths: &[PathBuf]) -> Walked {
 fn walk_in(paths: &[PathBuf], roots: &mut Roots) -> Walked {
     let mut walked = Walked::default();
     for arg in paths {
+        // A file in a directory already listed is known to be a regular file from the
+        // listing: thousands of files given by name cost no `stat` each.
+        if listed_as_file(arg, &walked) {
+            add_single_file(arg, roots, &mut walked);
+            continue;
+        }
         let metadata = match fs::metadata(arg) {
             Ok(metadata) => metadata,
             Err(err) => {
@@ -143,6 +149,23 @@ fn walk_in(paths: &[PathBuf], roots: &mut Roots) -> Walked {
         }
     }
     walked
+}
+
+/// Whether the listing of `arg`'s directory (the walk's, or `list`'s for an earlier file
+/// given) saw `arg` as a regular file, not a link.
+fn listed_as_file(arg: &Path, walked: &Walked) -> bool {
+    // `a.sql/` names a directory: `stat` says it is not one.
+    if arg.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        return false;
+    }
+    let (Some(parent), Some(name)) = (arg.parent(), arg.file_name().and_then(|n| n.to_str()))
+    else {
+        return false;
+    };
+    walked
+        .dirs
+        .get(&clean(parent))
+        .is_some_and(|dir| dir.listed && dir.names.contains(name) && !dir.symlinks.contains(name))
 }
 
 /// What makes two paths the same file: device and inode on Unix (one `stat`), the canonical

@@ -70,13 +70,16 @@ impl ConfigRules for Config {
             .copied()
             .filter(|r| enabled.contains(r.meta.code))
             .collect();
-        Ok(RulePlan {
+        let mut plan = RulePlan {
             base: self.base.clone(),
             global: global.iter().map(|r| r.meta.code).collect(),
             severity: self.severity.clone(),
             overrides,
             rules,
-        })
+            everywhere: FileRules::default(),
+        };
+        plan.everywhere = plan.resolve(&[]);
+        Ok(plan)
     }
 }
 
@@ -97,27 +100,41 @@ pub struct RulePlan {
     overrides: Vec<PlannedOverride>,
     /// Every rule enabled globally or by an override (`CheckOptions::rules`).
     pub rules: Vec<&'static Rule>,
+    /// The settings of a file no override matches: most files, worked out once.
+    everywhere: FileRules,
 }
 
 impl RulePlan {
     /// The per-file settings of a file (as discovered: relative to the cwd or absolute).
     pub fn file_rules(&self, path: &Path) -> FileRules {
-        let mut enabled: Vec<&'static str> = self.global.clone();
-        let mut severity: Vec<SeveritySetting> = self.severity.clone();
         // Only overrides depend on where the file is (resolving it costs a syscall per file).
-        let relative = if self.overrides.is_empty() {
-            String::new()
+        if self.overrides.is_empty() {
+            return self.everywhere.clone();
+        }
+        let relative = glob::relative_to(self.base.as_deref(), path);
+        let matching: Vec<&PlannedOverride> = self
+            .overrides
+            .iter()
+            .filter(|o| o.paths.iter().any(|g| g.matches(&relative)))
+            .collect();
+        if matching.is_empty() {
+            self.everywhere.clone()
         } else {
-            glob::relative_to(self.base.as_deref(), path)
-        };
-        for o in &self.overrides {
-            if !o.paths.iter().any(|g| g.matches(&relative)) {
-                continue;
-            }
+            self.resolve(&matching)
+        }
+    }
+
+    /// The settings under the overrides that match a file, applied in order.
+    fn resolve(&self, matching: &[&PlannedOverride]) -> FileRules {
+        let mut enabled: BTreeSet<&'static str> = self.global.iter().copied().collect();
+        let mut severity: Vec<SeveritySetting> = self.severity.clone();
+        for o in matching {
             if let Some(select) = &o.select {
-                enabled = select.clone();
+                enabled = select.iter().copied().collect();
             }
-            enabled.retain(|c| !o.ignore.contains(c));
+            for code in &o.ignore {
+                enabled.remove(code);
+            }
             for (code, value) in &o.severity {
                 severity.retain(|(c, _)| c != code);
                 severity.push((code, *value));
@@ -128,7 +145,7 @@ impl RulePlan {
             let code = rule.meta.code;
             let setting = severity.iter().find(|(c, _)| *c == code).map(|(_, s)| *s);
             match setting {
-                _ if !enabled.contains(&code) => rules.disabled.push(code),
+                _ if !enabled.contains(code) => rules.disabled.push(code),
                 Some(None) => rules.disabled.push(code),
                 Some(Some(s)) => rules.severity.push((code, s)),
                 None => {}
