@@ -244,6 +244,13 @@ fn parse_and_model(
         range,
         dialect,
     } = *statement;
+    // sqlparser's AST refines the model of a few kinds only (`ast::refines`). For the others
+    // (GRANT, INSERT, COMMENT, CREATE FUNCTION, ...) it would only say whether it parses,
+    // and MT001 reports only what the tokens prove: without a problem in them, sqlparser
+    // is not run (its tokenizer is most of the analysis time).
+    if !crate::ast::refines(&classified) && syntax_problem(tokens, text, dialect).is_none() {
+        return (classified, ParseStatus::TokensOnly);
+    }
     if tokens.len() > MAX_PARSED_TOKENS {
         let error = format!(
             "statement of {} ({} tokens) is larger than the {MAX_PARSED_TOKENS}-token {TOO_LARGE}",
@@ -381,26 +388,54 @@ mod tests {
     /// to the file's line and column (characters, as findings count them).
     #[test]
     fn sqlparser_positions_are_file_positions() {
-        let sql = "drop table t;\nselect \"x";
+        let sql = "drop table t;\ndrop table \"x";
         let analysis = analyze_section(sql, 0..sql.len(), Dialect::Postgres);
         assert!(
-            fallback(&analysis, 1).ends_with(" at Line: 2, Column: 8"),
+            fallback(&analysis, 1).ends_with(" at Line: 2, Column: 12"),
             "{}",
             fallback(&analysis, 1)
         );
         // On the line of the statement before it, after a BOM and a multi-byte character,
         // then a statement over several lines; the section starts inside the file.
-        let sql = "\u{feff}select 'é'; select 1 + );\n\ncreate table t (\n  a int,\n  b int b);";
+        let sql = "\u{feff}select 'é'; delete from t where 1 + );\n\ncreate table t (\n  a int,\n  b int b);";
         let section = sql.find("select").unwrap()..sql.len();
         let analysis = analyze_section(sql, section, Dialect::Postgres);
         let at = |i: usize| {
             let error = fallback(&analysis, i);
             error[error.rfind(" at Line: ").unwrap()..].to_string()
         };
-        // The `)` is column 12 of `select 1 + )`, which starts at column 13 of line 1 (12
-        // characters before it, the BOM not counted); the `b` is at 3:9 of the CREATE TABLE.
-        assert_eq!(at(1), " at Line: 1, Column: 24");
+        // The `)` is column 25 of `delete from t where 1 + )`, which starts at column 13 of
+        // line 1 (12 characters before it, the BOM not counted); the `b` is at 3:9 of the
+        // CREATE TABLE.
+        assert_eq!(at(1), " at Line: 1, Column: 37");
         assert_eq!(at(2), " at Line: 5, Column: 9");
+    }
+
+    /// sqlparser runs on the kinds its AST refines, and on any statement whose tokens show a
+    /// problem (MT001 then quotes its message); the others are modelled from tokens alone.
+    #[test]
+    fn sqlparser_runs_where_its_ast_or_message_is_used() {
+        let sql = "grant select on t to r;\ninsert into t values (1);\ndrop table t;\n\
+                   grant select on t;\ncomment on table t is 'a' 'b';";
+        let analysis = analyze_section(sql, 0..sql.len(), Dialect::Postgres);
+        let status: Vec<&ParseStatus> = analysis.statements.iter().map(|s| &s.parse).collect();
+        assert_eq!(
+            status[..3],
+            [
+                &ParseStatus::TokensOnly,
+                &ParseStatus::TokensOnly,
+                &ParseStatus::Parsed
+            ]
+        );
+        for i in [3, 4] {
+            let ParseStatus::Invalid(problem) = status[i] else {
+                panic!("statement {i} is {:?}", status[i]);
+            };
+            assert!(
+                problem.error.starts_with("sql parser error: "),
+                "{problem:?}"
+            );
+        }
     }
 
     #[test]
@@ -428,7 +463,7 @@ mod tests {
         let names: Vec<String> = (0..MAX_PARSED_TOKENS / 2 + 1)
             .map(|i| format!("t{i}"))
             .collect();
-        let sql = format!("drop table {} cascade;\nselect 1;", names.join(", "));
+        let sql = format!("drop table {} cascade;\ndrop table u;", names.join(", "));
         let analysis = analyze_section(&sql, 0..sql.len(), Dialect::Postgres);
         let StatementKind::Drop {
             names: dropped,
@@ -446,7 +481,7 @@ mod tests {
             format!(
                 "statement of {} KB ({} tokens) is larger than the 50000-token sqlparser \
                  limit: checked from its tokens",
-                (sql.len() - 10) / 1000,
+                (sql.len() - 14) / 1000,
                 names.len() * 2 + 2
             )
         );

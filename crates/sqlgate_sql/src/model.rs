@@ -770,8 +770,9 @@ pub enum ParseStatus {
     /// does not understand (`classify::syntax_problem`): MT001 reports these.
     Invalid(Box<SyntaxProblem>),
     /// Not handed to sqlparser: psql meta lines, COPY data, statements inside DO blocks and
-    /// function bodies (PL/pgSQL), all classified by tokens; and every statement of a
-    /// migration that only feeds the catalog (`analyze::Depth::Catalog`).
+    /// function bodies (PL/pgSQL), all classified by tokens; statements of a kind the AST
+    /// does not refine (`ast::refines`) whose tokens show no syntax problem; and every
+    /// statement of a migration that only feeds the catalog (`analyze::Depth::Catalog`).
     TokensOnly,
 }
 
