@@ -87,8 +87,16 @@ fn sqlgate_reports_no_mt001_on_valid_postgres() {
             "MT001 on valid SQL:\n{}",
             mt001.join("\n")
         );
+        // sqlgate no longer asks sqlparser about statements whose tokens show no problem:
+        // the test asks it, so that the file keeps testing what sqlparser cannot read.
+        let text = read(&path);
+        let sqlparser_fails = split(&text, 0, Dialect::Postgres)
+            .statements
+            .iter()
+            .filter(|s| s.kind == RawKind::Sql)
+            .any(|s| sqlgate::ast::parse(&text[s.range.clone()], Dialect::Postgres).is_err());
         assert!(
-            !output.stats.not_parsed.is_empty(),
+            sqlparser_fails,
             "{display}: sqlparser parses every statement; it belongs elsewhere"
         );
     }

@@ -49,8 +49,8 @@ fn parse_error_positions_are_file_positions() {
     );
 }
 
-/// A statement sqlparser cannot parse but sqlgate reads from its tokens is no MT001:
-/// `--verbose` lists it, with sqlparser's message at the file's line and column.
+/// A statement sqlparser cannot parse but sqlgate reads from its tokens is no MT001, and
+/// sqlparser is not even asked: its tokens show no problem.
 #[test]
 fn statements_read_from_tokens_are_listed_not_reported() {
     let output = check_text(
@@ -61,29 +61,17 @@ fn statements_read_from_tokens_are_listed_not_reported() {
     );
     let codes: Vec<&str> = output.report.findings.iter().map(|f| f.code).collect();
     assert!(!codes.contains(&"MT001"), "{codes:?}");
-    let listed: Vec<(usize, &str, bool)> = output
-        .stats
-        .not_parsed
-        .iter()
-        .map(|n| {
-            (
-                n.offset,
-                n.kind.as_str(),
-                n.error.ends_with(" at Line: 2, Column: 7"),
-            )
-        })
-        .collect();
-    assert_eq!(
-        listed,
-        [(10, "alter sequence", true)],
+    assert!(
+        output.stats.not_parsed.is_empty(),
         "{:?}",
         output.stats.not_parsed
     );
+    assert_eq!(output.stats.total().statements, 2);
 }
 
 /// A statement too large for sqlparser is modelled from its tokens: the rules still see what
-/// it does. It is no MT001 (sqlgate understood it); `--verbose` lists it, saying why it was
-/// not parsed in one lower-case line. One that is also invalid is MT001 with that line.
+/// it does. It is no MT001 (sqlgate understood it). One that is also invalid is MT001, saying
+/// why sqlparser was not asked in one lower-case line.
 #[test]
 fn statements_too_large_for_sqlparser_are_checked_from_tokens() {
     let names: Vec<String> = (0..30_000).map(|i| format!("t{i}")).collect();
@@ -94,16 +82,11 @@ fn statements_too_large_for_sqlparser_are_checked_from_tokens() {
     assert!(codes.contains(&"DS001"), "{codes:?}");
     assert!(codes.contains(&"DS007"), "{codes:?}");
     assert!(!codes.contains(&"MT001"), "{codes:?}");
-    let [listed] = output.stats.not_parsed.as_slice() else {
-        panic!("{:?}", output.stats.not_parsed);
-    };
-    assert_eq!((listed.offset, listed.kind.as_str()), (0, "drop table"));
-    let why = format!(
-        "statement of {} KB (60001 tokens) is larger than the 50000-token sqlparser limit: \
-         checked from its tokens",
-        (drop.len() - 2) / 1000
+    assert!(
+        output.stats.not_parsed.is_empty(),
+        "{:?}",
+        output.stats.not_parsed
     );
-    assert_eq!(listed.error, why);
 
     let invalid = format!("drop table {},;\n", names.join(", "));
     let mt001: Vec<Finding> = parse_errors(&invalid);
@@ -191,7 +174,8 @@ fn arbitrary_bytes_never_panic() {
 
 #[test]
 fn too_large_statements_count_as_one_shape_in_stats() {
-    let big = |n: usize| format!("select {};\n", vec!["1"; n].join(","));
+    // Invalid (a stray `,`): sqlparser is asked only about statements with a problem.
+    let big = |n: usize| format!("select {},;\n", vec!["1"; n].join(","));
     let text = format!("{}{}", big(30_000), big(40_000));
     let output = check_text("x.sql", &text, Dialect::Postgres, REGISTRY);
     let shapes: Vec<_> = output

@@ -366,8 +366,8 @@ pub(super) fn print_verbose(output: &CheckOutput) {
     let s = &output.stats.total();
     let _ = writeln!(
         err,
-        "statements: {} total, {} parsed by sqlparser, {} classified from tokens, {} unknown, {} psql meta/COPY data; {} found in DO blocks, function bodies and EXECUTE strings",
-        s.statements, s.parsed, s.classified, s.unknown, s.non_sql, s.dynamic
+        "statements: {} total, {} read with the objects they name, {} known by keyword only, {} unknown, {} psql meta/COPY data; {} found in DO blocks, function bodies and EXECUTE strings",
+        s.statements, s.parsed + s.classified, s.keyword_only, s.unknown, s.non_sql, s.dynamic
     );
     print_not_parsed(&mut err, output);
     let _ = writeln!(
@@ -379,8 +379,8 @@ pub(super) fn print_verbose(output: &CheckOutput) {
     );
 }
 
-/// Every checked statement sqlparser did not parse, at its first line: sqlgate read it from
-/// its tokens (MT001 reports only those that are probably invalid or not understood).
+/// Every checked statement with a syntax problem that sqlparser did not parse either (MT001
+/// reports each), at its first line, with sqlparser's message.
 fn print_not_parsed(err: &mut impl Write, output: &CheckOutput) {
     let mut lines: std::collections::BTreeMap<usize, sqlgate_core::source::LineIndex> =
         std::collections::BTreeMap::new();

@@ -18,7 +18,8 @@ pub struct RunReport {
     pub findings: Vec<Finding>,
     pub files_checked: usize,
     pub statements: usize,
-    /// Statements sqlparser parsed completely.
+    /// Statements read completely: their kind and the objects they name (the rest are known
+    /// by their leading keywords only, not understood, or psql meta-commands and COPY data).
     pub parsed: usize,
     pub gate: GateSummary,
     pub errors: Vec<RunError>,

@@ -414,7 +414,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
         findings,
         files_checked: files_checked.len(),
         statements: stats.total().statements,
-        parsed: stats.total().parsed,
+        parsed: stats.total().parsed + stats.total().classified,
         gate: GateSummary::unevaluated(gate_required),
         errors: errors
             .into_iter()

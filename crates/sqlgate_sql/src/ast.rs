@@ -84,21 +84,6 @@ impl Namer<'_> {
     }
 }
 
-/// Whether [`model`] may refine a statement the token classifier read as `kind`: only then
-/// is sqlparser worth running on it for its model.
-pub fn refines(kind: &StatementKind) -> bool {
-    matches!(
-        kind,
-        StatementKind::CreateTable { .. }
-            | StatementKind::CreateIndex { .. }
-            | StatementKind::Drop { .. }
-            | StatementKind::AlterTable { .. }
-            | StatementKind::Truncate { .. }
-            | StatementKind::Delete { .. }
-            | StatementKind::Update { .. }
-    )
-}
-
 /// The model of a parsed statement, for the statement types the rules read; `None` leaves
 /// the classifier's model in place (both agree on everything else).
 pub fn model(
@@ -379,49 +364,4 @@ fn action_kind(
         _ => return None,
     };
     Some(kind)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::classify::classify;
-
-    /// `refines` decides which statements sqlparser sees at all: a kind the AST refines but
-    /// `refines` left out would keep the token classifier's model unnoticed.
-    #[test]
-    fn refines_names_every_kind_the_ast_models() {
-        let sql = "create table t (id int primary key); create table u as select 1; \
-            create unlogged table v (a int); create index i on t (id); \
-            create unique index concurrently j on t (id); drop table t cascade; \
-            drop index concurrently if exists i; drop function f(int); drop procedure p; \
-            drop policy p on t; drop trigger g on t; drop extension e; drop domain d; \
-            drop view w; drop type y; drop schema s; drop sequence q; truncate t; \
-            delete from t where id = 1; update t set id = 2; alter table t add column c int; \
-            alter table t rename to u; alter table t rename column a to b; \
-            alter table t alter column c type bigint; alter table t enable row level security; \
-            alter table only t drop constraint k; alter index i rename to j; \
-            alter type y rename value 'a' to 'b'; alter table t set schema s; \
-            alter sequence q rename to r; alter view w rename to x; \
-            grant select on t to r; revoke select on t from r; insert into t values (1); \
-            select 1; comment on table t is 'c'; create policy p on t using (true); \
-            create function f() returns int language sql as $$ select 1 $$; \
-            create view w as select 1; create trigger g after insert on t \
-            for each row execute function f(); create type y as enum ('a'); \
-            create extension if not exists e; create schema s; create sequence q; \
-            begin; commit; set lock_timeout = '1s'; vacuum t; analyze t; \
-            alter domain d set not null; alter default privileges grant select on tables to r";
-        let mut checked = 0;
-        for raw in crate::split::statements(sql, 0, Dialect::Postgres) {
-            let text = &sql[raw.range.clone()];
-            let classified = classify(&raw.tokens, sql, Dialect::Postgres).kind;
-            let Ok(ast) = parse(text, Dialect::Postgres) else {
-                continue;
-            };
-            checked += 1;
-            if model(&ast, &classified, &raw.range, Dialect::Postgres).is_some() {
-                assert!(refines(&classified), "{text}: {classified:?}");
-            }
-        }
-        assert!(checked > 40, "{checked} statements parsed");
-    }
 }

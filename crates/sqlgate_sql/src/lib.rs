@@ -1,8 +1,8 @@
 //! The SQL layer: from migration text to the statement model.
 //!
-//! `lexer` tokenizes, `split` cuts the token stream into statements, `ast` hands each
-//! statement to sqlparser (the only place that imports it), `classify` reads what sqlparser
-//! cannot parse from its tokens, and `analyze` puts the two together into the
+//! `lexer` tokenizes, `split` cuts the token stream into statements, `classify` reads each
+//! statement's model from its tokens, `ast` hands a statement whose tokens show a problem to
+//! sqlparser (the only place that imports it), and `analyze` puts them together into the
 //! [`model::Statement`]s the rules read. Nothing here knows about files, frameworks,
 //! configuration or rules.
 

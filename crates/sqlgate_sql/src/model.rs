@@ -760,19 +760,17 @@ impl StatementKind {
 /// How the statement was understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParseStatus {
-    /// sqlparser parsed it; the model comes from the AST.
+    /// Its tokens showed a problem, but sqlparser parsed it: taken as valid, and modelled
+    /// from the AST.
     Parsed,
-    /// sqlparser failed (message kept), or the statement was too large to hand to it; the
-    /// model comes from the token classifier, which understood it. (A thin box: it keeps every
-    /// model 8 bytes smaller.)
-    Fallback { error: Box<String> },
-    /// Like `Fallback`, but the tokens prove a syntax error, or show a statement sqlgate
-    /// does not understand (`classify::syntax_problem`): MT001 reports these.
+    /// Its tokens prove a syntax error, or show a statement sqlgate does not understand
+    /// (`classify::syntax_problem`), and sqlparser failed on it too (or it was too large to
+    /// hand to sqlparser): MT001 reports these, with sqlparser's message.
     Invalid(Box<SyntaxProblem>),
-    /// Not handed to sqlparser: psql meta lines, COPY data, statements inside DO blocks and
-    /// function bodies (PL/pgSQL), all classified by tokens; statements of a kind the AST
-    /// does not refine (`ast::refines`) whose tokens show no syntax problem; and every
-    /// statement of a migration that only feeds the catalog (`analyze::Depth::Catalog`).
+    /// Modelled from its tokens alone, sqlparser not run: every statement whose tokens show
+    /// no problem, psql meta lines, COPY data, statements inside DO blocks and function bodies
+    /// (PL/pgSQL), and every statement of a migration that only feeds the catalog
+    /// (`analyze::Depth::Catalog`).
     TokensOnly,
 }
 
@@ -781,7 +779,6 @@ impl ParseStatus {
     /// parse the statement.
     pub fn parser_error(&self) -> Option<&str> {
         match self {
-            ParseStatus::Fallback { error } => Some(error),
             ParseStatus::Invalid(problem) => Some(&problem.error),
             ParseStatus::Parsed | ParseStatus::TokensOnly => None,
         }

@@ -11,12 +11,13 @@ use sqlgate_sql::model::{ParseStatus, Statement, StatementKind};
 pub struct Counts {
     /// Top-level statements in checked sections.
     pub statements: usize,
+    /// Modelled from sqlparser's AST: its tokens showed a problem, but sqlparser parsed it.
     pub parsed: usize,
-    /// Not parsed by sqlparser but classified from tokens, with the objects it names.
+    /// Modelled from its tokens, with the objects it names.
     pub classified: usize,
-    /// Not parsed; known only by its leading keywords (`Other`): no rule looks further.
+    /// Known only by its leading keywords (`Other`): no rule looks further.
     pub keyword_only: usize,
-    /// Neither parsed nor classified.
+    /// Not understood.
     pub unknown: usize,
     /// psql meta-commands and COPY data.
     pub non_sql: usize,
@@ -25,7 +26,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    /// Parsed, classified or known by keyword, out of the SQL statements (not psql lines).
+    /// Read with names or known by keyword, out of the SQL statements (not psql lines).
     pub fn understood_percent(&self) -> f64 {
         let sql = self.statements - self.non_sql;
         if sql == 0 {
@@ -34,7 +35,7 @@ impl Counts {
         100.0 * (sql - self.unknown) as f64 / sql as f64
     }
 
-    /// Parsed by sqlparser or classified with the object names, out of the SQL statements:
+    /// Read with the objects they name (from tokens or an AST), out of the SQL statements:
     /// what the rules can check by name (keyword-only statements count against it).
     pub fn named_percent(&self) -> f64 {
         let sql = self.statements - self.non_sql;
@@ -60,11 +61,11 @@ impl Counts {
 pub struct Stats {
     /// By dialect name (`postgres`, `clickhouse`).
     pub dialects: BTreeMap<&'static str, Counts>,
-    /// Statements sqlparser did not parse, by dialect, kind label and parser message
-    /// (positions removed): the shapes the fallback handles.
+    /// Statements whose tokens show a problem and that sqlparser did not parse either, by
+    /// dialect, kind label and parser message (positions removed).
     pub fallback_shapes: BTreeMap<(&'static str, String, String), usize>,
-    /// Every checked statement sqlparser did not parse, in the order checked (`--verbose`
-    /// lists them; MT001 reports only those whose tokens prove a problem).
+    /// Every checked statement whose tokens show a problem and that sqlparser did not parse
+    /// either (MT001 reports each), in the order checked; `--verbose` lists them.
     pub not_parsed: Vec<NotParsed>,
     /// Where the time went, in order: analysis, catalog replay and rules, findings.
     pub timings: Vec<(&'static str, std::time::Duration)>,
