@@ -66,7 +66,6 @@ pub(super) fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
             staged.as_ref().map(|t| t.root.as_path()),
         )
     };
-    require_existing(&paths, &args.paths, &config)?;
     let mut before = vec![("setup", run_started.elapsed())];
     let started = Instant::now();
     // git's answer and discovery do not depend on each other: git runs while the files are
@@ -98,6 +97,10 @@ pub(super) fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
             .unwrap_or_else(|_| Err(Failure("git could not be asked for the changes".into())));
         (changes, discovery)
     });
+    // Discovery found which paths given do not exist (no `stat` of its own per path: the
+    // walk has one, or a directory listing, for each): that stops the run before git's answer
+    // is looked at, as if nothing had run.
+    require_existing(&discovery.missing, &args.paths, &config)?;
     let changes = changes?;
     let filter = changes
         .as_ref()
@@ -180,7 +183,11 @@ pub(super) fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
     }
 
     let fail_on = fail_on_setting(args.common.fail_on)?;
-    Ok(exit_code(&output.report, fail_on))
+    let code = exit_code(&output.report, fail_on);
+    // The process ends next: freeing every file's text and the report one allocation at a
+    // time would only delay the exit (the system takes the memory back at once).
+    std::mem::forget(output);
+    Ok(code)
 }
 
 /// One line on stderr per unchanged file that could not be read: the check went on without

@@ -236,13 +236,14 @@ pub(super) fn check_paths(
 }
 
 /// A path to check that does not exist is a mistake in the command or the config, not a
-/// file to report on: it stops the run with one line that says where it came from.
+/// file to report on: it stops the run with one line that says where it came from. `missing`
+/// are the paths discovery found missing (`Discovery::missing`).
 pub(super) fn require_existing(
-    paths: &[PathBuf],
+    missing: &[PathBuf],
     given: &[PathBuf],
     config: &Config,
 ) -> Result<(), Failure> {
-    let Some(missing) = paths.iter().find(|p| std::fs::metadata(p).is_err()) else {
+    let Some(missing) = missing.first() else {
         return Ok(());
     };
     Err(Failure(match (&config.source, given.is_empty()) {

@@ -66,6 +66,8 @@ struct Builder<'a> {
     /// Links the walk did not follow (they lead out of the root): errors or skipped files
     /// once the migration directories are known.
     outside: Vec<OutsideLink>,
+    /// The paths given that do not exist (`Discovery::missing`).
+    missing: Vec<PathBuf>,
 }
 
 pub(super) fn build(mut walked: Walked, options: &DiscoverOptions) -> Discovery {
@@ -87,6 +89,7 @@ pub(super) fn build(mut walked: Walked, options: &DiscoverOptions) -> Discovery 
         postgres_migrations: false,
         popx: None,
         outside: std::mem::take(&mut walked.outside),
+        missing: std::mem::take(&mut walked.missing),
     };
     for dir in walked.dirs.values() {
         builder.dir(dir);
@@ -635,6 +638,7 @@ impl Builder<'_> {
             sets,
             skipped: self.skipped,
             errors: self.errors,
+            missing: self.missing,
         }
     }
 }
@@ -662,6 +666,7 @@ impl Discovery {
                         display: display.to_string(),
                         message: err.to_string(),
                     }],
+                    ..Discovery::default()
                 }
             }
         };
@@ -705,6 +710,7 @@ impl Discovery {
             }],
             skipped: Vec::new(),
             errors: Vec::new(),
+            missing: Vec::new(),
         }
     }
 }

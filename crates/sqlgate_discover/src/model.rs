@@ -181,6 +181,9 @@ pub struct Discovery {
     pub sets: Vec<MigrationSet>,
     pub skipped: Vec<Skipped>,
     pub errors: Vec<FileError>,
+    /// The paths given that do not exist, in the order given (each is in `errors` too): the
+    /// CLI stops on the first, as a mistake in the command rather than a file to report on.
+    pub missing: Vec<PathBuf>,
 }
 
 /// The canonical path of each file (`None` when it cannot be resolved): one `realpath` per

@@ -51,6 +51,8 @@ pub(super) struct Walked {
     /// Symbolic links not followed because they lead out of the run's root; discovery
     /// reports each as an error where a migration would be read, else as skipped.
     pub outside: Vec<OutsideLink>,
+    /// The paths given that do not exist (`Discovery::missing`).
+    pub missing: Vec<PathBuf>,
 }
 
 /// A symbolic link that resolves outside the run's root (see `paths::Roots`).
@@ -117,6 +119,7 @@ fn walk_in(paths: &[PathBuf], roots: &mut Roots) -> Walked {
             Ok(metadata) => metadata,
             Err(err) => {
                 let message = if err.kind() == std::io::ErrorKind::NotFound {
+                    walked.missing.push(arg.clone());
                     "no such file or directory: check the path".to_string()
                 } else {
                     err.to_string()
