@@ -36,8 +36,16 @@
 #      reported. Before timing, a sanity run of each tool proves that it lints the files
 #      (exit code 0 or 1, sqlgate's JSON report, squawk's "checked N source files").
 #   1. Same files: both tools on every file, all in one invocation each (absolute paths as
-#      arguments, so the file list must fit in ARG_MAX: about 2 MB on Linux): the sanity runs, one untimed warm-up run each, then BENCH_RUNS rounds.
-#      Prints median wall, CPU and peak RSS per tool and the ratios squawk / sqlgate.
+#      arguments, so the file list must fit in ARG_MAX: about 2 MB on Linux): the sanity runs,
+#      one untimed warm-up run each, then BENCH_RUNS rounds. Each round runs, in turn,
+#        sqlgate check --format json FILES       squawk --reporter json FILES
+#        squawk --reporter gcc FILES             sqlgate check --format human FILES
+#        squawk FILES                            (the tty reporter, its default)
+#      The headline is machine-readable output on both sides (json against json, and gcc
+#      against sqlgate's json); the human formats are a second row (squawk's tty reporter
+#      draws a code snippet per finding). Prints median wall, CPU and peak RSS per run and
+#      the ratios squawk / sqlgate, and what each tool found (count and most frequent rules),
+#      so the ratios can be weighed against the work each does.
 #      sqlgate may check fewer files than it is given: it skips files that its framework
 #      rules say are not migrations (`sqlgate check -v` lists them).
 #   2. Scaling: copies of the file set in the scratch directory, copy K at
@@ -48,7 +56,7 @@
 #        sqlgate check --format json copy1 ... copyN       (directories: sqlgate discovers
 #                                                           the migrations, and 16x the
 #                                                           paths would overflow ARG_MAX)
-#        squawk 'copy1/**/*.sql' ... 'copyN/**/*.sql'      (quoted: squawk expands them)
+#        squawk --reporter json 'copy1/**/*.sql' ...       (quoted: squawk expands them)
 #      The sanity run at each scale is also its warm-up and gives the files checked, which
 #      must be N times those at 1x (a warning says otherwise; if squawk fails, the scale is
 #      timed for sqlgate only). BENCH_SCALE_RUNS rounds per scale. Time per file relative to
@@ -244,19 +252,23 @@ rss_ratio() {
     fi
 }
 
-# rounds N TAG DIR: N rounds in DIR, each running "${sg_cmd[@]}" then (unless sq_cmd is
-# empty) "${sq_cmd[@]}"; raw numbers go to $scratch/TAG.sqlgate, $scratch/TAG.squawk and stderr.
+# rounds N TAG DIR KIND...: N rounds in DIR; in each, the command array cmd_KIND of every
+# KIND runs in turn (one that is empty is skipped), so the tools alternate; raw numbers go to
+# $scratch/TAG.KIND and stderr.
 rounds() {
-    local n=$1 tag=$2 dir=$3 i line
-    : >"$scratch/$tag.sqlgate"
-    : >"$scratch/$tag.squawk"
+    local n=$1 tag=$2 dir=$3 i kind line
+    shift 3
+    for kind in "$@"; do : >"$scratch/$tag.$kind"; done
     for ((i = 1; i <= n; i++)); do
-        (cd "$dir" && time_run "$scratch/$tag.sqlgate" "${sg_cmd[@]}")
-        line="sqlgate $(tail -n 1 "$scratch/$tag.sqlgate")"
-        if ((${#sq_cmd[@]})); then
-            (cd "$dir" && time_run "$scratch/$tag.squawk" "${sq_cmd[@]}")
-            line+=", squawk $(tail -n 1 "$scratch/$tag.squawk")"
-        fi
+        line=
+        for kind in "$@"; do
+            local -n run=cmd_$kind
+            if ((${#run[@]})); then
+                (cd "$dir" && time_run "$scratch/$tag.$kind" "${run[@]}")
+                line+="${line:+, }$kind $(tail -n 1 "$scratch/$tag.$kind")"
+            fi
+            unset -n run
+        done
         echo "bench: $tag run $i/$n: $line (wall user sys rss_kb)" >&2
     done
 }
@@ -276,10 +288,27 @@ sanity_sqlgate() {
     report=$(python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
-print(r["files_checked"], r.get("statements", "?"), r.get("parsed", "?"), len(r.get("findings", [])))
+from collections import Counter
+top = Counter(f["code"] for f in r.get("findings", [])).most_common(5)
+print(r["files_checked"], r.get("statements", "?"), r.get("parsed", "?"), len(r.get("findings", [])),
+      "most: " + ", ".join(f"{code} {n}" for code, n in top))
 ' "$scratch/sanity.json" 2>/dev/null) || die 1 "sqlgate printed no JSON report with files_checked: its timings would not measure linting"
-    read -r sg_checked sg_statements sg_parsed sg_findings <<<"$report"
+    read -r sg_checked sg_statements sg_parsed sg_findings sg_top <<<"$report"
     rm -f "$scratch/sanity.json"
+}
+
+# squawk_findings DIR CMD...: runs CMD (squawk with --reporter json) in DIR and prints how many
+# findings it reported, with its five most frequent rules.
+squawk_findings() {
+    local dir=$1
+    shift
+    (cd "$dir" && "$@" 2>/dev/null || true) | python3 -c '
+import json, sys
+from collections import Counter
+found = json.load(sys.stdin)
+top = Counter(f.get("rule_name") for f in found).most_common(5)
+print(f"{len(found)} findings (most: " + ", ".join(f"{rule} {n}" for rule, n in top) + ")")
+' 2>/dev/null || echo "findings unknown (no JSON from squawk)"
 }
 
 # sanity_squawk DIR CMD...: runs CMD in DIR; it must exit 0 or 1. Returns 1 (after printing
@@ -328,34 +357,58 @@ echo "bench: $nfiles files, $bytes bytes, from $ndirs postgresql dirs of $corpus
 # Absolute paths from an empty directory: no config file is found, reported paths are identical.
 empty=$scratch/empty
 mkdir "$empty"
-sg_cmd=("$sqlgate" check --format json "${files[@]}")
-sq_cmd=("$squawk" "${files[@]}")
-sanity_sqlgate "$empty" "${sg_cmd[@]}"
-sanity_squawk "$empty" "${sq_cmd[@]}" || exit 1
+# Machine-readable output on both sides is the headline (what CI runs); squawk's gcc
+# reporter is timed too, and the human formats (sqlgate's human text, squawk's tty reporter,
+# which draws a code snippet per finding) in a second row.
+cmd_sqlgate=("$sqlgate" check --format json "${files[@]}")
+cmd_squawk=("$squawk" --reporter json "${files[@]}")
+cmd_squawk_gcc=("$squawk" --reporter gcc "${files[@]}")
+cmd_sqlgate_human=("$sqlgate" check --format human "${files[@]}")
+cmd_squawk_tty=("$squawk" "${files[@]}")
+sanity_sqlgate "$empty" "${cmd_sqlgate[@]}"
+# The tty reporter says how many files it checked; the JSON one lists the findings.
+sanity_squawk "$empty" "${cmd_squawk_tty[@]}" || exit 1
 sg1_checked=$sg_checked
-sg1_note="sqlgate: $sg_statements statements ($sg_parsed parsed by sqlparser), $sg_findings findings"
+sg1_note="sqlgate: $sg_statements statements, $sg_findings findings ($sg_top)"
 sq1_checked=$sq_checked
-sq1_note="squawk: \"${sq_line:-no \"checked N source files\" line}\""
+sq1_note="squawk: \"${sq_line:-no \"checked N source files\" line}\", $(squawk_findings "$empty" "${cmd_squawk[@]}")"
 echo "bench: sanity: sqlgate checked $sg1_checked files, squawk $sq1_checked" >&2
 
-echo "bench: part 1: 1 warm-up + $(plural "$RUNS" "timed run") per tool, alternating" >&2
-(cd "$empty" && time_run "$scratch/warmup" "${sg_cmd[@]}" && time_run "$scratch/warmup" "${sq_cmd[@]}")
-rounds "$RUNS" same "$empty"
-sg_wall=$(median_of "$scratch/same.sqlgate" wall)
-sg_cpu=$(median_of "$scratch/same.sqlgate" cpu)
-sg_rss=$(median_of "$scratch/same.sqlgate" rss)
-sq_wall=$(median_of "$scratch/same.squawk" wall)
-sq_cpu=$(median_of "$scratch/same.squawk" cpu)
-sq_rss=$(median_of "$scratch/same.squawk" rss)
+echo "bench: part 1: 1 warm-up + $(plural "$RUNS" "timed run") per tool and format, alternating" >&2
+for kind in sqlgate squawk squawk_gcc sqlgate_human squawk_tty; do
+    declare -n run=cmd_$kind
+    (cd "$empty" && time_run "$scratch/warmup" "${run[@]}")
+    unset -n run
+done
+rounds "$RUNS" same "$empty" sqlgate squawk squawk_gcc sqlgate_human squawk_tty
+declare -A m1 # m1[KIND:wall|cpu|rss]
+for kind in sqlgate squawk squawk_gcc sqlgate_human squawk_tty; do
+    for col in wall cpu rss; do
+        m1[$kind:$col]=$(median_of "$scratch/same.$kind" "$col")
+    done
+done
+# row LABEL KIND FILES: a table row of part 1.
+row() {
+    echo "| $1 | $3 | $(fmt_s "${m1[$2:wall]}") | $(fmt_s "${m1[$2:cpu]}") | $(fmt_mb "${m1[$2:rss]}") |"
+}
+# ratios LABEL SQUAWK_KIND SQLGATE_KIND: the bold row of ratios squawk / sqlgate.
+ratios() {
+    echo "| **$1** | | **$(ratio "${m1[$2:wall]}" "${m1[$3:wall]}")** | **$(ratio "${m1[$2:cpu]}" "${m1[$3:cpu]}")** | **$(rss_ratio "${m1[$2:rss]}" "${m1[$3:rss]}")** |"
+}
 {
     echo
     echo "### 1. Same files, one invocation per tool (median of $(plural "$RUNS" run))"
     echo
-    echo "| tool | files checked | wall (s) | CPU (s) | peak RSS (MB) |"
+    echo "| run | files checked | wall (s) | CPU (s) | peak RSS (MB) |"
     echo "|---|---:|---:|---:|---:|"
-    echo "| $sqlgate_version | $sg1_checked of $nfiles | $(fmt_s "$sg_wall") | $(fmt_s "$sg_cpu") | $(fmt_mb "$sg_rss") |"
-    echo "| $squawk_version | $sq1_checked of $nfiles | $(fmt_s "$sq_wall") | $(fmt_s "$sq_cpu") | $(fmt_mb "$sq_rss") |"
-    echo "| **squawk / sqlgate** | | **$(ratio "$sq_wall" "$sg_wall")** | **$(ratio "$sq_cpu" "$sg_cpu")** | **$(rss_ratio "$sq_rss" "$sg_rss")** |"
+    row "sqlgate \`--format json\`" sqlgate "$sg1_checked of $nfiles"
+    row "squawk \`--reporter json\`" squawk "$sq1_checked of $nfiles"
+    ratios "machine-readable, squawk / sqlgate" squawk sqlgate
+    row "squawk \`--reporter gcc\`" squawk_gcc "$sq1_checked of $nfiles"
+    ratios "squawk gcc / sqlgate json" squawk_gcc sqlgate
+    row "sqlgate \`--format human\`" sqlgate_human "$sg1_checked of $nfiles"
+    row "squawk (tty reporter)" squawk_tty "$sq1_checked of $nfiles"
+    ratios "human, squawk / sqlgate" squawk_tty sqlgate_human
     echo
     echo "$sg1_note; $sq1_note. sqlgate skips the files its framework rules say are not migrations (\`sqlgate check -v\` lists them)."
 } >>"$summary"
@@ -378,7 +431,7 @@ if [[ $SKIP_SCALE != 1 ]]; then
         echo
         echo "### 2. Scaling: 1x, 4x, 16x copies of the same files (median of $(plural "$SCALE_RUNS" run))"
         echo
-        echo "\`sqlgate check --format json copy1 … copyN\` (directories: sqlgate finds the migrations) and \`squawk 'copy1/**/*.sql' … 'copyN/**/*.sql'\` (patterns squawk expands itself), copy K at \`copyK/<path in the corpus>\` (real copies: sqlgate checks hard links to one file once). Time per file relative to 1x: 1.00 is linear growth."
+        echo "\`sqlgate check --format json copy1 … copyN\` (directories: sqlgate finds the migrations) and \`squawk --reporter json 'copy1/**/*.sql' … 'copyN/**/*.sql'\` (patterns squawk expands itself), copy K at \`copyK/<path in the corpus>\` (real copies: sqlgate checks hard links to one file once). Time per file relative to 1x: 1.00 is linear growth."
         echo
         echo "| copies | tool | files checked | wall (s) | CPU (s) | peak RSS (MB) | wall per file vs 1x | CPU per file vs 1x |"
         echo "|---:|---|---:|---:|---:|---:|---:|---:|"
@@ -392,12 +445,12 @@ if [[ $SKIP_SCALE != 1 ]]; then
             dirs+=("copy$c")
             patterns+=("copy$c/**/*.sql")
         done
-        sg_cmd=("$sqlgate" check --format json "${dirs[@]}")
-        sq_cmd=()
-        if ((squawk_scales)); then sq_cmd=("$squawk" "${patterns[@]}"); fi
+        cmd_sqlgate=("$sqlgate" check --format json "${dirs[@]}")
+        cmd_squawk=()
+        if ((squawk_scales)); then cmd_squawk=("$squawk" --reporter json "${patterns[@]}"); fi
         sync # the copies were just written: not their write-back in the timed runs
         echo "bench: part 2: ${k}x: sanity/warm-up run, then $(plural "$SCALE_RUNS" "timed run") per tool" >&2
-        sanity_sqlgate "$scale_dir" "${sg_cmd[@]}"
+        sanity_sqlgate "$scale_dir" "${cmd_sqlgate[@]}"
         med[sqlgate:$k:checked]=$sg_checked
         if ((k == 1)); then
             sg_base_checked=$sg_checked
@@ -406,8 +459,8 @@ if [[ $SKIP_SCALE != 1 ]]; then
             echo "bench: warning: ${scale_notes[-1]}" >&2
         fi
         med[squawk:$k:checked]=-
-        if ((${#sq_cmd[@]})); then
-            if sanity_squawk "$scale_dir" "${sq_cmd[@]}"; then
+        if ((${#cmd_squawk[@]})); then
+            if sanity_squawk "$scale_dir" "$squawk" "${patterns[@]}"; then
                 med[squawk:$k:checked]=$sq_checked
                 if [[ $sq_checked != "$((k * nfiles))" ]]; then
                     scale_notes+=("squawk checked $sq_checked files at ${k}x, not $k × $nfiles.")
@@ -417,10 +470,10 @@ if [[ $SKIP_SCALE != 1 ]]; then
                 scale_notes+=("squawk failed at ${k}x (exit code $sq_rc): from ${k}x on only sqlgate is timed.")
                 echo "bench: ${scale_notes[-1]}" >&2
                 squawk_scales=0
-                sq_cmd=()
+                cmd_squawk=()
             fi
         fi
-        rounds "$SCALE_RUNS" "scale$k" "$scale_dir"
+        rounds "$SCALE_RUNS" "scale$k" "$scale_dir" sqlgate squawk
         for tool in sqlgate squawk; do
             for col in wall cpu rss; do
                 med[$tool:$k:$col]=$(median_of "$scratch/scale$k.$tool" "$col")
@@ -471,18 +524,18 @@ EOF
     git_q add -A
     git_q commit -q --no-verify -m "one new migration"
 
-    sg_cmd=("$sqlgate" check --changed-since main --format json)
-    sq_cmd=("$squawk" "$new_rel")
-    sanity_sqlgate "$repo" "${sg_cmd[@]}"
+    cmd_sqlgate=("$sqlgate" check --changed-since main --format json)
+    cmd_squawk=("$squawk" --reporter json "$new_rel")
+    sanity_sqlgate "$repo" "${cmd_sqlgate[@]}"
     ((sg_checked == 1)) || die 1 "sqlgate --changed-since main checked $sg_checked files, expected exactly 1"
-    sanity_squawk "$repo" "${sq_cmd[@]}" || exit 1
+    sanity_squawk "$repo" "$squawk" "$new_rel" || exit 1
     # The copies of part 2 and this repository were just written: their write-back would
     # otherwise run during the timed runs (measured: median 110 ms, runs of 90-120, against
     # 80 ms after a sync).
     sync
     echo "bench: part 3: 1 warm-up + $(plural "$RUNS" "timed run") per tool, alternating" >&2
-    (cd "$repo" && time_run "$scratch/warmup" "${sg_cmd[@]}" && time_run "$scratch/warmup" "${sq_cmd[@]}")
-    rounds "$RUNS" changed "$repo"
+    (cd "$repo" && time_run "$scratch/warmup" "${cmd_sqlgate[@]}" && time_run "$scratch/warmup" "${cmd_squawk[@]}")
+    rounds "$RUNS" changed "$repo" sqlgate squawk
     sg_wall=$(median_of "$scratch/changed.sqlgate" wall)
     verdict=$(calc "print ((a * 1000 <= $CHANGED_TARGET_MS) ? \"PASS\" : \"FAIL\")" "$sg_wall")
     echo "bench: part 3: sqlgate --changed-since main: median wall $(fmt_ms "$sg_wall") ms, target $CHANGED_TARGET_MS ms: $verdict" >&2

@@ -63,7 +63,10 @@ pub struct GrantRecord {
 #[derive(Debug, Default, Clone)]
 pub struct Catalog {
     objects: HashMap<(ObjectType, String), Site>,
-    columns: HashMap<(String, String), MigrationIndex>,
+    /// Table key → what the migrations left of its columns. By table, so that dropping,
+    /// renaming or creating a table again is one lookup, not a scan of every column of every
+    /// table (quadratic over a long history).
+    columns: HashMap<String, TableColumns>,
     /// Every table whose security state was ever tracked; dropped ones stay, unreachable.
     tables: Vec<TableSecurity>,
     /// Table key → index in `tables`, for live tables only.
@@ -80,8 +83,6 @@ pub struct Catalog {
     index_tables: HashMap<String, Name>,
     /// Index key → the plain columns it indexes.
     index_columns: HashMap<String, Box<[String]>>,
-    /// (table key, column) with a valid `CHECK (column IS NOT NULL)`.
-    not_null_checks: HashSet<(String, String)>,
     /// (table key, constraint name) → column, for such checks added `NOT VALID`.
     unvalidated_not_null_checks: HashMap<(String, String), String>,
     /// The grants each migration ran.
@@ -91,18 +92,27 @@ pub struct Catalog {
     /// Views and materialized views, by key: a `DROP TABLE` of one (ClickHouse drops views
     /// that way) deletes no rows.
     views: HashSet<String>,
-    /// (table key, column) → its type, as created, added or last altered to (following
-    /// column renames; a renamed table's columns are forgotten: unknown never matches).
-    column_types: HashMap<(String, String), DataType>,
-    /// (table key, column) of the columns known to be `NOT NULL` (declared so, a primary key,
-    /// or `SET NOT NULL`), until `DROP NOT NULL`.
-    not_null: HashSet<(String, String)>,
-    /// (table key, column) of generated columns (`GENERATED ALWAYS AS (...) STORED` or
-    /// `VIRTUAL`, not identity): their values are computed from the other columns.
-    generated: HashSet<(String, String)>,
     /// Table key → the migration that last emptied it (`TRUNCATE`, `DELETE` without
     /// `WHERE`), until something is written to it again.
     emptied: HashMap<String, MigrationIndex>,
+}
+
+/// What the replayed migrations left of one table's columns, by column name.
+#[derive(Debug, Default, Clone)]
+struct TableColumns {
+    /// The migration that added each column (or created its table).
+    added: HashMap<String, MigrationIndex>,
+    /// Each column's type, as created, added or last altered to (following column renames; a
+    /// renamed table's types are forgotten: unknown never matches).
+    types: HashMap<String, DataType>,
+    /// The columns known to be `NOT NULL` (declared so, a primary key, or `SET NOT NULL`),
+    /// until `DROP NOT NULL`.
+    not_null: HashSet<String>,
+    /// Generated columns (`GENERATED ALWAYS AS (...) STORED` or `VIRTUAL`, not identity):
+    /// their values are computed from the other columns.
+    generated: HashSet<String>,
+    /// The columns with a valid `CHECK (column IS NOT NULL)`.
+    not_null_checks: HashSet<String>,
 }
 
 /// Relations share one namespace in Postgres, so a view dropped with DROP TABLE is found.
@@ -147,12 +157,13 @@ impl Catalog {
 
     /// Whether a replayed migration made the column `NOT NULL` (and none dropped it since).
     pub fn is_not_null(&self, table: &Name, column: &Name) -> bool {
-        self.not_null.contains(&(table.key(), column.name.clone()))
+        self.columns_of(table)
+            .is_some_and(|c| c.not_null.contains(&column.name))
     }
 
     /// The column's type as a replayed migration created, added or last altered it.
     pub fn column_type(&self, table: &Name, column: &Name) -> Option<&DataType> {
-        self.column_types.get(&(table.key(), column.name.clone()))
+        self.columns_of(table)?.types.get(&column.name)
     }
 
     /// Whether a replayed migration created this relation as a view or materialized view
@@ -167,7 +178,10 @@ impl Catalog {
     /// other way round) is the same table when the catalog knows no other of that name: the
     /// migrations ran with that schema on the search path (Flyway's `schemas`, for one).
     pub fn column_created_in(&self, table: &Name, column: &Name) -> Option<MigrationIndex> {
-        if let Some(&m) = self.columns.get(&(table.key(), column.name.clone())) {
+        if let Some(&m) = self
+            .columns_of(table)
+            .and_then(|c| c.added.get(&column.name))
+        {
             return Some(m);
         }
         // Two tables of that name in different schemas: which one is meant is unknown.
@@ -179,16 +193,14 @@ impl Catalog {
         if tables > 1 {
             return None;
         }
+        let own = table.key();
         let mut found = self
             .columns
             .iter()
-            .filter(|((key, name), _)| {
-                *name == column.name
-                    && bare_table(key) == table.name
-                    && *key != table.key()
-                    && search_path_match(key, table)
+            .filter(|(key, _)| {
+                bare_table(key) == table.name && **key != own && search_path_match(key, table)
             })
-            .map(|(_, &m)| m);
+            .filter_map(|(_, c)| c.added.get(&column.name).copied());
         let first = found.next()?;
         found.next().is_none().then_some(first)
     }
@@ -196,7 +208,8 @@ impl Catalog {
     /// Whether the column is generated from the others (`GENERATED ALWAYS AS (...)`, not an
     /// identity): dropping it loses no data the other columns do not hold.
     pub fn is_generated(&self, table: &Name, column: &Name) -> bool {
-        self.generated.contains(&(table.key(), column.name.clone()))
+        self.columns_of(table)
+            .is_some_and(|c| c.generated.contains(&column.name))
     }
 
     /// The migration that last emptied the table (`TRUNCATE` or `DELETE` without `WHERE`),
@@ -223,8 +236,8 @@ impl Catalog {
     /// Whether a valid `CHECK (column IS NOT NULL)` exists, so `SET NOT NULL` needs no scan
     /// (Postgres 12+).
     pub fn has_not_null_check(&self, table: &Name, column: &Name) -> bool {
-        self.not_null_checks
-            .contains(&(table.key(), column.name.clone()))
+        self.columns_of(table)
+            .is_some_and(|c| c.not_null_checks.contains(&column.name))
     }
 
     /// The security state of a live table, if anything about it was recorded.
@@ -310,14 +323,31 @@ impl Catalog {
         &mut self.tables[id]
     }
 
+    fn columns_of(&self, table: &Name) -> Option<&TableColumns> {
+        self.columns.get(&table.key())
+    }
+
+    /// The table's columns, an empty entry made when there is none.
+    fn columns_mut(&mut self, table: &Name) -> &mut TableColumns {
+        self.columns.entry(table.key()).or_default()
+    }
+
+    /// The table's columns when there is an entry: for removals, which make none.
+    fn existing_columns_mut(&mut self, table: &Name) -> Option<&mut TableColumns> {
+        self.columns.get_mut(&table.key())
+    }
+
     fn set_column_type(&mut self, table: &Name, column: &Name, data_type: Option<&DataType>) {
-        let key = (table.key(), column.name.clone());
         match data_type {
             Some(data_type) => {
-                self.column_types.insert(key, data_type.clone());
+                self.columns_mut(table)
+                    .types
+                    .insert(column.name.clone(), data_type.clone());
             }
             None => {
-                self.column_types.remove(&key);
+                if let Some(c) = self.existing_columns_mut(table) {
+                    c.types.remove(&column.name);
+                }
             }
         }
     }
@@ -367,14 +397,10 @@ impl Catalog {
         }
         self.objects.remove(&(namespace(object), key.clone()));
         if namespace(object) == ObjectType::Table {
-            self.columns.retain(|(table, _), _| *table != key);
-            self.column_types.retain(|(table, _), _| *table != key);
-            self.not_null.retain(|(table, _)| *table != key);
-            self.generated.retain(|(table, _)| *table != key);
+            self.columns.remove(&key);
             self.emptied.remove(&key);
             self.table_ids.remove(&key);
             self.partitioned.remove(&key);
-            self.not_null_checks.retain(|(table, _)| *table != key);
         }
         if object == ObjectType::Index {
             self.index_tables.remove(&key);
@@ -428,21 +454,31 @@ impl Catalog {
                     };
                 }
             }
-            let moved: Vec<_> = self
-                .columns
-                .iter()
-                .filter(|((table, _), _)| *table == from_key)
-                .map(|((_, column), created)| (column.clone(), *created))
-                .collect();
-            self.column_types.retain(|(table, _), _| *table != from_key);
-            self.not_null.retain(|(table, _)| *table != from_key);
-            self.generated.retain(|(table, _)| *table != from_key);
             if let Some(m) = self.emptied.remove(&from_key) {
                 self.emptied.insert(to_key.clone(), m);
             }
-            for (column, created) in moved {
-                self.columns.remove(&(from_key.clone(), column.clone()));
-                self.columns.insert((to_key.clone(), column), created);
+            // The columns' ages go with the table; their types, NOT NULL and generated
+            // states are forgotten (unknown never matches). A valid NOT NULL check stays
+            // under the old name, as it always did.
+            if let Some(old) = self.columns.remove(&from_key) {
+                let TableColumns {
+                    added,
+                    not_null_checks,
+                    ..
+                } = old;
+                if !not_null_checks.is_empty() {
+                    self.columns
+                        .entry(from_key.clone())
+                        .or_default()
+                        .not_null_checks = not_null_checks;
+                }
+                if !added.is_empty() {
+                    self.columns
+                        .entry(to_key.clone())
+                        .or_default()
+                        .added
+                        .extend(added);
+                }
             }
         }
     }
@@ -494,19 +530,23 @@ impl Catalog {
                     return;
                 }
                 self.create(ObjectType::Table, table, &at);
-                self.column_types.retain(|(t, _), _| *t != table.key());
-                self.not_null.retain(|(t, _)| *t != table.key());
-                self.generated.retain(|(t, _)| *t != table.key());
                 self.emptied.remove(&table.key());
+                let entry = self.columns_mut(table);
+                entry.types.clear();
+                entry.not_null.clear();
+                entry.generated.clear();
                 for column in columns.iter() {
-                    self.set_column_type(table, &column.name, column.def.data_type.as_ref());
+                    let name = &column.name.name;
+                    if let Some(data_type) = &column.def.data_type {
+                        entry.types.insert(name.clone(), data_type.clone());
+                    } else {
+                        entry.types.remove(name);
+                    }
                     if is_computed(column.def.generated) {
-                        self.generated
-                            .insert((table.key(), column.name.name.clone()));
+                        entry.generated.insert(name.clone());
                     }
                     if column.def.not_null || column.def.primary_key {
-                        self.not_null
-                            .insert((table.key(), column.name.name.clone()));
+                        entry.not_null.insert(name.clone());
                     }
                 }
                 let site = Site {
@@ -616,26 +656,34 @@ impl Catalog {
                 for action in actions {
                     match &action.kind {
                         ActionKind::AddColumn { column, def } => {
-                            self.columns
-                                .insert((table.key(), column.name.clone()), migration);
-                            self.set_column_type(&table, column, def.data_type.as_ref());
-                            let key = (table.key(), column.name.clone());
-                            if is_computed(def.generated) {
-                                self.generated.insert(key.clone());
+                            let name = &column.name;
+                            let entry = self.columns_mut(&table);
+                            entry.added.insert(name.clone(), migration);
+                            if let Some(data_type) = &def.data_type {
+                                entry.types.insert(name.clone(), data_type.clone());
                             } else {
-                                self.generated.remove(&key);
+                                entry.types.remove(name);
+                            }
+                            if is_computed(def.generated) {
+                                entry.generated.insert(name.clone());
+                            } else {
+                                entry.generated.remove(name);
                             }
                             if def.not_null || def.primary_key {
-                                self.not_null.insert(key);
+                                entry.not_null.insert(name.clone());
                             } else {
-                                self.not_null.remove(&key);
+                                entry.not_null.remove(name);
                             }
                         }
                         ActionKind::SetNotNull { column } => {
-                            self.not_null.insert((table.key(), column.name.clone()));
+                            self.columns_mut(&table)
+                                .not_null
+                                .insert(column.name.clone());
                         }
                         ActionKind::DropNotNull { column } => {
-                            self.not_null.remove(&(table.key(), column.name.clone()));
+                            if let Some(c) = self.existing_columns_mut(&table) {
+                                c.not_null.remove(&column.name);
+                            }
                         }
                         ActionKind::AlterColumnType {
                             column, data_type, ..
@@ -643,33 +691,33 @@ impl Catalog {
                             self.set_column_type(&table, column, data_type.as_ref());
                         }
                         ActionKind::DropColumn { column, .. } => {
-                            self.generated.remove(&(table.key(), column.name.clone()));
-                            self.not_null.remove(&(table.key(), column.name.clone()));
-                            self.columns.remove(&(table.key(), column.name.clone()));
-                            self.column_types
-                                .remove(&(table.key(), column.name.clone()));
+                            if let Some(c) = self.existing_columns_mut(&table) {
+                                c.generated.remove(&column.name);
+                                c.not_null.remove(&column.name);
+                                c.added.remove(&column.name);
+                                c.types.remove(&column.name);
+                            }
                         }
                         ActionKind::DropExpression { column } => {
-                            self.generated.remove(&(table.key(), column.name.clone()));
+                            if let Some(c) = self.existing_columns_mut(&table) {
+                                c.generated.remove(&column.name);
+                            }
                         }
                         ActionKind::RenameColumn { column, to } => {
-                            if self.generated.remove(&(table.key(), column.name.clone())) {
-                                self.generated.insert((table.key(), to.name.clone()));
-                            }
-                            if let Some(data_type) = self
-                                .column_types
-                                .remove(&(table.key(), column.name.clone()))
-                            {
-                                self.column_types
-                                    .insert((table.key(), to.name.clone()), data_type);
-                            }
-                            if self.not_null.remove(&(table.key(), column.name.clone())) {
-                                self.not_null.insert((table.key(), to.name.clone()));
-                            }
-                            if let Some(created) =
-                                self.columns.remove(&(table.key(), column.name.clone()))
-                            {
-                                self.columns.insert((table.key(), to.name.clone()), created);
+                            if let Some(c) = self.existing_columns_mut(&table) {
+                                let (from, to) = (&column.name, &to.name);
+                                if c.generated.remove(from) {
+                                    c.generated.insert(to.clone());
+                                }
+                                if let Some(data_type) = c.types.remove(from) {
+                                    c.types.insert(to.clone(), data_type);
+                                }
+                                if c.not_null.remove(from) {
+                                    c.not_null.insert(to.clone());
+                                }
+                                if let Some(created) = c.added.remove(from) {
+                                    c.added.insert(to.clone(), created);
+                                }
                             }
                         }
                         ActionKind::EnableRls => {
@@ -697,7 +745,11 @@ impl Catalog {
                             if let Some(column) = &constraint.not_null_check {
                                 let key = table.key();
                                 if !constraint.not_valid {
-                                    self.not_null_checks.insert((key, column.clone()));
+                                    self.columns
+                                        .entry(key)
+                                        .or_default()
+                                        .not_null_checks
+                                        .insert(column.clone());
                                 } else if let Some(name) = &constraint.name {
                                     self.unvalidated_not_null_checks
                                         .insert((key, name.name.clone()), column.clone());
@@ -708,7 +760,7 @@ impl Catalog {
                             let pending = (table.key(), constraint.name.clone());
                             if let Some(column) = self.unvalidated_not_null_checks.remove(&pending)
                             {
-                                self.not_null_checks.insert((table.key(), column));
+                                self.columns_mut(&table).not_null_checks.insert(column);
                             }
                         }
                         ActionKind::SetSchema { schema } => {
