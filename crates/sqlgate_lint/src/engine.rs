@@ -30,7 +30,7 @@ use sqlgate_discover::{Discovery, Down, Framework, LoadedFile, MigrationSet, Sec
 use sqlgate_sql::analyze::{AnalyzedSection, Depth};
 use sqlgate_sql::lexer::Dialect;
 
-use self::analysis::{analyze_all, Job};
+use self::analysis::{analyze_all_while, Analyzed, Job};
 use self::findings::resolve;
 use self::phantoms::phantoms;
 use self::raw::{run_located, run_rules, Raw};
@@ -114,8 +114,17 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             }
         }
     }
+    // Per set, the migrations in the change set (sorted). Those before the first of them only
+    // feed the catalog: it replays them while the later sections are still analyzed (under
+    // --changed-since, most of a long history).
+    let changed_of: Vec<Vec<usize>> = sets
+        .iter()
+        .map(|set| filter.changed_migrations(set, &canonical))
+        .collect();
     let started = Instant::now();
-    let (analyzed, threads) = analyze_all(&files, &jobs);
+    let (analyzed, threads, mut prefixes) = analyze_all_while(&files, &jobs, |analyzed| {
+        replay_prefixes(&sets, &changed_of, &job_of, analyzed)
+    });
     let analysis_time = started.elapsed();
     let started = Instant::now();
     let placed: Vec<Vec<Place>> = analyzed
@@ -158,7 +167,8 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
         }
     }
     for (s, set) in sets.iter().enumerate() {
-        let changed = filter.changed_migrations(set, &canonical);
+        let changed = changed_of.get(s).cloned().unwrap_or_default();
+        let (mut catalog, replayed) = prefixes.get_mut(s).map(std::mem::take).unwrap_or_default();
         // What the change creates is new; a migration that existed at the base (edited now,
         // IN001) is still checked, but its tables existed before this change.
         let existed_at_base = |m: usize| {
@@ -213,8 +223,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                 )
             })
             .collect();
-        let mut catalog = Catalog::default();
-        for (m, migration) in set.migrations.iter().enumerate() {
+        for (m, migration) in set.migrations.iter().enumerate().skip(replayed) {
             let checked = changed.binary_search(&m).is_ok();
             for (is_down, file) in [
                 (false, Some(migration.up.file)),
@@ -340,6 +349,10 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             canonical: &canonical,
         };
         run_located(&history_rules, &ctx, &mut raw);
+        // A long history's catalog takes a millisecond or more to free.
+        if set.migrations.len() >= BACKGROUND_DROP_SECTIONS {
+            drop_in_background(catalog);
+        }
     }
 
     // Unterminated quotes and comments are parse errors too.
@@ -457,6 +470,40 @@ fn unchanged_unreadable(
         path.symlink_metadata().is_ok_and(|m| m.is_file())
             && std::fs::canonicalize(path).is_ok_and(|p| !changed.contains(&p))
     })
+}
+
+/// Per set, the catalog of the migrations before the first one in the change set, and how
+/// many those are: they only feed the catalog (no rule looks at them), so they are replayed
+/// as soon as their sections are analyzed, while the workers go on with the later ones.
+fn replay_prefixes(
+    sets: &[MigrationSet],
+    changed_of: &[Vec<usize>],
+    job_of: &HashMap<(usize, usize, bool), usize>,
+    analyzed: &Analyzed,
+) -> Vec<(Catalog, usize)> {
+    sets.iter()
+        .enumerate()
+        .map(|(s, set)| {
+            let prefix = changed_of
+                .get(s)
+                .and_then(|changed| changed.first().copied())
+                .unwrap_or(set.migrations.len());
+            let mut catalog = Catalog::default();
+            for (m, migration) in set.migrations.iter().enumerate().take(prefix) {
+                let Some(analysis) = job_of.get(&(s, m, false)).and_then(|&j| analyzed.wait(j))
+                else {
+                    continue;
+                };
+                // The catalog follows the forward history only: downs are not replayed.
+                for statement in &analysis.statements {
+                    if statement.origin.runs_in_migration() {
+                        catalog.apply(statement, m, migration.up.file);
+                    }
+                }
+            }
+            (catalog, prefix)
+        })
+        .collect()
 }
 
 /// From this many analyzed sections on, [`check`] frees them on another thread.
