@@ -56,7 +56,7 @@ pub(crate) struct Roots {
     known: HashMap<PathBuf, Option<Root>>,
     /// `leaves_root`'s answer for each directory asked (the files given share a few).
     checked: HashMap<PathBuf, Option<String>>,
-    /// Paths resolved so far, by their parent's real path and their name (`real`).
+    /// Paths resolved so far, by the path as asked (`real`).
     resolved: HashMap<PathBuf, Option<PathBuf>>,
 }
 
@@ -143,47 +143,44 @@ impl Roots {
 
     /// `fs::canonicalize`, remembering each directory on the way: `realpath` reads every
     /// component of every path again (a `readlink` each), while the files given share their
-    /// parents, so a directory not met before costs one `lstat`. `None` when the path does
-    /// not resolve.
+    /// parents, so a directory not met before costs one `lstat` (its parent is known). `None`
+    /// when the path does not resolve.
     #[cfg(unix)]
     fn real(&mut self, path: &Path) -> Option<PathBuf> {
         use std::path::Component;
         let absolute = if path.is_absolute() {
             path.to_path_buf()
         } else {
-            // The process's directory, as the kernel resolved it (`getcwd` is real).
             self.cwd.as_ref()?.join(path)
         };
-        let mut real = PathBuf::new();
-        for component in absolute.components() {
-            match component {
-                Component::Prefix(_) | Component::RootDir => real.push(component.as_os_str()),
-                Component::CurDir => {}
-                // `real` has no links left: its parent is where `..` leads.
-                Component::ParentDir => {
-                    real.pop();
-                }
-                Component::Normal(name) => {
-                    real.push(name);
-                    let resolved = match self.resolved.get(&real) {
-                        Some(known) => known.clone(),
-                        None => {
-                            let resolved = match std::fs::symlink_metadata(&real) {
-                                Ok(meta) if meta.file_type().is_symlink() => {
-                                    std::fs::canonicalize(&real).ok()
-                                }
-                                Ok(_) => Some(real.clone()),
-                                Err(_) => None,
-                            };
-                            self.resolved.insert(real.clone(), resolved.clone());
-                            resolved
-                        }
-                    };
-                    real = resolved?;
-                }
-            }
+        if let Some(known) = self.resolved.get(&absolute) {
+            return known.clone();
         }
-        Some(real)
+        let resolved = match absolute.components().next_back() {
+            // A link's target, `..` after it included, is the kernel's to resolve.
+            Some(Component::Normal(name)) => {
+                let parent = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
+                let real_parent = if parent.as_os_str().is_empty() {
+                    Some(parent)
+                } else {
+                    self.real(&parent)
+                };
+                real_parent.and_then(|real_parent| {
+                    let candidate = real_parent.join(name);
+                    match std::fs::symlink_metadata(&candidate) {
+                        Ok(meta) if meta.file_type().is_symlink() => {
+                            std::fs::canonicalize(&candidate).ok()
+                        }
+                        Ok(_) => Some(candidate),
+                        Err(_) => None,
+                    }
+                })
+            }
+            Some(Component::RootDir) => Some(absolute.clone()),
+            _ => std::fs::canonicalize(&absolute).ok(),
+        };
+        self.resolved.insert(absolute, resolved.clone());
+        resolved
     }
 
     #[cfg(not(unix))]

@@ -1,6 +1,6 @@
 //! Walking the given paths: which files exist in which directory, which of them were asked for.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
@@ -107,12 +107,22 @@ pub(super) fn walk(paths: &[PathBuf]) -> Walked {
 
 /// `walk`, with the roots known so far (and the current directory they start from).
 fn walk_in(paths: &[PathBuf], roots: &mut Roots) -> Walked {
+    walk_listing_ahead_from(paths, roots, LIST_AHEAD_PATHS)
+}
+
+/// `walk_in`, listing ahead when at least `list_ahead_from` paths are given.
+fn walk_listing_ahead_from(paths: &[PathBuf], roots: &mut Roots, list_ahead_from: usize) -> Walked {
     let mut walked = Walked::default();
+    let mut listings = if paths.len() >= list_ahead_from {
+        list_ahead(paths, roots)
+    } else {
+        HashMap::new()
+    };
     for arg in paths {
         // A file in a directory already listed is known to be a regular file from the
         // listing: thousands of files given by name cost no `stat` each.
-        if listed_as_file(arg, &walked) {
-            add_single_file(arg, roots, &mut walked);
+        if listed_as_file(arg, &walked) || listed_ahead_as_file(arg, &listings) {
+            add_single_file(arg, roots, &mut walked, &mut listings);
             continue;
         }
         let metadata = match fs::metadata(arg) {
@@ -142,7 +152,7 @@ fn walk_in(paths: &[PathBuf], roots: &mut Roots) -> Walked {
             }
             walk_dir(arg, roots, &mut walked);
         } else if metadata.is_file() {
-            add_single_file(arg, roots, &mut walked);
+            add_single_file(arg, roots, &mut walked, &mut listings);
         } else {
             // Reading a FIFO waits for a writer forever; a device may never end.
             walked.errors.push(FileError {
@@ -351,7 +361,12 @@ fn utf8_name(path: &Path, walked: &mut Walked) -> Option<String> {
     None
 }
 
-fn add_single_file(arg: &Path, roots: &mut Roots, walked: &mut Walked) {
+fn add_single_file(
+    arg: &Path,
+    roots: &mut Roots,
+    walked: &mut Walked,
+    listings: &mut HashMap<PathBuf, Listing>,
+) {
     let Some(name) = utf8_name(arg, walked) else {
         return;
     };
@@ -373,7 +388,8 @@ fn add_single_file(arg: &Path, roots: &mut Roots, walked: &mut Walked) {
             ..DirFiles::default()
         });
     if !dir.listed && dir.names.is_empty() {
-        list(dir, roots, &mut walked.outside);
+        let ahead = listings.remove(&dir.path);
+        list(dir, ahead, roots, &mut walked.outside);
     }
     // The listing (or an earlier walk of the directory) saw whether the file is a link, and
     // set it aside if it leads out; a name neither saw is asked for here.
@@ -433,19 +449,90 @@ fn link_out(path: &Path, dir: &Path, name: &str, roots: &mut Roots) -> Option<Ou
     })
 }
 
+/// A directory's entries as listed: each name with its type, as the listing gave it.
+type Listing = Vec<(std::ffi::OsString, fs::FileType)>;
+
+/// From this many paths given on, the directories of the files among them are listed ahead.
+const LIST_AHEAD_PATHS: usize = 64;
+
+/// The directories of thousands of files given by name (a file list from CI, a glob), listed
+/// on all cores before the walk goes through the paths: listing them one by one was most of
+/// the walk. Only directories whose path stays in the run's root are listed (the walk checks
+/// each before it lists it); a path that is a directory is walked as before.
+fn list_ahead(paths: &[PathBuf], roots: &mut Roots) -> HashMap<PathBuf, Listing> {
+    let mut seen = HashSet::new();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for arg in paths {
+        let dir = clean(arg.parent().unwrap_or(Path::new("")));
+        if seen.insert(dir.clone()) && roots.leaves_root(&dir).is_none() {
+            dirs.push(dir);
+        }
+    }
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(dirs.len() / 16 + 1);
+    let chunk = dirs.len().div_ceil(workers.max(1)).max(1);
+    let mut listings = HashMap::with_capacity(dirs.len());
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = dirs
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .filter_map(|dir| Some((dir.clone(), read_listing(dir)?)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for handle in handles {
+            // A worker that panicked leaves its directories to `list`, which reads them.
+            if let Ok(part) = handle.join() {
+                listings.extend(part);
+            }
+        }
+    });
+    listings
+}
+
+fn read_listing(dir: &Path) -> Option<Listing> {
+    let entries = fs::read_dir(fs_path(dir)).ok()?;
+    Some(
+        entries
+            .flatten()
+            .filter_map(|entry| Some((entry.file_name(), entry.file_type().ok()?)))
+            .collect(),
+    )
+}
+
+/// Whether `arg` is a regular file (not a link) by its directory's listing made ahead.
+fn listed_ahead_as_file(arg: &Path, listings: &HashMap<PathBuf, Listing>) -> bool {
+    if listings.is_empty() || arg.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        return false;
+    }
+    let (Some(parent), Some(name)) = (arg.parent(), arg.file_name()) else {
+        return false;
+    };
+    listings
+        .get(&clean(parent))
+        .is_some_and(|entries| entries.iter().any(|(n, t)| n == name && t.is_file()))
+}
+
 /// The files of the directory of a file given (its partners: downs, `atlas.sum`...): the
 /// listing's own types tell files from links without a `stat` each; links are resolved,
-/// and those leading out of the root are set aside (`refused`, `outside`).
-fn list(dir: &mut DirFiles, roots: &mut Roots, outside: &mut Vec<OutsideLink>) {
-    let Ok(entries) = fs::read_dir(fs_path(&dir.path)) else {
+/// and those leading out of the root are set aside (`refused`, `outside`). `ahead` is the
+/// directory's listing when `list_ahead` made it.
+fn list(
+    dir: &mut DirFiles,
+    ahead: Option<Listing>,
+    roots: &mut Roots,
+    outside: &mut Vec<OutsideLink>,
+) {
+    let Some(entries) = ahead.or_else(|| read_listing(&dir.path)) else {
         return;
     };
-    for entry in entries.flatten() {
+    for (name, file_type) in entries {
         // A name that is not UTF-8 cannot be a partner's (those are UTF-8 names).
-        let Ok(name) = entry.file_name().into_string() else {
-            continue;
-        };
-        let Ok(file_type) = entry.file_type() else {
+        let Ok(name) = name.into_string() else {
             continue;
         };
         if file_type.is_symlink() {
@@ -472,6 +559,48 @@ fn list(dir: &mut DirFiles, roots: &mut Roots, outside: &mut Vec<OutsideLink>) {
 mod tests {
     use super::*;
     use std::os::unix::ffi::OsStrExt;
+
+    /// Listing the directories ahead changes nothing the walk finds: partners not given,
+    /// links out of the root (given, and beside the files given), files given twice.
+    #[test]
+    fn listing_ahead_finds_what_listing_one_by_one_finds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        crate::paths::git_init(&root);
+        let mut paths = Vec::new();
+        for d in 0..3 {
+            let dir = root.join(format!("m{d}"));
+            fs::create_dir(&dir).unwrap();
+            for i in 0..30 {
+                fs::write(dir.join(format!("{i:03}_x.up.sql")), "SELECT 1;").unwrap();
+                fs::write(dir.join(format!("{i:03}_x.down.sql")), "SELECT 1;").unwrap();
+                paths.push(dir.join(format!("{i:03}_x.up.sql")));
+            }
+            std::os::unix::fs::symlink("/etc/passwd", dir.join("900_pw.down.sql")).unwrap();
+            std::os::unix::fs::symlink("/", dir.join("up")).unwrap();
+        }
+        paths.push(root.join("m0/900_pw.down.sql"));
+        paths.push(root.join("m1/000_x.up.sql"));
+        paths.push(root.join("m2/nope.sql"));
+        paths.push(root.join("m1/up/etc/passwd"));
+        let walk = |from: usize| {
+            let walked = walk_listing_ahead_from(&paths, &mut Roots::new(Some(root.clone())), from);
+            format!(
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                walked.dirs, walked.errors, walked.order, walked.outside, walked.missing
+            )
+        };
+        let (one_by_one, ahead) = (walk(usize::MAX), walk(1));
+        assert_eq!(one_by_one, ahead);
+        assert!(ahead.contains("029_x.down.sql"), "{ahead}");
+        assert!(ahead.contains("outside the repository"), "{ahead}");
+        // Beside the files given (m1 has none of its links given), the link is seen in the
+        // listing and refused.
+        let walked = walk_listing_ahead_from(&paths, &mut Roots::new(Some(root.clone())), 1);
+        let m1 = &walked.dirs[&root.join("m1")];
+        assert!(m1.refused.contains("900_pw.down.sql"), "{m1:?}");
+        assert!(m1.names.contains("029_x.down.sql"), "{m1:?}");
+    }
 
     fn messages(walked: &Walked) -> Vec<(String, String)> {
         walked
