@@ -15,6 +15,7 @@ mod suppressions;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use crate::catalog::Catalog;
@@ -122,7 +123,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
         .map(|set| filter.changed_migrations(set, &canonical))
         .collect();
     let started = Instant::now();
-    let (analyzed, threads, mut prefixes) = analyze_all_while(&files, &jobs, |analyzed| {
+    let (analyzed, threads, prefixes) = analyze_all_while(&files, &jobs, |analyzed| {
         replay_prefixes(&sets, &changed_of, &job_of, analyzed)
     });
     let analysis_time = started.elapsed();
@@ -166,13 +167,25 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             Check::Engine | Check::Replay => {}
         }
     }
-    for (s, set) in sets.iter().enumerate() {
+    let prefixes: Vec<std::sync::Mutex<(Catalog, usize)>> =
+        prefixes.into_iter().map(std::sync::Mutex::new).collect();
+    let history = options.history;
+    // One set's checks: its catalog replay, its rules. Sets share nothing, so they are
+    // checked on all cores; what each found is merged in set order (as if one after another).
+    let check_set = |s: usize| -> SetFindings {
+        let mut out = SetFindings::default();
+        let Some(set) = sets.get(s) else {
+            return out;
+        };
         let changed = changed_of.get(s).cloned().unwrap_or_default();
-        let (mut catalog, replayed) = prefixes.get_mut(s).map(std::mem::take).unwrap_or_default();
+        let (mut catalog, replayed) = prefixes
+            .get(s)
+            .map(|p| std::mem::take(&mut *p.lock().unwrap_or_else(|e| e.into_inner())))
+            .unwrap_or_default();
         // What the change creates is new; a migration that existed at the base (edited now,
         // IN001) is still checked, but its tables existed before this change.
         let existed_at_base = |m: usize| {
-            options.history.is_some_and(|history| {
+            history.is_some_and(|history| {
                 set.migrations
                     .get(m)
                     .and_then(|migration| canonical.get(migration.up.file))
@@ -233,10 +246,11 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                     continue;
                 };
                 if checked {
-                    files_checked.insert(file);
-                    count(&mut stats, set.dialect, file, &analysis.statements);
-                    split_errors.extend(analysis.errors.iter().map(|e| (file, e.clone())));
-                    let syntax = checked_files.entry(file).or_default();
+                    out.files_checked.push(file);
+                    count(&mut out.stats, set.dialect, file, &analysis.statements);
+                    out.split_errors
+                        .extend(analysis.errors.iter().map(|e| (file, e.clone())));
+                    let syntax = out.checked_files.entry(file).or_default();
                     syntax.comments.extend(analysis.comments.iter().cloned());
                     syntax.statements.extend(
                         analysis
@@ -262,7 +276,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                             earlier: analysis.statements.get(..i).unwrap_or_default(),
                             later: analysis.statements.get(i + 1..).unwrap_or_default(),
                         };
-                        run_rules(&statement_rules, statement, &ctx, file, &mut raw);
+                        run_rules(&statement_rules, statement, &ctx, file, &mut out.raw);
                     }
                     // The catalog follows the forward history only.
                     if !is_down && statement.origin.runs_in_migration() {
@@ -299,7 +313,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                         downs: &downs,
                         versions: &set.migrations,
                     };
-                    run_located(&migration_rules, &ctx, &mut raw);
+                    run_located(&migration_rules, &ctx, &mut out.raw);
                 }
             }
             // A change set ends after each checked migration, or after the last one.
@@ -321,7 +335,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                     settings,
                     rls_applies: rls,
                 };
-                run_located(&change_set_rules, &ctx, &mut raw);
+                run_located(&change_set_rules, &ctx, &mut out.raw);
             }
         }
         let deleted = deleted_of.get(s).map_or(&[][..], Vec::as_slice);
@@ -344,14 +358,62 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             checked: &changed,
             has_change_set: matches!(filter, ChangeFilter::Files(_)),
             touched,
-            history: options.history,
+            history: history,
             deleted,
             canonical: &canonical,
         };
-        run_located(&history_rules, &ctx, &mut raw);
+        run_located(&history_rules, &ctx, &mut out.raw);
         // A long history's catalog takes a millisecond or more to free.
         if set.migrations.len() >= BACKGROUND_DROP_SECTIONS {
             drop_in_background(catalog);
+        }
+        out
+    };
+    let mut findings_of: Vec<Option<SetFindings>> = (0..sets.len()).map(|_| None).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(sets.len());
+    if workers <= 1 {
+        for (s, slot) in findings_of.iter_mut().enumerate() {
+            *slot = Some(check_set(s));
+        }
+    } else {
+        // Largest sets first, so that the last one taken is a small one.
+        let mut order: Vec<usize> = (0..sets.len()).collect();
+        order.sort_by_key(|&s| std::cmp::Reverse(sets[s].migrations.len()));
+        let next = AtomicUsize::new(0);
+        let done = std::sync::Mutex::new(Vec::with_capacity(sets.len()));
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                let spawned = std::thread::Builder::new().spawn_scoped(scope, || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&s) = order.get(i) else { break };
+                    let found = check_set(s);
+                    done.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((s, found));
+                });
+                // A worker that cannot start leaves its sets to the others (or below).
+                drop(spawned);
+            }
+        });
+        for (s, found) in done.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            if let Some(slot) = findings_of.get_mut(s) {
+                *slot = Some(found);
+            }
+        }
+    }
+    for (s, found) in findings_of.into_iter().enumerate() {
+        // A set no worker checked (none started, or one panicked) is checked here.
+        let found = found.unwrap_or_else(|| check_set(s));
+        raw.extend(found.raw);
+        stats.absorb(found.stats);
+        files_checked.extend(found.files_checked);
+        split_errors.extend(found.split_errors);
+        for (file, syntax) in found.checked_files {
+            let merged = checked_files.entry(file).or_default();
+            merged.comments.extend(syntax.comments);
+            merged.statements.extend(syntax.statements);
         }
     }
 
@@ -470,6 +532,16 @@ fn unchanged_unreadable(
         path.symlink_metadata().is_ok_and(|m| m.is_file())
             && std::fs::canonicalize(path).is_ok_and(|p| !changed.contains(&p))
     })
+}
+
+/// What checking one migration set found (merged into the run's in set order).
+#[derive(Default)]
+struct SetFindings {
+    raw: Vec<Raw>,
+    stats: Stats,
+    files_checked: Vec<usize>,
+    split_errors: Vec<(usize, sqlgate_sql::split::SplitError)>,
+    checked_files: BTreeMap<usize, FileSyntax>,
 }
 
 /// Per set, the catalog of the migrations before the first one in the change set, and how
