@@ -358,7 +358,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             checked: &changed,
             has_change_set: matches!(filter, ChangeFilter::Files(_)),
             touched,
-            history: history,
+            history,
             deleted,
             canonical: &canonical,
         };
