@@ -16,8 +16,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::layout;
+use super::read::{file_key, FileKey, Prefetched};
 use super::sections;
-use super::walk::{display, file_key, DirFiles, FileKey, OutsideLink, Walked};
+use super::walk::{display, DirFiles, OutsideLink, Walked};
 use crate::model::{
     AtlasSum, DiscoverOptions, Discovery, Down, FileError, LoadedFile, Migration, MigrationSet,
     Section, Skipped, TxMode, Version,
@@ -26,7 +27,7 @@ use crate::paths::fs_path;
 use sqlgate_core::{Dialect, Framework};
 
 use self::popx::PopxPlan;
-use self::prefetch::{prefetch, Prefetched};
+use self::prefetch::prefetch;
 
 const NO_VERSION: &str = "no version in the file name: not a migration";
 const SEED: &str = "seed data";
@@ -70,9 +71,14 @@ struct Builder<'a> {
     missing: Vec<PathBuf>,
 }
 
-pub(super) fn build(mut walked: Walked, options: &DiscoverOptions) -> Discovery {
+/// `read`: the files read while walking (`walk::walk_reading`).
+pub(super) fn build(
+    mut walked: Walked,
+    options: &DiscoverOptions,
+    read: HashMap<std::ffi::OsString, Prefetched>,
+) -> Discovery {
     let excluded = exclude(&mut walked, options);
-    let prefetched = prefetch(&mut walked);
+    let prefetched = prefetch(&mut walked, read);
     let files = prefetched.len();
     let mut builder = Builder {
         options,

@@ -9,6 +9,7 @@ pub mod git;
 mod layout;
 mod model;
 mod paths;
+mod read;
 mod sections;
 pub mod staged;
 mod walk;
@@ -27,8 +28,8 @@ pub use sqlgate_core::{Dialect, Framework, ALL_FRAMEWORKS};
 /// Discovers migrations under each path (a directory, a file). Never panics; unreadable files
 /// become `errors`, non-migrations become `skipped`.
 pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovery {
-    let walked = walk::walk(paths);
-    build::build(walked, options)
+    let (walked, read) = walk::walk_reading(paths);
+    build::build(walked, options, read)
 }
 
 #[cfg(all(test, unix))]

@@ -53,6 +53,19 @@ pub(super) struct Walked {
     pub outside: Vec<OutsideLink>,
     /// The paths given that do not exist (`Discovery::missing`).
     pub missing: Vec<PathBuf>,
+    /// Where each file selected for reading ahead is sent as the walk selects it
+    /// (`walk_reading`): readers on other threads read it while the walk goes on.
+    pub reading: Option<std::sync::mpsc::Sender<PathBuf>>,
+}
+
+/// Hands a file just selected to the readers, if any read ahead (`Walked::reading`).
+fn read_soon(reading: &Option<std::sync::mpsc::Sender<PathBuf>>, dir: &Path, name: &str) {
+    if let Some(reading) = reading {
+        if crate::read::wanted_ahead(name) {
+            // The readers are gone only if they panicked: `prefetch` reads it then.
+            let _ = reading.send(dir.join(name));
+        }
+    }
 }
 
 /// A symbolic link that resolves outside the run's root (see `paths::Roots`).
@@ -101,18 +114,75 @@ pub(crate) fn is_skipped_dir_name(name: &str) -> bool {
     name.starts_with('.') || SKIP_DIRS.contains(&name)
 }
 
-pub(super) fn walk(paths: &[PathBuf]) -> Walked {
-    walk_in(paths, &mut Roots::new(std::env::current_dir().ok()))
+/// Walks the given paths, reading nothing ahead.
+#[cfg(test)]
+fn walk(paths: &[PathBuf]) -> Walked {
+    walk_in(paths, &mut Roots::new(std::env::current_dir().ok()), None)
+}
+
+/// Walks the given paths, reading the selected files on other threads while it walks (see `Walked::reading`):
+/// the files it read, by path, as `prefetch` would have read them.
+pub(super) fn walk_reading(
+    paths: &[PathBuf],
+) -> (Walked, HashMap<std::ffi::OsString, crate::read::Prefetched>) {
+    let readers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (send, receive) = std::sync::mpsc::channel::<PathBuf>();
+    let receive = std::sync::Mutex::new(receive);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..readers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut read = Vec::new();
+                    loop {
+                        // Taken one at a time: the lock is held for the receive only.
+                        let next = receive.lock().map(|r| r.recv());
+                        let Ok(Ok(path)) = next else { break };
+                        if let Some(ahead) = crate::read::read_ahead(&path) {
+                            read.push((path.into_os_string(), ahead));
+                        }
+                    }
+                    read
+                })
+            })
+            .collect();
+        let mut walked = walk_in(
+            paths,
+            &mut Roots::new(std::env::current_dir().ok()),
+            Some(send),
+        );
+        // The walk is over: the readers stop once the channel is empty.
+        walked.reading = None;
+        let mut read = HashMap::new();
+        for handle in handles {
+            // A reader that panicked leaves its files to `prefetch`, which reads them again.
+            if let Ok(part) = handle.join() {
+                read.extend(part);
+            }
+        }
+        (walked, read)
+    })
 }
 
 /// `walk`, with the roots known so far (and the current directory they start from).
-fn walk_in(paths: &[PathBuf], roots: &mut Roots) -> Walked {
-    walk_listing_ahead_from(paths, roots, LIST_AHEAD_PATHS)
+fn walk_in(
+    paths: &[PathBuf],
+    roots: &mut Roots,
+    reading: Option<std::sync::mpsc::Sender<PathBuf>>,
+) -> Walked {
+    walk_listing_ahead_from(paths, roots, LIST_AHEAD_PATHS, reading)
 }
 
 /// `walk_in`, listing ahead when at least `list_ahead_from` paths are given.
-fn walk_listing_ahead_from(paths: &[PathBuf], roots: &mut Roots, list_ahead_from: usize) -> Walked {
-    let mut walked = Walked::default();
+fn walk_listing_ahead_from(
+    paths: &[PathBuf],
+    roots: &mut Roots,
+    list_ahead_from: usize,
+    reading: Option<std::sync::mpsc::Sender<PathBuf>>,
+) -> Walked {
+    let mut walked = Walked {
+        reading,
+        ..Walked::default()
+    };
     let mut listings = if paths.len() >= list_ahead_from {
         list_ahead(paths, roots)
     } else {
@@ -179,26 +249,6 @@ fn listed_as_file(arg: &Path, walked: &Walked) -> bool {
         .dirs
         .get(&clean(parent))
         .is_some_and(|dir| dir.listed && dir.names.contains(name) && !dir.symlinks.contains(name))
-}
-
-/// What makes two paths the same file: device and inode on Unix (one `stat`), the canonical
-/// path elsewhere.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(super) enum FileKey {
-    #[cfg_attr(not(unix), allow(dead_code))]
-    Inode(u64, u64),
-    Path(PathBuf),
-}
-
-pub(super) fn file_key(path: &Path) -> FileKey {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if let Ok(metadata) = fs::metadata(fs_path(path)) {
-            return FileKey::Inode(metadata.dev(), metadata.ino());
-        }
-    }
-    FileKey::Path(fs::canonicalize(fs_path(path)).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 /// Whether the walk must not follow `entry`: a symbolic link (the walk knows which entries
@@ -332,6 +382,11 @@ impl Batch {
                 .iter()
                 .map(|name| (dir.path.clone(), name.clone())),
         );
+        if walked.reading.is_some() {
+            for name in &self.names {
+                read_soon(&walked.reading, &dir.path, name);
+            }
+        }
         dir.symlinks.extend(self.symlinks);
         if dir.names.is_empty() && dir.selected.is_empty() {
             // Sorted input: built in bulk rather than one search per name.
@@ -422,6 +477,7 @@ fn add_single_file(
     dir.names.insert(name.clone());
     dir.selected.insert(name.clone());
     dir.named.insert(name.clone());
+    read_soon(&walked.reading, &dir_key, &name);
     walked.order.push((dir_key, name));
 }
 
@@ -584,7 +640,8 @@ mod tests {
         paths.push(root.join("m2/nope.sql"));
         paths.push(root.join("m1/up/etc/passwd"));
         let walk = |from: usize| {
-            let walked = walk_listing_ahead_from(&paths, &mut Roots::new(Some(root.clone())), from);
+            let walked =
+                walk_listing_ahead_from(&paths, &mut Roots::new(Some(root.clone())), from, None);
             format!(
                 "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
                 walked.dirs, walked.errors, walked.order, walked.outside, walked.missing
@@ -596,7 +653,7 @@ mod tests {
         assert!(ahead.contains("outside the repository"), "{ahead}");
         // Beside the files given (m1 has none of its links given), the link is seen in the
         // listing and refused.
-        let walked = walk_listing_ahead_from(&paths, &mut Roots::new(Some(root.clone())), 1);
+        let walked = walk_listing_ahead_from(&paths, &mut Roots::new(Some(root.clone())), 1, None);
         let m1 = &walked.dirs[&root.join("m1")];
         assert!(m1.refused.contains("900_pw.down.sql"), "{m1:?}");
         assert!(m1.names.contains("029_x.down.sql"), "{m1:?}");
@@ -694,6 +751,7 @@ mod tests {
         let walked = walk_in(
             std::slice::from_ref(&db),
             &mut Roots::new(Some(root.clone())),
+            None,
         );
         assert!(started.elapsed() < Duration::from_secs(10));
         let shown = |name: &str| display(&db.join(name));
@@ -725,7 +783,7 @@ mod tests {
         let db = root.join("db");
 
         let mut roots = Roots::new(Some(root.clone()));
-        let walked = walk_in(std::slice::from_ref(&db), &mut roots);
+        let walked = walk_in(std::slice::from_ref(&db), &mut roots, None);
         assert!(
             !roots.looked_for_a_root(),
             "no link, yet a root was looked for"
@@ -738,6 +796,7 @@ mod tests {
         let walked = walk_in(
             std::slice::from_ref(&db),
             &mut Roots::new(Some(root.clone())),
+            None,
         );
         assert_eq!(outside(&walked), []);
         assert_eq!(
@@ -764,6 +823,7 @@ mod tests {
         let walked = walk_in(
             std::slice::from_ref(&db),
             &mut Roots::new(Some(root.clone())),
+            None,
         );
         assert!(started.elapsed() < Duration::from_secs(10));
         assert_eq!(outside(&walked), []);
@@ -793,7 +853,7 @@ mod tests {
             root.join("sys/etc/passwd"),
             root.join("db/002_pw.sql"),
         ];
-        let walked = walk_in(&given, &mut roots);
+        let walked = walk_in(&given, &mut roots, None);
         let shown = |p: &PathBuf| display(p);
         assert_eq!(
             messages(&walked),
@@ -834,6 +894,7 @@ mod tests {
         let walked = walk_in(
             &[db.join("002_b.up.sql")],
             &mut Roots::new(Some(root.clone())),
+            None,
         );
         assert_eq!(
             outside(&walked),
