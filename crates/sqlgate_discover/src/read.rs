@@ -81,3 +81,31 @@ pub(crate) fn read_ahead(path: &Path) -> Option<Prefetched> {
     };
     Some(Prefetched { key, text })
 }
+
+/// `work` on each item, spread over the available cores in contiguous chunks of at least
+/// `per_worker` items (small inputs stay on one thread): what it returned, in no particular
+/// order. A worker that panicked loses its part; callers do that part again themselves.
+pub(crate) fn on_all_cores<T: Sync, R: Send>(
+    items: &[T],
+    per_worker: usize,
+    work: impl Fn(&T) -> Option<R> + Sync,
+) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len() / per_worker.max(1) + 1);
+    let chunk = items.len().div_ceil(workers.max(1)).max(1);
+    let work = &work;
+    let mut done = Vec::with_capacity(items.len());
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().filter_map(work).collect::<Vec<_>>()))
+            .collect();
+        for handle in handles {
+            if let Ok(part) = handle.join() {
+                done.extend(part);
+            }
+        }
+    });
+    done
+}

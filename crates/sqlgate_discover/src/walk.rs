@@ -524,30 +524,10 @@ fn list_ahead(paths: &[PathBuf], roots: &mut Roots) -> HashMap<PathBuf, Listing>
             dirs.push(dir);
         }
     }
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(dirs.len() / 16 + 1);
-    let chunk = dirs.len().div_ceil(workers.max(1)).max(1);
-    let mut listings = HashMap::with_capacity(dirs.len());
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = dirs
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .filter_map(|dir| Some((dir.clone(), read_listing(dir)?)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for handle in handles {
-            // A worker that panicked leaves its directories to `list`, which reads them.
-            if let Ok(part) = handle.join() {
-                listings.extend(part);
-            }
-        }
-    });
-    listings
+    // A directory whose listing is missing (its worker panicked) is listed by `list`.
+    crate::read::on_all_cores(&dirs, 16, |dir| Some((dir.clone(), read_listing(dir)?)))
+        .into_iter()
+        .collect()
 }
 
 fn read_listing(dir: &Path) -> Option<Listing> {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::read::{read_ahead, wanted_ahead, FileKey, Prefetched};
+use crate::read::{on_all_cores, read_ahead, wanted_ahead, FileKey, Prefetched};
 use crate::walk::Walked;
 
 /// Reads and decodes every selected `.sql` file and `atlas.sum` on all cores: for thousands
@@ -29,31 +29,10 @@ pub(super) fn prefetch(
         .map(|(_, path)| path)
         .filter(|path| !read.contains_key(path.as_os_str()))
         .collect();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(paths.len() / 64 + 1);
-    let chunk = paths.len().div_ceil(workers.max(1)).max(1);
-    read.reserve(paths.len());
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .filter_map(|path| {
-                            Some((path.as_os_str().to_os_string(), read_ahead(path)?))
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for handle in handles {
-            // A worker that panicked leaves its files to `load`, which reads them itself.
-            if let Ok(files) = handle.join() {
-                read.extend(files);
-            }
-        }
-    });
+    // A file whose worker panicked is left to `load`, which reads it itself.
+    read.extend(on_all_cores(&paths, 64, |path| {
+        Some((path.as_os_str().to_os_string(), read_ahead(path)?))
+    }));
     // The same file reached again by another path (a symlink, overlapping arguments) is
     // not considered again: the walk's first path for it stays.
     let mut first_path: HashMap<&FileKey, &Path> = HashMap::new();
