@@ -15,7 +15,6 @@ mod suppressions;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use crate::catalog::Catalog;
@@ -31,7 +30,7 @@ use sqlgate_discover::{Discovery, Down, Framework, LoadedFile, MigrationSet, Sec
 use sqlgate_sql::analyze::{AnalyzedSection, Depth};
 use sqlgate_sql::lexer::Dialect;
 
-use self::analysis::{analyze_all_while, Analyzed, Job};
+use self::analysis::{analyze_streaming, Job, Sections};
 use self::findings::resolve;
 use self::phantoms::phantoms;
 use self::raw::{run_located, run_rules, Raw};
@@ -90,7 +89,10 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
     // Jobs in (set, migration, up, down) order; indexes recorded to find results again.
     let mut jobs = Vec::new();
     let mut job_of: HashMap<(usize, usize, bool), usize> = HashMap::new();
+    // Each set's first job: a set's jobs are consecutive.
+    let mut set_start = Vec::with_capacity(sets.len());
     for (s, set) in sets.iter().enumerate() {
+        set_start.push(jobs.len());
         for (m, migration) in set.migrations.iter().enumerate() {
             let sections = [
                 (false, Some(&migration.up)),
@@ -115,41 +117,8 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             }
         }
     }
-    // Per set, the migrations in the change set (sorted). Those before the first of them only
-    // feed the catalog: it replays them while the later sections are still analyzed (under
-    // --changed-since, most of a long history).
-    let changed_of: Vec<Vec<usize>> = sets
-        .iter()
-        .map(|set| filter.changed_migrations(set, &canonical))
-        .collect();
-    let started = Instant::now();
-    let (analyzed, threads, prefixes) = analyze_all_while(&files, &jobs, |analyzed| {
-        replay_prefixes(&sets, &changed_of, &job_of, analyzed)
-    });
-    let analysis_time = started.elapsed();
-    let started = Instant::now();
-    let placed: Vec<Vec<Place>> = analyzed
-        .iter()
-        .zip(&jobs)
-        // Only checked sections are looked at statement by statement.
-        .map(|(a, job)| match job.depth {
-            Depth::Full => transaction::places(&a.statements, job.tx, job.framework),
-            Depth::Catalog => Vec::new(),
-        })
-        .collect();
-    let section = |s, m, down| job_of.get(&(s, m, down)).and_then(|&j| analyzed.get(j));
-    let places_of = |s, m, down| {
-        job_of
-            .get(&(s, m, down))
-            .and_then(|&j| placed.get(j))
-            .map_or(&[][..], Vec::as_slice)
-    };
-
     let mut raw: Vec<Raw> = Vec::new();
-    let mut stats = Stats {
-        threads,
-        ..Stats::default()
-    };
+    let mut stats = Stats::default();
     let mut files_checked = BTreeSet::new();
     let mut split_errors = Vec::new();
     // Per checked file: its comments and top-level statement ranges (for suppressions).
@@ -167,21 +136,68 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             Check::Engine | Check::Replay => {}
         }
     }
-    let prefixes: Vec<std::sync::Mutex<(Catalog, usize)>> =
-        prefixes.into_iter().map(std::sync::Mutex::new).collect();
     let history = options.history;
-    // One set's checks: its catalog replay, its rules. Sets share nothing, so they are
-    // checked on all cores; what each found is merged in set order (as if one after another).
-    let check_set = |s: usize| -> SetFindings {
+    // One set's checks: its catalog replay, its rules. This thread checks the sets in order
+    // while the workers analyze the sections of the later ones.
+    let check_set = |s: usize, sections: &mut Sections| -> SetFindings {
         let mut out = SetFindings::default();
         let Some(set) = sets.get(s) else {
             return out;
         };
-        let changed = changed_of.get(s).cloned().unwrap_or_default();
-        let (mut catalog, replayed) = prefixes
-            .get(s)
-            .map(|p| std::mem::take(&mut *p.lock().unwrap_or_else(|e| e.into_inner())))
-            .unwrap_or_default();
+        let changed = filter.changed_migrations(set, &canonical);
+        // The set's sections, taken as the workers deliver them. The migrations before the
+        // first one in the change set only feed the catalog (under --changed-since, most of
+        // a long history): they are replayed while the later sections are still analyzed.
+        let first_job = set_start.get(s).copied().unwrap_or(0);
+        let mut analyzed: Vec<Option<AnalyzedSection>> = Vec::new();
+        let mut catalog = Catalog::default();
+        let replayed = changed.first().copied().unwrap_or(set.migrations.len());
+        for (m, migration) in set.migrations.iter().enumerate() {
+            for is_down in [false, true] {
+                if let Some(&j) = job_of.get(&(s, m, is_down)) {
+                    let local = j - first_job;
+                    if analyzed.len() <= local {
+                        analyzed.resize_with(local + 1, || None);
+                    }
+                    analyzed[local] = sections.take(j);
+                }
+            }
+            if m < replayed {
+                let up = job_of
+                    .get(&(s, m, false))
+                    .and_then(|&j| analyzed.get(j - first_job))
+                    .and_then(Option::as_ref);
+                // The catalog follows the forward history only: downs are not replayed.
+                for statement in up.map_or(&[][..], |a| a.statements.as_slice()) {
+                    if statement.origin.runs_in_migration() {
+                        catalog.apply(statement, m, migration.up.file);
+                    }
+                }
+            }
+        }
+        // Only checked sections are looked at statement by statement.
+        let placed: Vec<Vec<Place>> = analyzed
+            .iter()
+            .enumerate()
+            .map(|(local, a)| match (a, jobs.get(first_job + local)) {
+                (Some(a), Some(job)) if job.depth == Depth::Full => {
+                    transaction::places(&a.statements, job.tx, job.framework)
+                }
+                _ => Vec::new(),
+            })
+            .collect();
+        let section = |m: usize, down: bool| {
+            job_of
+                .get(&(s, m, down))
+                .and_then(|&j| analyzed.get(j - first_job))
+                .and_then(Option::as_ref)
+        };
+        let places_of = |m: usize, down: bool| {
+            job_of
+                .get(&(s, m, down))
+                .and_then(|&j| placed.get(j - first_job))
+                .map_or(&[][..], Vec::as_slice)
+        };
         // What the change creates is new; a migration that existed at the base (edited now,
         // IN001) is still checked, but its tables existed before this change.
         let existed_at_base = |m: usize| {
@@ -204,7 +220,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             ),
         };
         let uses_supabase_auth = (0..set.migrations.len())
-            .flat_map(|m| [section(s, m, false), section(s, m, true)])
+            .flat_map(|m| [section(m, false), section(m, true)])
             .flatten()
             .any(|a| a.uses_supabase_auth);
         let rls = rls_applies(settings.rls, set, uses_supabase_auth);
@@ -215,8 +231,8 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             .enumerate()
             .map(|(m, migration)| {
                 view(
-                    section(s, m, false),
-                    places_of(s, m, false),
+                    section(m, false),
+                    places_of(m, false),
                     &migration.up,
                     &files,
                 )
@@ -229,8 +245,8 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             .map(|(m, migration)| {
                 let section_of_down = down_section(&migration.down)?;
                 view(
-                    section(s, m, true),
-                    places_of(s, m, true),
+                    section(m, true),
+                    places_of(m, true),
                     section_of_down,
                     &files,
                 )
@@ -242,7 +258,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                 (false, Some(migration.up.file)),
                 (true, down_section(&migration.down).map(|d| d.file)),
             ] {
-                let (Some(file), Some(analysis)) = (file, section(s, m, is_down)) else {
+                let (Some(file), Some(analysis)) = (file, section(m, is_down)) else {
                     continue;
                 };
                 if checked {
@@ -260,7 +276,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                             .map(|st| st.range.clone()),
                     );
                 }
-                let places = places_of(s, m, is_down);
+                let places = places_of(m, is_down);
                 for (i, statement) in analysis.statements.iter().enumerate() {
                     if checked {
                         let ctx = RuleContext {
@@ -286,15 +302,15 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             }
             if checked {
                 let up_view = view(
-                    section(s, m, false),
-                    places_of(s, m, false),
+                    section(m, false),
+                    places_of(m, false),
                     &migration.up,
                     &files,
                 );
                 if let Some(up) = up_view {
                     let down = match &migration.down {
                         Down::Section(sec) => {
-                            view(section(s, m, true), places_of(s, m, true), sec, &files)
+                            view(section(m, true), places_of(m, true), sec, &files)
                                 .map_or(DownView::NotSupported, DownView::Present)
                         }
                         Down::Missing(why) => DownView::Missing(why),
@@ -363,49 +379,34 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             canonical: &canonical,
         };
         run_located(&history_rules, &ctx, &mut out.raw);
-        // A long history's catalog takes a millisecond or more to free.
+        // The set is checked: its models go now, so that a run holds those of one set at a
+        // time. A long history's take milliseconds to free (5.8 ms for 5,000 sections).
         if set.migrations.len() >= BACKGROUND_DROP_SECTIONS {
-            drop_in_background(catalog);
+            drop_in_background((catalog, analyzed, placed));
+        } else {
+            drop((catalog, analyzed, placed));
         }
         out
     };
-    let mut findings_of: Vec<Option<SetFindings>> = (0..sets.len()).map(|_| None).collect();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(sets.len());
-    if workers <= 1 {
-        for (s, slot) in findings_of.iter_mut().enumerate() {
-            *slot = Some(check_set(s));
-        }
-    } else {
-        // Largest sets first, so that the last one taken is a small one.
-        let mut order: Vec<usize> = (0..sets.len()).collect();
-        order.sort_by_key(|&s| std::cmp::Reverse(sets[s].migrations.len()));
-        let next = AtomicUsize::new(0);
-        let done = std::sync::Mutex::new(Vec::with_capacity(sets.len()));
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                let spawned = std::thread::Builder::new().spawn_scoped(scope, || loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&s) = order.get(i) else { break };
-                    let found = check_set(s);
-                    done.lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push((s, found));
-                });
-                // A worker that cannot start leaves its sets to the others (or below).
-                drop(spawned);
-            }
-        });
-        for (s, found) in done.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            if let Some(slot) = findings_of.get_mut(s) {
-                *slot = Some(found);
-            }
-        }
-    }
-    for (s, found) in findings_of.into_iter().enumerate() {
-        // A set no worker checked (none started, or one panicked) is checked here.
-        let found = found.unwrap_or_else(|| check_set(s));
+    let started = Instant::now();
+    let (analysis, found_per_set) = analyze_streaming(&files, &jobs, |sections| {
+        (0..sets.len())
+            .map(|s| check_set(s, sections))
+            .collect::<Vec<_>>()
+    });
+    stats.threads = analysis.threads;
+    // Analysis and checking overlap: the first is the time until the last section was
+    // analyzed, the second what checking took after that.
+    let finished = Instant::now();
+    let analysis_done = analysis.finished.unwrap_or(finished).min(finished);
+    stats.timings = vec![
+        ("analysis", analysis_done.saturating_duration_since(started)),
+        (
+            "catalog and rules",
+            finished.saturating_duration_since(analysis_done),
+        ),
+    ];
+    for found in found_per_set {
         raw.extend(found.raw);
         stats.absorb(found.stats);
         files_checked.extend(found.files_checked);
@@ -439,19 +440,6 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
         }
     }
 
-    // The replay is over: the models go before the findings are made. Thousands of them
-    // (every migration of a large tree, or the history under --changed-since) take
-    // milliseconds to free (5.8 ms for 5,000): another thread frees them while the report is
-    // written.
-    if analyzed.len() >= BACKGROUND_DROP_SECTIONS {
-        drop_in_background((analyzed, placed));
-    } else {
-        drop((analyzed, placed));
-    }
-    stats.timings = vec![
-        ("analysis", analysis_time),
-        ("catalog and rules", started.elapsed()),
-    ];
     let started = Instant::now();
 
     // Per-file settings first: a disabled rule neither reports nor uses a suppression.
@@ -542,40 +530,6 @@ struct SetFindings {
     files_checked: Vec<usize>,
     split_errors: Vec<(usize, sqlgate_sql::split::SplitError)>,
     checked_files: BTreeMap<usize, FileSyntax>,
-}
-
-/// Per set, the catalog of the migrations before the first one in the change set, and how
-/// many those are: they only feed the catalog (no rule looks at them), so they are replayed
-/// as soon as their sections are analyzed, while the workers go on with the later ones.
-fn replay_prefixes(
-    sets: &[MigrationSet],
-    changed_of: &[Vec<usize>],
-    job_of: &HashMap<(usize, usize, bool), usize>,
-    analyzed: &Analyzed,
-) -> Vec<(Catalog, usize)> {
-    sets.iter()
-        .enumerate()
-        .map(|(s, set)| {
-            let prefix = changed_of
-                .get(s)
-                .and_then(|changed| changed.first().copied())
-                .unwrap_or(set.migrations.len());
-            let mut catalog = Catalog::default();
-            for (m, migration) in set.migrations.iter().enumerate().take(prefix) {
-                let Some(analysis) = job_of.get(&(s, m, false)).and_then(|&j| analyzed.wait(j))
-                else {
-                    continue;
-                };
-                // The catalog follows the forward history only: downs are not replayed.
-                for statement in &analysis.statements {
-                    if statement.origin.runs_in_migration() {
-                        catalog.apply(statement, m, migration.up.file);
-                    }
-                }
-            }
-            (catalog, prefix)
-        })
-        .collect()
 }
 
 /// From this many analyzed sections on, [`check`] frees them on another thread.

@@ -1,7 +1,10 @@
-//! Per-section analysis (through `sqlgate_sql`), spread over the available cores.
+//! Per-section analysis (through `sqlgate_sql`), spread over the available cores and handed
+//! to the checking thread in job order as it is done.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, OnceLock};
+use std::sync::mpsc;
+use std::time::Instant;
 
 use sqlgate_discover::{Framework, LoadedFile, TxMode};
 use sqlgate_sql::analyze::{analyze_section_to, AnalyzedSection, Depth};
@@ -21,57 +24,44 @@ pub(super) struct Job {
 /// get room for its recursion limit on any input (the memory is only reserved, not touched).
 const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
 
-/// The sections as the workers analyze them, for the thread that waits on them.
-pub(super) struct Analyzed<'a> {
+/// How many analyzed sections may wait for the checking thread before the workers pause
+/// (about: they are sent in batches).
+/// The checker frees a set's models once the set is checked; without a bound, workers that
+/// run ahead of it would hold every model of the run at once (most of a run's memory).
+const AHEAD: usize = 128;
+
+/// The analyzed sections, handed over one by one to the thread that checks them.
+pub(super) struct Sections<'a> {
     files: &'a [LoadedFile],
     jobs: &'a [Job],
-    slots: Vec<OnceLock<AnalyzedSection>>,
-    /// Workers that have stopped (all jobs taken, or a panic): once all have, a section
-    /// still missing is analyzed by the waiting thread itself.
-    stopped: Mutex<usize>,
-    workers: usize,
-    filled: Condvar,
+    from_workers: mpsc::Receiver<Vec<(usize, AnalyzedSection)>>,
+    /// Sections that arrived before they were asked for (a worker finished a later job
+    /// first).
+    early: HashMap<usize, AnalyzedSection>,
+    /// When the last section came from a worker (for `--stats`).
+    last_arrival: Option<Instant>,
 }
 
-impl Analyzed<'_> {
-    /// Job `i`'s section, once it is analyzed (`None` for no such job).
-    pub(super) fn wait(&self, i: usize) -> Option<&AnalyzedSection> {
-        let slot = self.slots.get(i)?;
+impl Sections<'_> {
+    /// Job `i`'s section (`None` for no such job), once it is analyzed; it is the caller's
+    /// from then on. Each job is taken once, in about job order (the order the workers take
+    /// them): one taken twice is analyzed again.
+    pub(super) fn take(&mut self, i: usize) -> Option<AnalyzedSection> {
+        let job = self.jobs.get(i)?;
         loop {
-            if let Some(analysis) = slot.get() {
+            if let Some(analysis) = self.early.remove(&i) {
                 return Some(analysis);
             }
-            let stopped = self.stopped.lock().unwrap_or_else(|e| e.into_inner());
-            if slot.get().is_some() {
-                continue;
+            match self.from_workers.recv() {
+                Ok(batch) => {
+                    self.last_arrival = Some(Instant::now());
+                    self.early.extend(batch);
+                }
+                // Every worker has stopped (all jobs taken, or a panic): a section no worker
+                // delivered is analyzed here, never skipped.
+                Err(_) => return Some(analyze(self.files, job)),
             }
-            if *stopped >= self.workers {
-                drop(stopped);
-                return Some(slot.get_or_init(|| analyze(self.files, &self.jobs[i])));
-            }
-            drop(self.filled.wait(stopped).unwrap_or_else(|e| e.into_inner()));
         }
-    }
-
-    fn fill(&self, i: usize, analysis: AnalyzedSection) {
-        if let Some(slot) = self.slots.get(i) {
-            // The waiting thread may have analyzed it itself: either result is the same.
-            let _ = slot.set(analysis);
-        }
-        let _guard = self.stopped.lock().unwrap_or_else(|e| e.into_inner());
-        self.filled.notify_all();
-    }
-}
-
-/// Counts its worker as stopped when dropped, on a panic too: the waiting thread must not
-/// wait for a section no worker will analyze.
-struct Stopping<'a, 'b>(&'a Analyzed<'b>);
-
-impl Drop for Stopping<'_, '_> {
-    fn drop(&mut self) {
-        let mut stopped = self.0.stopped.lock().unwrap_or_else(|e| e.into_inner());
-        *stopped += 1;
-        self.0.filled.notify_all();
     }
 }
 
@@ -80,55 +70,126 @@ fn analyze(files: &[LoadedFile], job: &Job) -> AnalyzedSection {
     analyze_section_to(text, job.range.clone(), job.dialect, job.depth)
 }
 
-/// Analyzes every section of every migration, spreading them over the available cores, while
-/// `during` runs on this thread: it can use each section as soon as it is analyzed
-/// (`Analyzed::wait`). Returns the sections in job order, how many threads worked, and what
-/// `during` returned.
-pub(super) fn analyze_all_while<R>(
+/// What [`analyze_streaming`] reports besides the consumer's result.
+pub(super) struct Analysis {
+    /// Threads that analyzed.
+    pub(super) threads: usize,
+    /// When the last section was analyzed (`None`: no worker delivered any).
+    pub(super) finished: Option<Instant>,
+}
+
+/// Analyzes every section of every migration on the available cores while `consume` runs on
+/// this thread, taking each section as soon as it is analyzed ([`Sections::take`]). The
+/// workers take jobs in order, in batches, and stay about [`AHEAD`] sections ahead of the
+/// consumer.
+pub(super) fn analyze_streaming<R>(
     files: &[LoadedFile],
     jobs: &[Job],
-    during: impl FnOnce(&Analyzed) -> R,
-) -> (Vec<AnalyzedSection>, usize, R) {
+    consume: impl FnOnce(&mut Sections) -> R,
+) -> (Analysis, R) {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(jobs.len())
         .max(1);
-    let analyzed = Analyzed {
-        files,
-        jobs,
-        slots: (0..jobs.len()).map(|_| OnceLock::new()).collect(),
-        stopped: Mutex::new(0),
-        workers,
-        filled: Condvar::new(),
-    };
+    // Consecutive jobs go to a worker together: a batch is one hand-over (a wake-up of the
+    // consumer), where one per section cost more than a small section's analysis (5,000
+    // sections under --changed-since). Small runs keep one job per batch, for balance.
+    let batch = (jobs.len() / (workers * 16)).clamp(1, 32);
     let next = AtomicUsize::new(0);
-    let result = std::thread::scope(|scope| {
+    let (result, last_arrival) = std::thread::scope(|scope| {
+        let (to_consumer, from_workers) = mpsc::sync_channel((AHEAD / batch).max(1));
         for _ in 0..workers {
             let worker = std::thread::Builder::new().stack_size(WORKER_STACK_BYTES);
-            let (analyzed, next) = (&analyzed, &next);
-            let spawned = worker.spawn_scoped(scope, move || {
-                let _stopping = Stopping(analyzed);
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    analyzed.fill(i, analyze(files, job));
+            let (next, to_consumer) = (&next, to_consumer.clone());
+            // A worker that cannot start leaves its share to the others (or to the consumer,
+            // in `take`).
+            let _ = worker.spawn_scoped(scope, move || loop {
+                let first = next.fetch_add(batch, Ordering::Relaxed);
+                let done: Vec<(usize, AnalyzedSection)> = (first..first.saturating_add(batch))
+                    .map_while(|i| Some((i, analyze(files, jobs.get(i)?))))
+                    .collect();
+                // All jobs are taken, or the consumer has stopped taking sections.
+                if done.is_empty() || to_consumer.send(done).is_err() {
+                    break;
                 }
             });
-            // A worker that cannot start leaves its share to the others (or to the waiting
-            // thread, below).
-            if spawned.is_err() {
-                drop(Stopping(analyzed));
-            }
         }
-        during(&analyzed)
+        // Only the workers hold a sender now: once they all stop, `take` knows.
+        drop(to_consumer);
+        let mut sections = Sections {
+            files,
+            jobs,
+            from_workers,
+            early: HashMap::new(),
+            last_arrival: None,
+        };
+        let result = consume(&mut sections);
+        (result, sections.last_arrival)
     });
-    // Whatever no worker analyzed (none could be started, or one panicked) is analyzed here:
-    // never skipped.
-    let sections = analyzed
-        .slots
-        .into_iter()
-        .zip(jobs)
-        .map(|(slot, job)| slot.into_inner().unwrap_or_else(|| analyze(files, job)))
-        .collect();
-    (sections, workers, result)
+    let analysis = Analysis {
+        threads: workers,
+        finished: last_arrival,
+    };
+    (analysis, result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn job(file: usize, text: &str) -> Job {
+        Job {
+            depth: Depth::Full,
+            file,
+            range: 0..text.len(),
+            dialect: Dialect::Postgres,
+            tx: TxMode::None,
+            framework: Framework::Plain,
+        }
+    }
+
+    fn files(texts: &[String]) -> Vec<LoadedFile> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| LoadedFile {
+                path: PathBuf::from(format!("{i}.sql")),
+                display: format!("{i}.sql"),
+                text: text.clone(),
+                is_symlink: None,
+            })
+            .collect()
+    }
+
+    /// Every section reaches the consumer once, whatever order it takes them in, in batches
+    /// and beyond the bound on how far the workers run ahead.
+    #[test]
+    fn sections_are_handed_over_in_any_order() {
+        let texts: Vec<String> = (0..AHEAD * 3)
+            .map(|i| format!("CREATE TABLE t{i} (id int); DROP TABLE u{i};"))
+            .collect();
+        let files = files(&texts);
+        let jobs: Vec<Job> = texts.iter().enumerate().map(|(i, t)| job(i, t)).collect();
+        // Backwards: every section but the last arrives early.
+        let (analysis, taken) = analyze_streaming(&files, &jobs, |sections| {
+            (0..jobs.len() + 1)
+                .rev()
+                .map(|i| sections.take(i).map(|a| a.statements.len()))
+                .collect::<Vec<_>>()
+        });
+        assert!(analysis.threads >= 1);
+        assert_eq!(taken[0], None, "no such job");
+        assert!(taken[1..].iter().all(|n| *n == Some(2)), "{taken:?}");
+    }
+
+    /// A consumer that stops early does not leave the workers waiting for it.
+    #[test]
+    fn a_consumer_that_stops_early_ends_the_workers() {
+        let texts: Vec<String> = (0..AHEAD * 4).map(|i| format!("SELECT {i};")).collect();
+        let files = files(&texts);
+        let jobs: Vec<Job> = texts.iter().enumerate().map(|(i, t)| job(i, t)).collect();
+        let (_, first) = analyze_streaming(&files, &jobs, |sections| sections.take(0));
+        assert_eq!(first.map(|a| a.statements.len()), Some(1));
+    }
 }
