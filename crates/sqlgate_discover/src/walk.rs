@@ -128,31 +128,30 @@ pub(super) fn walk_reading(
     let readers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (send, receive) = std::sync::mpsc::channel::<PathBuf>();
     let receive = std::sync::Mutex::new(receive);
+    // Reads what the walk has sent until the channel is empty and closed.
+    let read_sent = || {
+        let mut read = Vec::new();
+        loop {
+            // Taken one at a time: the lock is held for the receive only.
+            let next = receive.lock().map(|r| r.recv());
+            let Ok(Ok(path)) = next else { break };
+            if let Some(ahead) = crate::read::read_ahead(&path) {
+                read.push((path.into_os_string(), ahead));
+            }
+        }
+        read
+    };
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..readers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut read = Vec::new();
-                    loop {
-                        // Taken one at a time: the lock is held for the receive only.
-                        let next = receive.lock().map(|r| r.recv());
-                        let Ok(Ok(path)) = next else { break };
-                        if let Some(ahead) = crate::read::read_ahead(&path) {
-                            read.push((path.into_os_string(), ahead));
-                        }
-                    }
-                    read
-                })
-            })
-            .collect();
+        let handles: Vec<_> = (0..readers).map(|_| scope.spawn(read_sent)).collect();
         let mut walked = walk_in(
             paths,
             &mut Roots::new(std::env::current_dir().ok()),
             Some(send),
         );
-        // The walk is over: the readers stop once the channel is empty.
+        // The walk is over: the readers stop once the channel is empty. This thread reads
+        // with them rather than wait (a long directory is listed well before it is read).
         walked.reading = None;
-        let mut read = HashMap::new();
+        let mut read: HashMap<_, _> = read_sent().into_iter().collect();
         for handle in handles {
             // A reader that panicked leaves its files to `prefetch`, which reads them again.
             if let Ok(part) = handle.join() {
