@@ -1,6 +1,6 @@
 //! Paths as the filesystem takes them, and the root a run's symbolic links must stay in.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 
 use sqlgate_core::source::escape_controls;
@@ -56,6 +56,9 @@ pub(crate) struct Roots {
     known: HashMap<PathBuf, Option<Root>>,
     /// `leaves_root`'s answer for each directory asked (the files given share a few).
     checked: HashMap<PathBuf, Option<String>>,
+    /// The last of them: files given in a row are mostly in the same directory, and a
+    /// compare of bytes is cheaper than hashing a path (its components, one by one).
+    last_checked: Option<(PathBuf, Option<String>)>,
     /// Paths resolved so far, by the path as asked (`real`).
     resolved: HashMap<PathBuf, Option<PathBuf>>,
 }
@@ -116,11 +119,20 @@ impl Roots {
     /// way leads out of its root; `None` when it is where it says it is (the usual case, one
     /// `realpath`) or cannot be resolved (the walk reports that itself).
     pub(crate) fn leaves_root(&mut self, dir: &Path) -> Option<String> {
-        if let Some(known) = self.checked.get(dir) {
-            return known.clone();
+        if let Some((last, verdict)) = &self.last_checked {
+            if last.as_os_str() == dir.as_os_str() {
+                return verdict.clone();
+            }
         }
-        let verdict = self.find_leaves_root(dir);
-        self.checked.insert(dir.to_path_buf(), verdict.clone());
+        let verdict = match self.checked.get(dir) {
+            Some(known) => known.clone(),
+            None => {
+                let verdict = self.find_leaves_root(dir);
+                self.checked.insert(dir.to_path_buf(), verdict.clone());
+                verdict
+            }
+        };
+        self.last_checked = Some((dir.to_path_buf(), verdict.clone()));
         verdict
     }
 

@@ -1,6 +1,7 @@
 //! Walking the given paths: which files exist in which directory, which of them were asked for.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
@@ -187,11 +188,12 @@ fn walk_listing_ahead_from(
     } else {
         HashMap::new()
     };
+    let mut parents = Parents::default();
     for arg in paths {
         // A file in a directory already listed is known to be a regular file from the
         // listing: thousands of files given by name cost no `stat` each.
-        if listed_as_file(arg, &walked) || listed_ahead_as_file(arg, &listings) {
-            add_single_file(arg, roots, &mut walked, &mut listings);
+        if listed_as_file(arg, &walked, &mut parents) || listed_ahead_as_file(arg, &listings) {
+            add_single_file(arg, roots, &mut walked, &mut listings, &mut parents);
             continue;
         }
         let metadata = match fs::metadata(arg) {
@@ -221,7 +223,7 @@ fn walk_listing_ahead_from(
             }
             walk_dir(arg, roots, &mut walked);
         } else if metadata.is_file() {
-            add_single_file(arg, roots, &mut walked, &mut listings);
+            add_single_file(arg, roots, &mut walked, &mut listings, &mut parents);
         } else {
             // Reading a FIFO waits for a writer forever; a device may never end.
             walked.errors.push(FileError {
@@ -233,9 +235,27 @@ fn walk_listing_ahead_from(
     walked
 }
 
+/// The directory key (`clean`) of the parent of the last file given: files given in a row
+/// mostly share their directory, and comparing bytes is cheaper than cleaning the path again.
+#[derive(Default)]
+struct Parents {
+    parent: PathBuf,
+    key: PathBuf,
+}
+
+impl Parents {
+    fn key(&mut self, parent: &Path) -> &Path {
+        if self.parent.as_os_str() != parent.as_os_str() || self.parent.as_os_str().is_empty() {
+            self.parent = parent.to_path_buf();
+            self.key = clean(parent);
+        }
+        &self.key
+    }
+}
+
 /// Whether the listing of `arg`'s directory (the walk's, or `list`'s for an earlier file
 /// given) saw `arg` as a regular file, not a link.
-fn listed_as_file(arg: &Path, walked: &Walked) -> bool {
+fn listed_as_file(arg: &Path, walked: &Walked, parents: &mut Parents) -> bool {
     // `a.sql/` names a directory: `stat` says it is not one.
     if arg.as_os_str().as_encoded_bytes().ends_with(b"/") {
         return false;
@@ -246,7 +266,7 @@ fn listed_as_file(arg: &Path, walked: &Walked) -> bool {
     };
     walked
         .dirs
-        .get(&clean(parent))
+        .get(parents.key(parent))
         .is_some_and(|dir| dir.listed && dir.names.contains(name) && !dir.symlinks.contains(name))
 }
 
@@ -420,11 +440,14 @@ fn add_single_file(
     roots: &mut Roots,
     walked: &mut Walked,
     listings: &mut HashMap<PathBuf, Listing>,
+    parents: &mut Parents,
 ) {
     let Some(name) = utf8_name(arg, walked) else {
         return;
     };
-    let dir_key = clean(arg.parent().unwrap_or(Path::new("")));
+    let dir_key = parents
+        .key(arg.parent().unwrap_or(Path::new("")))
+        .to_path_buf();
     // A file given in a directory reached through a link out of the root is not read.
     if let Some(message) = roots.leaves_root(&dir_key) {
         walked.errors.push(FileError {
