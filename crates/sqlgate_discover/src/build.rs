@@ -11,7 +11,8 @@ mod prefetch;
 mod single_file;
 mod up_down;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 

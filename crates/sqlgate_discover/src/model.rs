@@ -191,8 +191,7 @@ pub struct Discovery {
 /// `readlink` per path component) per file; thousands of migrations share a handful of
 /// directories.
 pub fn canonical_paths(files: &[LoadedFile]) -> Vec<Option<PathBuf>> {
-    let mut dirs: std::collections::HashMap<&Path, Option<PathBuf>> =
-        std::collections::HashMap::new();
+    let mut dirs: foldhash::HashMap<&Path, Option<PathBuf>> = foldhash::HashMap::default();
     files
         .iter()
         .map(|file| {

@@ -1,7 +1,10 @@
 //! Catalog replay: the objects the migrations of one set create, in version order, so rules
 //! can tell an object created earlier in the change set from one that existed before it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+// Names hash with foldhash: the catalog replays every statement of a history.
+use foldhash::{HashMap, HashSet, HashSetExt};
 use std::ops::Range;
 
 use sqlgate_discover::FileId;

@@ -4,7 +4,7 @@
 //! All git I/O happens here (through `sqlgate_discover::git`), before the rules run; the rules only
 //! read the `BaseSnapshot`.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::path::{Path, PathBuf};
 
 use sqlgate_discover::git::{self, Changes, GitError};
@@ -134,7 +134,7 @@ pub fn snapshot(changes: &Changes, files: &[LoadedFile]) -> Result<BaseSnapshot,
     };
     let mut snapshot = BaseSnapshot {
         base: changes.base.clone(),
-        added: changes.added.clone(),
+        added: changes.added.iter().cloned().collect(),
         loaded_canonical: loaded_canonical.clone(),
         ..BaseSnapshot::default()
     };

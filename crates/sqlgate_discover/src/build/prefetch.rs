@@ -1,7 +1,7 @@
 //! Reading ahead: every selected `.sql` file and `atlas.sum`, read and decoded on all cores
 //! before the builder goes through the directories.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 
 use crate::read::{on_all_cores, read_ahead, wanted_ahead, FileKey, Prefetched};

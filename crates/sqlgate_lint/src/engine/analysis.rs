@@ -1,7 +1,7 @@
 //! Per-section analysis (through `sqlgate_sql`), spread over the available cores and handed
 //! to the checking thread in job order as it is done.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Instant;

@@ -1,7 +1,7 @@
 //! From raw violations to findings: positions, per-file severities, gate flags, one-line
 //! messages and the report's order.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::options::{CheckOptions, FileRules};
 use super::raw::Raw;
