@@ -153,8 +153,10 @@ pub fn section_uses_supabase_auth(text: &str, range: Range<usize>, dialect: Dial
 }
 
 fn mentions_supabase_auth(text: &str, tokens: &[Token]) -> bool {
+    // Every word of every statement passes here: the length settles most of them.
     let word = |t: &Token| match t.kind {
-        TokenKind::Word | TokenKind::QuotedIdent => text
+        TokenKind::Word => text.get(t.range.clone()).unwrap_or(""),
+        TokenKind::QuotedIdent => text
             .get(t.range.clone())
             .map(|w| w.trim_matches('"'))
             .unwrap_or(""),
@@ -162,7 +164,13 @@ fn mentions_supabase_auth(text: &str, tokens: &[Token]) -> bool {
     };
     tokens.iter().enumerate().any(|(i, t)| {
         let w = word(t);
-        if w.eq_ignore_ascii_case("anon") || w.eq_ignore_ascii_case("authenticated") {
+        if w.len() == 13 && w.eq_ignore_ascii_case("authenticated") {
+            return true;
+        }
+        if w.len() != 4 {
+            return false;
+        }
+        if w.eq_ignore_ascii_case("anon") {
             return true;
         }
         w.eq_ignore_ascii_case("auth")
