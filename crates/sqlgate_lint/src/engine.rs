@@ -118,12 +118,6 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             }
         }
     }
-    let mut raw: Vec<Raw> = Vec::new();
-    let mut stats = Stats::default();
-    let mut files_checked = BTreeSet::new();
-    let mut split_errors = Vec::new();
-    // Per checked file: its comments and top-level statement ranges (for suppressions).
-    let mut checked_files: BTreeMap<usize, FileSyntax> = BTreeMap::new();
     // Each rule by what it looks at; engine-reported rules (MT001's split errors, MT002,
     // MT003) are handled after the replay.
     let (mut statement_rules, mut migration_rules, mut change_set_rules, mut history_rules) =
@@ -140,27 +134,26 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
     let history = options.history;
     // One set's checks: its catalog replay, its rules. This thread checks the sets in order
     // while the workers analyze the sections of the later ones.
-    let check_set = |s: usize, sections: &mut Sections| -> SetFindings {
-        let mut out = SetFindings::default();
+    let check_set = |s: usize, sections: &mut Sections, out: &mut Found| {
         let Some(set) = sets.get(s) else {
-            return out;
+            return;
         };
         let changed = filter.changed_migrations(set, &canonical);
         // The set's sections, taken as the workers deliver them. The migrations before the
         // first one in the change set only feed the catalog (under --changed-since, most of
         // a long history): they are replayed while the later sections are still analyzed.
         let first_job = set_start.get(s).copied().unwrap_or(0);
-        let mut analyzed: Vec<Option<AnalyzedSection>> = Vec::new();
+        let end_job = set_start.get(s + 1).copied().unwrap_or(jobs.len());
+        let mut analyzed: Vec<Option<AnalyzedSection>> =
+            (first_job..end_job).map(|_| None).collect();
         let mut catalog = Catalog::default();
         let replayed = changed.first().copied().unwrap_or(set.migrations.len());
         for (m, migration) in set.migrations.iter().enumerate() {
             for is_down in [false, true] {
                 if let Some(&j) = job_of.get(&(s, m, is_down)) {
-                    let local = j - first_job;
-                    if analyzed.len() <= local {
-                        analyzed.resize_with(local + 1, || None);
+                    if let Some(slot) = analyzed.get_mut(j - first_job) {
+                        *slot = sections.take(j);
                     }
-                    analyzed[local] = sections.take(j);
                 }
             }
             if m < replayed {
@@ -263,7 +256,7 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
                     continue;
                 };
                 if checked {
-                    out.files_checked.push(file);
+                    out.files_checked.insert(file);
                     count(&mut out.stats, set.dialect, file, &analysis.statements);
                     out.split_errors
                         .extend(analysis.errors.iter().map(|e| (file, e.clone())));
@@ -387,14 +380,23 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
         } else {
             drop((catalog, analyzed, placed));
         }
-        out
     };
     let started = Instant::now();
-    let (analysis, found_per_set) = analyze_streaming(&files, &jobs, |sections| {
-        (0..sets.len())
-            .map(|s| check_set(s, sections))
-            .collect::<Vec<_>>()
+    // What the sets found, in set order.
+    let (analysis, found) = analyze_streaming(&files, &jobs, |sections| {
+        let mut found = Found::default();
+        for s in 0..sets.len() {
+            check_set(s, sections, &mut found);
+        }
+        found
     });
+    let Found {
+        mut raw,
+        mut stats,
+        files_checked,
+        split_errors,
+        mut checked_files,
+    } = found;
     stats.threads = analysis.threads;
     // Analysis and checking overlap: the first is the time until the last section was
     // analyzed, the second what checking took after that.
@@ -407,17 +409,6 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
             finished.saturating_duration_since(analysis_done),
         ),
     ];
-    for found in found_per_set {
-        raw.extend(found.raw);
-        stats.absorb(found.stats);
-        files_checked.extend(found.files_checked);
-        split_errors.extend(found.split_errors);
-        for (file, syntax) in found.checked_files {
-            let merged = checked_files.entry(file).or_default();
-            merged.comments.extend(syntax.comments);
-            merged.statements.extend(syntax.statements);
-        }
-    }
 
     // Unterminated quotes and comments are parse errors too.
     if let Some(parse_error) = options.enabled("MT001") {
@@ -523,13 +514,14 @@ fn unchanged_unreadable(
     })
 }
 
-/// What checking one migration set found (merged into the run's in set order).
+/// What checking the migration sets found, filled in set order.
 #[derive(Default)]
-struct SetFindings {
+struct Found {
     raw: Vec<Raw>,
     stats: Stats,
-    files_checked: Vec<usize>,
+    files_checked: BTreeSet<usize>,
     split_errors: Vec<(usize, sqlgate_sql::split::SplitError)>,
+    /// Per checked file: its comments and top-level statement ranges (for suppressions).
     checked_files: BTreeMap<usize, FileSyntax>,
 }
 

@@ -86,17 +86,6 @@ pub struct NotParsed {
 }
 
 impl Stats {
-    /// Adds another part of the run's counts (one migration set's) to these, after them.
-    pub(super) fn absorb(&mut self, other: Stats) {
-        for (dialect, counts) in other.dialects {
-            self.dialects.entry(dialect).or_default().add(&counts);
-        }
-        for (shape, n) in other.fallback_shapes {
-            *self.fallback_shapes.entry(shape).or_default() += n;
-        }
-        self.not_parsed.extend(other.not_parsed);
-    }
-
     /// Every dialect together.
     pub fn total(&self) -> Counts {
         let mut total = Counts::default();
