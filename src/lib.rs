@@ -6,6 +6,7 @@
 //! → `sqlgate_gate` → `sqlgate_report` → `sqlgate_github`. Their modules are re-exported
 //! here under their familiar names, so tests, the fuzzer and embedders have one path.
 
+pub mod allocator;
 pub mod cli;
 pub mod pipeline;
 

@@ -1,3 +1,8 @@
+// The allocator, and why: src/allocator.rs.
+#[global_allocator]
+static ALLOCATOR: sqlgate::allocator::MiMalloc = sqlgate::allocator::MiMalloc;
+
 fn main() -> std::process::ExitCode {
+    sqlgate::allocator::configure();
     sqlgate::cli::main()
 }
