@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use crate::clock::ago;
+use crate::clock::rfc3339;
 use crate::support::{
     artifact, artifacts, assert_verdict, drop_users, manifest, short, strings, Inputs, Pr,
     BACKUP_LINE,
@@ -227,7 +227,8 @@ fn an_artifact_older_than_the_head_commit_is_rejected() {
     let pr = drop_users(&[BACKUP_WORKFLOW]);
     let mut inputs = approved(&pr, NO_BACKUP_BODY);
     let mut old = artifact(15, "pre-migration-backup", &pr.head, false);
-    old["created_at"] = json!(ago(3 * 3600));
+    // An hour before the head commit, to the second: `ago` would count from a later now.
+    old["created_at"] = json!(rfc3339(pr.head_committed() - 3600));
     inputs.artifacts = Some(artifacts(vec![old]));
     let (run, gate) = pr.gate_json(&inputs);
     assert_verdict(&run, &gate, "blocked", &["backup"], 1);

@@ -138,6 +138,15 @@ pub(crate) fn repository() -> Value {
 }
 
 impl Pr {
+    /// When the head commit was committed (seconds since the epoch), as git recorded it: a
+    /// time relative to it does not move when a second passes while the test runs.
+    pub(crate) fn head_committed(&self) -> i64 {
+        let seconds = git_out(&self.repo, &["show", "-s", "--format=%ct", &self.head]);
+        seconds
+            .parse()
+            .expect("git prints the commit time in seconds")
+    }
+
     /// The `pull_request` object of a webhook payload.
     fn pull_request_object(&self, body: Option<&str>) -> Value {
         json!({
