@@ -331,11 +331,13 @@ pub(super) fn has_go_template(text: &str) -> bool {
 
 /// Does a path component say ClickHouse? `clickhouse`, `clickhouse-migrations`, `ch_clickhouse`.
 pub(super) fn is_clickhouse_path(path: &Path) -> bool {
+    // On the bytes (every directory is asked): a byte that is not UTF-8 is never part of an
+    // ASCII word, so this is what the words of the lossy text would say.
     path.components().any(|c| {
         c.as_os_str()
-            .to_string_lossy()
-            .split(['-', '_'])
-            .any(|word| word.eq_ignore_ascii_case("clickhouse"))
+            .as_encoded_bytes()
+            .split(|&b| b == b'-' || b == b'_')
+            .any(|word| word.eq_ignore_ascii_case(b"clickhouse"))
     })
 }
 
@@ -482,6 +484,22 @@ mod tests {
         assert_eq!(engine_of_name("1_add_mysql_compat.sql"), None);
         assert!(is_clickhouse_path(Path::new("db/clickhouse/migrations")));
         assert!(is_clickhouse_path(Path::new("db/my_clickhouse-x")));
+        assert!(is_clickhouse_path(Path::new("ClickHouse_1/m")));
+        assert!(!is_clickhouse_path(Path::new("db/clickhouses/m")));
+        assert!(!is_clickhouse_path(Path::new("db/click-house/m")));
+        assert!(!is_clickhouse_path(Path::new("db/clickhouse.d/m")));
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let bytes = b"db/\xffclickhouse/x_clickhouse\xfe/m";
+            assert!(!is_clickhouse_path(Path::new(std::ffi::OsStr::from_bytes(
+                bytes
+            ))));
+            let bytes = b"db/\xff-clickhouse/m";
+            assert!(is_clickhouse_path(Path::new(std::ffi::OsStr::from_bytes(
+                bytes
+            ))));
+        }
     }
 
     /// As popx's `ParseMigrationFilename` (and its tests in `popx/match_test.go`) reads them.
