@@ -2,13 +2,59 @@
 //! directories), `*` and `?` (within one path segment), `[...]` (`[!...]` negates), `{a,b}`.
 
 use std::path::{Component, Path};
+use std::sync::OnceLock;
 
 use regex::Regex;
+
+/// A regular expression that a default setting names: compiled the first time it is used.
+/// Every run reads the gate's defaults, and compiling them was a sixth of the instructions
+/// of `check` on a small repository, which never matches them. Patterns from a config file
+/// are compiled (and so checked) when it is read.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    text: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl Pattern {
+    /// A pattern of the program's own, which the tests compile.
+    pub(crate) fn constant(text: &str) -> Pattern {
+        Pattern {
+            text: text.to_string(),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl From<Regex> for Pattern {
+    fn from(regex: Regex) -> Pattern {
+        Pattern {
+            text: regex.as_str().to_string(),
+            compiled: OnceLock::from(regex),
+        }
+    }
+}
+
+impl std::ops::Deref for Pattern {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            // Only constants are compiled here (`From<Regex>` brings its own).
+            Regex::new(&self.text)
+                .unwrap_or_else(|_| unreachable!("constant regex {} compiles", self.text))
+        })
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Glob {
     pub text: String,
-    regex: Regex,
+    regex: Pattern,
 }
 
 impl Glob {
@@ -17,8 +63,19 @@ impl Glob {
         let regex = Regex::new(&pattern).map_err(|e| format!("cannot be compiled ({e})"))?;
         Ok(Glob {
             text: text.to_string(),
-            regex,
+            regex: Pattern::from(regex),
         })
+    }
+
+    /// A glob of the program's own, which the tests compile: translated now, compiled when
+    /// first matched.
+    pub(crate) fn constant(text: &str) -> Glob {
+        let pattern =
+            to_regex(text).unwrap_or_else(|_| unreachable!("constant glob {text} translates"));
+        Glob {
+            text: text.to_string(),
+            regex: Pattern::constant(&pattern),
+        }
     }
 
     /// Whether a `/`-separated relative path matches.

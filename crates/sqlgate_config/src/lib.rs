@@ -20,7 +20,7 @@ pub mod precommit;
 pub mod schema;
 pub mod tree;
 
-use glob::Glob;
+use glob::{Glob, Pattern};
 use schema::{Text, Type};
 use tree::{line_of, Key, Node, Value};
 
@@ -54,8 +54,8 @@ pub struct Reviewers {
 #[derive(Debug, Clone)]
 pub struct BackupConfig {
     pub required: bool,
-    pub body_pattern: Regex,
-    pub accept: Vec<Regex>,
+    pub body_pattern: Pattern,
+    pub accept: Vec<Pattern>,
     pub artifact: Glob,
     /// `gate.backup.workflows`: workflow file names (`backup.yml`) whose runs' artifacts
     /// may count; empty, no artifact counts.
@@ -135,27 +135,21 @@ impl Default for GateConfig {
     }
 }
 
-/// A constant pattern (not input), covered by the tests.
-fn constant_regex(pattern: &str) -> Regex {
-    Regex::new(pattern).unwrap_or_else(|_| unreachable!("constant regex {pattern} compiles"))
-}
-
-fn constant_glob(pattern: &str) -> Glob {
-    Glob::new(pattern).unwrap_or_else(|_| unreachable!("constant glob {pattern} compiles"))
-}
+// The defaults of `[gate.backup]` (compiled by `default_patterns_compile` in the tests).
+const DEFAULT_BODY_PATTERN: &str = r"(?mi)^backup:\s*(\S+)";
+const DEFAULT_ACCEPT: [&str; 4] = ["^s3://", "^gs://", "^https://", "^artifact:"];
+const DEFAULT_ARTIFACT: &str = "pre-migration-backup*";
+const DEFAULT_MANIFEST: &str = "backups/**/*.json";
 
 impl Default for BackupConfig {
     fn default() -> Self {
         BackupConfig {
             required: true,
-            body_pattern: constant_regex(r"(?mi)^backup:\s*(\S+)"),
-            accept: ["^s3://", "^gs://", "^https://", "^artifact:"]
-                .into_iter()
-                .map(constant_regex)
-                .collect(),
-            artifact: constant_glob("pre-migration-backup*"),
+            body_pattern: Pattern::constant(DEFAULT_BODY_PATTERN),
+            accept: DEFAULT_ACCEPT.into_iter().map(Pattern::constant).collect(),
+            artifact: Glob::constant(DEFAULT_ARTIFACT),
             workflows: Vec::new(),
-            manifest: constant_glob("backups/**/*.json"),
+            manifest: Glob::constant(DEFAULT_MANIFEST),
             max_age_days: 7,
         }
     }
@@ -716,10 +710,14 @@ fn extract(entries: &[(Key, Node)], file: &Path, base: &Path, rules: &dyn RuleIn
                 config.required = b;
             }
             if let Some(re) = backup.str("body-pattern").and_then(|p| Regex::new(p).ok()) {
-                config.body_pattern = re;
+                config.body_pattern = Pattern::from(re);
             }
             if let Some(accept) = backup.strings("accept") {
-                config.accept = accept.iter().filter_map(|p| Regex::new(p).ok()).collect();
+                config.accept = accept
+                    .iter()
+                    .filter_map(|p| Regex::new(p).ok())
+                    .map(Pattern::from)
+                    .collect();
             }
             if let Some(g) = backup.str("artifact").and_then(|g| Glob::new(g).ok()) {
                 config.artifact = g;
@@ -750,6 +748,42 @@ fn resolve_selectors(rules: &dyn RuleIndex, selectors: &[String]) -> Vec<&'stati
 mod tests {
     use super::*;
     use crate::select::UnknownSelector;
+
+    /// The defaults of `[gate.backup]` are compiled only when the gate uses them: here they
+    /// are compiled now, and match as the same patterns read from a config file would.
+    #[test]
+    fn default_patterns_compile() {
+        for pattern in std::iter::once(DEFAULT_BODY_PATTERN).chain(DEFAULT_ACCEPT) {
+            assert!(Regex::new(pattern).is_ok(), "{pattern}");
+        }
+        let backup = BackupConfig::default();
+        assert_eq!(backup.body_pattern.as_str(), DEFAULT_BODY_PATTERN);
+        let captures = backup.body_pattern.captures("x\nBackup:  s3://b/k\n");
+        assert_eq!(
+            captures.and_then(|c| c.get(1)).map(|m| m.as_str()),
+            Some("s3://b/k")
+        );
+        assert!(backup.accept.iter().any(|re| re.is_match("gs://b")));
+        assert!(!backup.accept.iter().any(|re| re.is_match("http://b")));
+        for (lazy, text) in [
+            (&backup.artifact, DEFAULT_ARTIFACT),
+            (&backup.manifest, DEFAULT_MANIFEST),
+        ] {
+            let eager = Glob::new(text).unwrap();
+            assert_eq!(lazy, &eager);
+            for path in [
+                "pre-migration-backup",
+                "pre-migration-backup-2026.tar",
+                "backups/a.json",
+                "backups/x/y/a.json",
+                "./backups/a.json",
+                "other/backups/a.json",
+                "backups/a.json.gz",
+            ] {
+                assert_eq!(lazy.matches(path), eager.matches(path), "{text} {path}");
+            }
+        }
+    }
 
     /// No rules: the tests below name none.
     struct NoRules;
