@@ -48,6 +48,11 @@
 #      so the ratios can be weighed against the work each does.
 #      sqlgate may check fewer files than it is given: it skips files that its framework
 #      rules say are not migrations (`sqlgate check -v` lists them).
+#   1b. One repository at a time: each manifest directory (postgresql rows) on its own, one
+#      process per directory, in a loop that one timed `bash -c` runs for each tool:
+#        sqlgate check --format json DIR       squawk --reporter json 'DIR/**/*.sql'
+#      so start-up and set-up count once per repository, as when a user checks theirs.
+#      BENCH_RUNS rounds, after one warm-up; peak RSS is the largest process's.
 #   2. Scaling: copies of the file set in the scratch directory, copy K at
 #      copyK/<path relative to CORPUS_DIR>. They are real copies (cp --reflink=auto), not
 #      hard links: sqlgate checks a file it reaches through several paths once (same
@@ -173,6 +178,7 @@ sqlgate_version=${sqlgate_version:-sqlgate (no --version output)}
 list=$scratch/postgresql-files.list
 : >"$list"
 ndirs=0
+repo_dirs=()
 while IFS=$'\t' read -r dir _repo _commit _layout dialect _rest; do
     [[ $dialect == postgresql ]] || continue
     if [[ ! -d $corpus/$dir ]]; then
@@ -180,6 +186,7 @@ while IFS=$'\t' read -r dir _repo _commit _layout dialect _rest; do
         continue
     fi
     find "$corpus/$dir" -type f -name '*.sql' -print0 | sort -z >>"$list"
+    repo_dirs+=("$corpus/$dir")
     ndirs=$((ndirs + 1))
 done < <(tail -n +2 "$corpus/manifest.tsv")
 
@@ -411,6 +418,36 @@ ratios() {
     ratios "human, squawk / sqlgate" squawk_tty sqlgate_human
     echo
     echo "$sg1_note; $sq1_note. sqlgate skips the files its framework rules say are not migrations (\`sqlgate check -v\` lists them)."
+} >>"$summary"
+
+# --- 1b. one repository at a time ---------------------------------------------------------
+# What a user runs on their own repository: each manifest directory on its own, one process
+# per directory, so each tool's fixed costs (start-up, set-up) count once per repository.
+# One timed command runs the directories in turn (bash, the same loop for both tools): a
+# single run of a small directory takes less than GNU time's 10 ms step.
+cmd_sqlgate_repos=(bash -c 'for d in "$@"; do "$0" check --format json "$d"; done' "$sqlgate" "${repo_dirs[@]}")
+cmd_squawk_repos=(bash -c 'for d in "$@"; do "$0" --reporter json "$d/**/*.sql"; done' "$squawk" "${repo_dirs[@]}")
+echo "bench: part 1b: the ${#repo_dirs[@]} directories one at a time, 1 warm-up + $(plural "$RUNS" "timed run") per tool" >&2
+for kind in sqlgate_repos squawk_repos; do
+    declare -n run=cmd_$kind
+    (cd "$empty" && time_run "$scratch/warmup" "${run[@]}")
+    unset -n run
+done
+rounds "$RUNS" repos "$empty" sqlgate_repos squawk_repos
+for kind in sqlgate_repos squawk_repos; do
+    for col in wall cpu rss; do
+        m1[$kind:$col]=$(median_of "$scratch/repos.$kind" "$col")
+    done
+done
+{
+    echo
+    echo "### 1b. One repository at a time: each of the ${#repo_dirs[@]} directories in turn, one process each (median of $(plural "$RUNS" run) of the whole loop)"
+    echo
+    echo "| run | directories | wall (s) | CPU (s) | peak RSS (MB, largest process) |"
+    echo "|---|---:|---:|---:|---:|"
+    row "sqlgate \`check --format json DIR\`" sqlgate_repos "${#repo_dirs[@]}"
+    row "squawk \`--reporter json 'DIR/**/*.sql'\`" squawk_repos "${#repo_dirs[@]}"
+    ratios "one repository at a time, squawk / sqlgate" squawk_repos sqlgate_repos
 } >>"$summary"
 
 # --- 2. scaling -----------------------------------------------------------------------------
