@@ -71,32 +71,34 @@ pub(super) fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
     // git's answer and discovery do not depend on each other: git runs while the files are
     // read (its processes spend their time starting up).
     let options = discover_options(&config);
-    let (changes, discovery) = std::thread::scope(|scope| {
-        let git = scope.spawn(|| match (&staged, &args.changed_since) {
-            (Some(tree), _) => Ok(Some(tree.changes.clone())),
-            (None, None) => Ok(None),
-            (None, Some(base)) => {
+    let discover_all = || match stdin {
+        Some(input) => sqlgate_discover::Discovery::of_bytes(
+            &input.path,
+            &input.display,
+            input.bytes,
+            &options,
+        ),
+        None => discover(&paths, &options),
+    };
+    let (changes, discovery) = match (&staged, &args.changed_since) {
+        (Some(tree), _) => (Ok(Some(tree.changes.clone())), discover_all()),
+        // No git to ask: no thread to start (a small repository's run is a few milliseconds).
+        (None, None) => (Ok(None), discover_all()),
+        (None, Some(base)) => std::thread::scope(|scope| {
+            let git = scope.spawn(|| {
                 // git runs in the checked path's nearest existing directory.
                 let dir = start.ancestors().find(|d| d.is_dir()).unwrap_or(&cwd);
                 sqlgate_discover::git::changes_since(dir, base)
                     .map(Some)
                     .map_err(|e| Failure(e.to_string()))
-            }
-        });
-        let discovery = match stdin {
-            Some(input) => sqlgate_discover::Discovery::of_bytes(
-                &input.path,
-                &input.display,
-                input.bytes,
-                &options,
-            ),
-            None => discover(&paths, &options),
-        };
-        let changes = git
-            .join()
-            .unwrap_or_else(|_| Err(Failure("git could not be asked for the changes".into())));
-        (changes, discovery)
-    });
+            });
+            let discovery = discover_all();
+            let changes = git
+                .join()
+                .unwrap_or_else(|_| Err(Failure("git could not be asked for the changes".into())));
+            (changes, discovery)
+        }),
+    };
     // Discovery found which paths given do not exist (no `stat` of its own per path: the
     // walk has one, or a directory listing, for each): that stops the run before git's answer
     // is looked at, as if nothing had run.

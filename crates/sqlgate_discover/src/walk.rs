@@ -59,17 +59,54 @@ pub(super) struct Walked {
     pub outside: Vec<OutsideLink>,
     /// The paths given that do not exist (`Discovery::missing`).
     pub missing: Vec<PathBuf>,
-    /// Where each file selected for reading ahead is sent as the walk selects it
-    /// (`walk_reading`): readers on other threads read it while the walk goes on.
-    pub reading: Option<std::sync::mpsc::Sender<PathBuf>>,
+    /// Where the files selected for reading ahead go as the walk selects them
+    /// (`walk_reading`): readers on other threads read them while the walk goes on.
+    pub reading: Option<Reading>,
+}
+
+/// Files to read ahead, handed to the readers a bundle at a time: one hand-over per file
+/// woke a reader per file, two futex calls a file (820 one-file directories: as many calls
+/// as the reads' own).
+#[derive(Debug)]
+pub(super) struct Reading {
+    readers: std::sync::mpsc::Sender<Vec<PathBuf>>,
+    bundle: Vec<PathBuf>,
+}
+
+/// Files in a bundle for the readers.
+const READ_BUNDLE: usize = 16;
+
+impl Reading {
+    fn new(readers: std::sync::mpsc::Sender<Vec<PathBuf>>) -> Reading {
+        Reading {
+            readers,
+            bundle: Vec::new(),
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.bundle.is_empty() {
+            // The readers are gone only if they panicked: `prefetch` reads these then.
+            let _ = self.readers.send(std::mem::take(&mut self.bundle));
+        }
+    }
+}
+
+impl Drop for Reading {
+    /// The last bundle, when the walk is over.
+    fn drop(&mut self) {
+        self.flush();
+    }
 }
 
 /// Hands a file just selected to the readers, if any read ahead (`Walked::reading`).
-fn read_soon(reading: &Option<std::sync::mpsc::Sender<PathBuf>>, dir: &Path, name: &str) {
+fn read_soon(reading: &mut Option<Reading>, dir: &Path, name: &str) {
     if let Some(reading) = reading {
         if crate::read::wanted_ahead(name) {
-            // The readers are gone only if they panicked: `prefetch` reads it then.
-            let _ = reading.send(dir.join(name));
+            reading.bundle.push(dir.join(name));
+            if reading.bundle.len() >= READ_BUNDLE {
+                reading.flush();
+            }
         }
     }
 }
@@ -131,18 +168,26 @@ fn walk(paths: &[PathBuf]) -> Walked {
 pub(super) fn walk_reading(
     paths: &[PathBuf],
 ) -> (Walked, HashMap<std::ffi::OsString, crate::read::Prefetched>) {
-    let readers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let (send, receive) = std::sync::mpsc::channel::<PathBuf>();
+    // One core walks, the others read; the walking thread reads too once the walk is over.
+    // (A reader for every core kept one more thread than there were cores while walking, and
+    // each costs its start on a small repository's run of a few milliseconds.)
+    let readers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .saturating_sub(1)
+        .max(1);
+    let (send, receive) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     let receive = std::sync::Mutex::new(receive);
     // Reads what the walk has sent until the channel is empty and closed.
     let read_sent = || {
         let mut read = Vec::new();
         loop {
-            // Taken one at a time: the lock is held for the receive only.
+            // A bundle at a time: the lock is held for the receive only.
             let next = receive.lock().map(|r| r.recv());
-            let Ok(Ok(path)) = next else { break };
-            if let Some(ahead) = crate::read::read_ahead(&path) {
-                read.push((path.into_os_string(), ahead));
+            let Ok(Ok(bundle)) = next else { break };
+            for path in bundle {
+                if let Some(ahead) = crate::read::read_ahead(&path) {
+                    read.push((path.into_os_string(), ahead));
+                }
             }
         }
         read
@@ -152,10 +197,11 @@ pub(super) fn walk_reading(
         let mut walked = walk_in(
             paths,
             &mut Roots::new(std::env::current_dir().ok()),
-            Some(send),
+            Some(Reading::new(send)),
         );
-        // The walk is over: the readers stop once the channel is empty. This thread reads
-        // with them rather than wait (a long directory is listed well before it is read).
+        // The walk is over: the last bundle goes, and the readers stop once the channel is
+        // empty. This thread reads with them rather than wait (a long directory is listed
+        // well before it is read).
         walked.reading = None;
         let mut read: HashMap<_, _> = read_sent().into_iter().collect();
         for handle in handles {
@@ -169,11 +215,7 @@ pub(super) fn walk_reading(
 }
 
 /// `walk`, with the roots known so far (and the current directory they start from).
-fn walk_in(
-    paths: &[PathBuf],
-    roots: &mut Roots,
-    reading: Option<std::sync::mpsc::Sender<PathBuf>>,
-) -> Walked {
+fn walk_in(paths: &[PathBuf], roots: &mut Roots, reading: Option<Reading>) -> Walked {
     walk_listing_ahead_from(paths, roots, LIST_AHEAD_PATHS, reading)
 }
 
@@ -182,7 +224,7 @@ fn walk_listing_ahead_from(
     paths: &[PathBuf],
     roots: &mut Roots,
     list_ahead_from: usize,
-    reading: Option<std::sync::mpsc::Sender<PathBuf>>,
+    reading: Option<Reading>,
 ) -> Walked {
     let mut walked = Walked {
         reading,
@@ -450,7 +492,7 @@ impl Batch {
         );
         if walked.reading.is_some() {
             for name in &self.names {
-                read_soon(&walked.reading, &dir.path, name);
+                read_soon(&mut walked.reading, &dir.path, name);
             }
         }
         dir.symlinks.extend(self.symlinks);
@@ -546,7 +588,7 @@ fn add_single_file(
     dir.names.insert(name.clone());
     dir.selected.insert(name.clone());
     dir.named.insert(name.clone());
-    read_soon(&walked.reading, &dir_key, &name);
+    read_soon(&mut walked.reading, &dir_key, &name);
     walked.order.push((dir_key, name));
 }
 

@@ -30,6 +30,9 @@ const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
 /// run ahead of it would hold every model of the run at once (most of a run's memory).
 const AHEAD: usize = 128;
 
+/// Below this much SQL in all the sections of a run, one worker analyzes them.
+const ONE_WORKER_BYTES: usize = 64 * 1024;
+
 /// The analyzed sections, handed over one by one to the thread that checks them.
 pub(super) struct Sections<'a> {
     files: &'a [LoadedFile],
@@ -87,10 +90,18 @@ pub(super) fn analyze_streaming<R>(
     jobs: &[Job],
     consume: impl FnOnce(&mut Sections) -> R,
 ) -> (Analysis, R) {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len())
-        .max(1);
+    // A small run has one worker: starting one (its stack, its allocator heap) costs about
+    // what analyzing a few kilobytes does. The sections are not analyzed on this thread,
+    // whose stack is the system's: deep input needs a worker's.
+    let bytes: usize = jobs.iter().map(|job| job.range.len()).sum();
+    let workers = if bytes < ONE_WORKER_BYTES {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(jobs.len())
+            .max(1)
+    };
     // Consecutive jobs go to a worker together: a batch is one hand-over (a wake-up of the
     // consumer), where one per section cost more than a small section's analysis (5,000
     // sections under --changed-since). Small runs keep one job per batch, for balance.
