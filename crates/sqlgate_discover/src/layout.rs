@@ -790,6 +790,17 @@ mod tests {
     }
 
     /// The hand reading of up/down names is the regex's, on names made to tell them apart.
+    /// A name reader by hand says what its regex, the specification, says of every name.
+    fn agree<T: PartialEq + std::fmt::Debug>(
+        names: &[&str],
+        by_hand: impl Fn(&str) -> T,
+        by_regex: impl Fn(&str) -> T,
+    ) {
+        for name in names {
+            assert_eq!(by_hand(name), by_regex(name), "{name:?}");
+        }
+    }
+
     #[test]
     fn up_down_by_hand_is_the_regex() {
         let names = [
@@ -823,9 +834,7 @@ mod tests {
             "1_a.UP.sql",
             "1_a.uP.sQl",
         ];
-        for name in names {
-            assert_eq!(up_down(name), up_down_by_regex(name), "{name:?}");
-        }
+        agree(&names, up_down, up_down_by_regex);
         assert!(up_down("1_a.up.sql").is_some());
         // Outside ASCII the regex reads the name (`\d` is any decimal digit there).
         assert_eq!(
@@ -866,9 +875,12 @@ mod tests {
             "1_a.sql",
             "",
         ];
-        for name in names {
-            assert_eq!(popx_parts(name), popx_by_regex(name), "{name:?}");
-        }
+        // The parts borrow the name: compared as they print.
+        agree(
+            &names,
+            |n| format!("{:?}", popx_parts(n)),
+            |n| format!("{:?}", popx_by_regex(n)),
+        );
         assert!(popx_parts("1_a.postgres.autocommit.down.sql").is_some());
     }
 
@@ -910,14 +922,14 @@ mod tests {
             "",
             "V",
         ];
-        for name in names {
-            assert_eq!(flyway(name), flyway_by_regex(name), "{name:?}");
-        }
+        agree(&names, flyway, flyway_by_regex);
         assert!(flyway("V1__init.sql").is_some());
         // Outside ASCII the regexes read the name (`\d` is any decimal digit there).
-        for name in ["V\u{661}__a.sql", "V1__é.sql", "R__é.sql"] {
-            assert_eq!(flyway(name), flyway_by_regex(name), "{name:?}");
-        }
+        agree(
+            &["V\u{661}__a.sql", "V1__é.sql", "R__é.sql"],
+            flyway,
+            flyway_by_regex,
+        );
         assert!(flyway("V\u{661}__a.sql").is_some());
     }
 
@@ -946,22 +958,14 @@ mod tests {
             "00000000000000_diesel_initial_setup",
             "9999999999999999999999_big",
         ];
-        for name in names {
-            assert_eq!(
-                migration_dir(name),
-                migration_dir_by_regex(name),
-                "{name:?}"
-            );
-        }
+        agree(&names, migration_dir, migration_dir_by_regex);
         assert!(migration_dir("2019-01-01-000000_a").is_some());
         // Outside ASCII the regex reads the name (`\d` is any decimal digit there).
-        for name in ["\u{661}_a", "1\u{662}_a", "1_é"] {
-            assert_eq!(
-                migration_dir(name),
-                migration_dir_by_regex(name),
-                "{name:?}"
-            );
-        }
+        agree(
+            &["\u{661}_a", "1\u{662}_a", "1_é"],
+            migration_dir,
+            migration_dir_by_regex,
+        );
         assert!(migration_dir("\u{661}_a").is_some());
     }
 }
