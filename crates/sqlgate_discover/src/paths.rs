@@ -56,9 +56,6 @@ pub(crate) struct Roots {
     known: HashMap<PathBuf, Option<Root>>,
     /// `leaves_root`'s answer for each directory asked (the files given share a few).
     checked: HashMap<PathBuf, Option<String>>,
-    /// The last of them: files given in a row are mostly in the same directory, and a
-    /// compare of bytes is cheaper than hashing a path (its components, one by one).
-    last_checked: Option<(PathBuf, Option<String>)>,
     /// Paths resolved so far, by the path as asked (`real`).
     resolved: HashMap<PathBuf, Option<PathBuf>>,
 }
@@ -119,20 +116,11 @@ impl Roots {
     /// way leads out of its root; `None` when it is where it says it is (the usual case, one
     /// `realpath`) or cannot be resolved (the walk reports that itself).
     pub(crate) fn leaves_root(&mut self, dir: &Path) -> Option<String> {
-        if let Some((last, verdict)) = &self.last_checked {
-            if last.as_os_str() == dir.as_os_str() {
-                return verdict.clone();
-            }
+        if let Some(known) = self.checked.get(dir) {
+            return known.clone();
         }
-        let verdict = match self.checked.get(dir) {
-            Some(known) => known.clone(),
-            None => {
-                let verdict = self.find_leaves_root(dir);
-                self.checked.insert(dir.to_path_buf(), verdict.clone());
-                verdict
-            }
-        };
-        self.last_checked = Some((dir.to_path_buf(), verdict.clone()));
+        let verdict = self.find_leaves_root(dir);
+        self.checked.insert(dir.to_path_buf(), verdict.clone());
         verdict
     }
 

@@ -321,21 +321,42 @@ fn path_order<'a>(paths: impl Iterator<Item = &'a Path>) -> Vec<usize> {
     order
 }
 
-/// The directory key (`clean`) of the parent of the last file given: files given in a row
-/// mostly share their directory, and comparing bytes is cheaper than cleaning the path again.
+/// What is known of the directory of the last file given: files given in a row mostly share
+/// their directory, and comparing bytes is cheaper than cleaning the path again or hashing
+/// it (component by component) to look its verdict up.
 #[derive(Default)]
 struct Parents {
-    parent: PathBuf,
+    last: Option<Parent>,
+}
+
+struct Parent {
+    /// The directory as the file's path has it.
+    path: PathBuf,
+    /// Its key (`clean`).
     key: PathBuf,
+    /// `Roots::leaves_root` of `key`, once asked.
+    leaves_root: Option<Option<String>>,
 }
 
 impl Parents {
-    fn key(&mut self, parent: &Path) -> &Path {
-        if self.parent.as_os_str() != parent.as_os_str() || self.parent.as_os_str().is_empty() {
-            self.parent = parent.to_path_buf();
-            self.key = clean(parent);
-        }
-        &self.key
+    fn of(&mut self, parent: &Path) -> &mut Parent {
+        let last = match self.last.take() {
+            Some(last) if last.path.as_os_str() == parent.as_os_str() => last,
+            _ => Parent {
+                path: parent.to_path_buf(),
+                key: clean(parent),
+                leaves_root: None,
+            },
+        };
+        self.last.insert(last)
+    }
+}
+
+impl Parent {
+    fn leaves_root(&mut self, roots: &mut Roots) -> Option<String> {
+        self.leaves_root
+            .get_or_insert_with(|| roots.leaves_root(&self.key))
+            .clone()
     }
 }
 
@@ -352,7 +373,7 @@ fn listed_as_file(arg: &Path, walked: &Walked, parents: &mut Parents) -> bool {
     };
     walked
         .walking
-        .get(parents.key(parent).as_os_str())
+        .get(parents.of(parent).key.as_os_str())
         .is_some_and(|dir| dir.listed && dir.names.contains(name) && !dir.symlinks.contains(name))
 }
 
@@ -534,11 +555,10 @@ fn add_single_file(
     let Some(name) = utf8_name(arg, walked) else {
         return;
     };
-    let dir_key = parents
-        .key(arg.parent().unwrap_or(Path::new("")))
-        .to_path_buf();
+    let parent = parents.of(arg.parent().unwrap_or(Path::new("")));
+    let dir_key = parent.key.clone();
     // A file given in a directory reached through a link out of the root is not read.
-    if let Some(message) = roots.leaves_root(&dir_key) {
+    if let Some(message) = parent.leaves_root(roots) {
         walked.errors.push(FileError {
             display: display(arg),
             message,
