@@ -153,7 +153,8 @@ pub fn section_uses_supabase_auth(text: &str, range: Range<usize>, dialect: Dial
 }
 
 fn mentions_supabase_auth(text: &str, tokens: &[Token]) -> bool {
-    // Every word of every statement passes here: the length settles most of them.
+    // Every word of every statement passes here: plain words are taken as they are, and
+    // `eq_ignore_ascii_case` settles most of them on their length.
     let word = |t: &Token| match t.kind {
         TokenKind::Word => text.get(t.range.clone()).unwrap_or(""),
         TokenKind::QuotedIdent => text
@@ -164,13 +165,7 @@ fn mentions_supabase_auth(text: &str, tokens: &[Token]) -> bool {
     };
     tokens.iter().enumerate().any(|(i, t)| {
         let w = word(t);
-        if w.len() == 13 && w.eq_ignore_ascii_case("authenticated") {
-            return true;
-        }
-        if w.len() != 4 {
-            return false;
-        }
-        if w.eq_ignore_ascii_case("anon") {
+        if w.eq_ignore_ascii_case("anon") || w.eq_ignore_ascii_case("authenticated") {
             return true;
         }
         w.eq_ignore_ascii_case("auth")
