@@ -54,7 +54,7 @@ pub fn analyze_section_to(
     // About one statement per `;` (more where bodies and strings hold some): sized once, the
     // models are not copied again and again as the vector doubles (3% of a long history's
     // analysis); the slack goes with `shrink_to_fit` below.
-    let semicolons = section.bytes().filter(|&b| b == b';').count();
+    let semicolons = memchr::memchr_iter(b';', section.as_bytes()).count();
     let mut statements = Vec::with_capacity(semicolons + 1);
     let mut uses_supabase_auth = false;
     let mut lines = LineCursor::default();
@@ -129,6 +129,10 @@ fn psql_runs(line: &str) -> Option<&'static str> {
 /// range of the two.
 fn trailing_gexec(text: &str, tokens: &[Token]) -> Option<Range<usize>> {
     tokens.windows(2).find_map(|pair| {
+        // A backslash is a one-byte punctuation token: the kind settles most tokens.
+        if pair[0].kind != TokenKind::Punct {
+            return None;
+        }
         let backslash = text.get(pair[0].range.clone())? == "\\";
         let adjacent = pair[0].range.end == pair[1].range.start;
         let gexec = text

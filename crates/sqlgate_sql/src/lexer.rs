@@ -77,48 +77,88 @@ pub struct Lexer<'a> {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+// Byte classes, one table lookup per byte: the lexer's loops over words and whitespace
+// are where it spends most of its time (a long history is millions of bytes).
+const IDENT_START: u8 = 1;
+const IDENT_CONT: u8 = 2;
+const TAG_CONT: u8 = 4;
+const OP: u8 = 8;
+const SPACE: u8 = 16;
+
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let mut class = 0;
+        // `[A-Za-z_\u{80}-]` starts a word; digits and `$` continue one (not a tag).
+        if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
+            class |= IDENT_START | IDENT_CONT | TAG_CONT;
+        }
+        if c.is_ascii_digit() {
+            class |= IDENT_CONT | TAG_CONT;
+        }
+        if c == b'$' {
+            class |= IDENT_CONT;
+        }
+        if matches!(
+            c,
+            b'+' | b'-'
+                | b'*'
+                | b'/'
+                | b'<'
+                | b'>'
+                | b'='
+                | b'~'
+                | b'!'
+                | b'@'
+                | b'#'
+                | b'%'
+                | b'^'
+                | b'&'
+                | b'|'
+                | b'`'
+                | b'?'
+        ) {
+            class |= OP;
+        }
+        if matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
+            class |= SPACE;
+        }
+        table[b] = class;
+        b += 1;
+    }
+    table
+};
+
 #[inline]
-fn is_ident_start(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
+fn is(b: u8, class: u8) -> bool {
+    CLASSES[usize::from(b)] & class != 0
 }
 
 #[inline]
-fn is_ident_cont(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+fn is_ident_start(b: u8) -> bool {
+    is(b, IDENT_START)
 }
 
 /// Characters allowed in a dollar-quote tag after the first (no `$`).
 #[inline]
 fn is_tag_cont(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+    is(b, TAG_CONT)
 }
 
 #[inline]
 fn is_op_char(b: u8) -> bool {
-    matches!(
-        b,
-        b'+' | b'-'
-            | b'*'
-            | b'/'
-            | b'<'
-            | b'>'
-            | b'='
-            | b'~'
-            | b'!'
-            | b'@'
-            | b'#'
-            | b'%'
-            | b'^'
-            | b'&'
-            | b'|'
-            | b'`'
-            | b'?'
-    )
+    is(b, OP)
 }
 
+/// The end of the run of bytes of `class` that starts at `from`.
 #[inline]
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+fn run_end(bytes: &[u8], from: usize, class: u8) -> usize {
+    bytes
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|&b| !is(b, class)))
+        .map_or(bytes.len(), |p| from + p)
 }
 
 impl<'a> Lexer<'a> {
@@ -158,14 +198,8 @@ impl<'a> Lexer<'a> {
         if self.pos == 0 && self.bytes.starts_with(BOM) {
             self.pos = BOM.len();
         }
-        while let Some(&b) = self.bytes.get(self.pos) {
-            if is_space(b) {
-                self.pos += 1;
-            } else {
-                return Some(b);
-            }
-        }
-        None
+        self.pos = run_end(self.bytes, self.pos, SPACE);
+        self.bytes.get(self.pos).copied()
     }
 
     #[inline]
@@ -234,11 +268,8 @@ impl<'a> Lexer<'a> {
                 self.quoted(start, start + 3, b'"', false, TokenKind::QuotedIdent)
             }
             _ if is_ident_start(b) => {
-                let mut i = start + 1;
-                while i < self.bytes.len() && is_ident_cont(self.bytes[i]) {
-                    i += 1;
-                }
-                self.tok(TokenKind::Word, start, i, true)
+                let end = run_end(self.bytes, start + 1, IDENT_CONT);
+                self.tok(TokenKind::Word, start, end, true)
             }
             _ if is_op_char(b) => {
                 let mut i = start + 1;
@@ -255,7 +286,7 @@ impl<'a> Lexer<'a> {
 
     fn line_comment(&self, start: usize) -> Token {
         let rest = &self.bytes[start..];
-        let mut end = match rest.iter().position(|&c| c == b'\n') {
+        let mut end = match memchr::memchr(b'\n', rest) {
             Some(p) => start + p,
             None => self.bytes.len(),
         };
@@ -271,6 +302,11 @@ impl<'a> Lexer<'a> {
         let mut i = start + 2;
         let len = self.bytes.len();
         while i < len {
+            // Only `*` and `/` matter inside a comment.
+            match memchr::memchr2(b'*', b'/', &self.bytes[i..]) {
+                Some(p) => i += p,
+                None => break,
+            }
             let c = self.bytes[i];
             if c == b'*' && self.at(i + 1) == b'/' {
                 depth -= 1;
@@ -301,6 +337,15 @@ impl<'a> Lexer<'a> {
         let len = self.bytes.len();
         let mut i = body;
         while i < len {
+            // Only the quote and (with `backslash`) the backslash matter inside.
+            let next = match backslash {
+                true => memchr::memchr2(quote, b'\\', &self.bytes[i..]),
+                false => memchr::memchr(quote, &self.bytes[i..]),
+            };
+            match next {
+                Some(p) => i += p,
+                None => break,
+            }
             let c = self.bytes[i];
             if c == quote {
                 if self.at(i + 1) == quote && i + 1 < len {
@@ -343,7 +388,7 @@ impl<'a> Lexer<'a> {
         let delim = &self.bytes[start..=i];
         let mut j = i + 1;
         while j < len {
-            match self.bytes[j..].iter().position(|&c| c == b'$') {
+            match memchr::memchr(b'$', &self.bytes[j..]) {
                 None => break,
                 Some(p) => {
                     j += p;
@@ -544,6 +589,18 @@ mod tests {
         assert_eq!(lx.pos(), 7);
         lx.set_pos(100);
         assert_eq!(lx.next_token(), None);
+    }
+
+    #[test]
+    fn byte_classes_are_the_documented_sets() {
+        for b in 0..=255u8 {
+            let start = matches!(b, b'A'..=b'Z' | b'a'..=b'z' | b'_' | 0x80..=0xff);
+            assert_eq!(is_ident_start(b), start, "{b:#x}");
+            assert_eq!(is(b, IDENT_CONT), start || b.is_ascii_digit() || b == b'$');
+            assert_eq!(is_tag_cont(b), start || b.is_ascii_digit(), "{b:#x}");
+            assert_eq!(is(b, SPACE), b" \t\n\r\x0b\x0c".contains(&b), "{b:#x}");
+            assert_eq!(is_op_char(b), b"+-*/<>=~!@#%^&|`?".contains(&b), "{b:#x}");
+        }
     }
 
     #[test]

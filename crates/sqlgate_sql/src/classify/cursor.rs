@@ -95,24 +95,23 @@ impl<'a> Cursor<'a> {
     /// the schema.
     pub(super) fn name(&mut self) -> Option<Name> {
         let start = self.pos;
-        let mut parts = vec![self.ident_at(self.pos)?];
+        // The last part read and the one before it (a third part's first is dropped): no
+        // vector per name, as every name of every statement passes here.
+        let mut name = self.ident_at(self.pos)?;
+        let mut schema = None;
         self.pos += 1;
-        while parts.len() < 3 && self.punct_at(self.pos, ".") {
-            match self.ident_at(self.pos + 1) {
-                Some(part) => {
-                    parts.push(part);
-                    self.pos += 2;
-                }
-                None => break,
+        for _ in 1..3 {
+            if !self.punct_at(self.pos, ".") {
+                break;
             }
+            let Some(part) = self.ident_at(self.pos + 1) else {
+                break;
+            };
+            schema = Some(std::mem::replace(&mut name, part));
+            self.pos += 2;
         }
         let span = self.tokens[start].range.start..self.tokens[self.pos - 1].range.end;
-        let name = parts.pop()?;
-        Some(Name {
-            schema: parts.pop(),
-            name,
-            span,
-        })
+        Some(Name { schema, name, span })
     }
 
     /// Skips a balanced parenthesised group if one starts here.
