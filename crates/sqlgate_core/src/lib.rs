@@ -10,6 +10,14 @@ pub mod run;
 pub mod source;
 pub mod verdict;
 
+/// The cores this process may use, asked of the system once: each question reads the
+/// cgroup's CPU quota (five system calls and a parse), and a run asks when it walks and
+/// when it analyzes.
+pub fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 /// Which SQL dialect's lexical rules apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -90,9 +90,7 @@ pub(crate) fn on_all_cores<T: Sync, R: Send>(
     per_worker: usize,
     work: impl Fn(&T) -> Option<R> + Sync,
 ) -> Vec<R> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len() / per_worker.max(1) + 1);
+    let workers = sqlgate_core::cores().min(items.len() / per_worker.max(1) + 1);
     let chunk = items.len().div_ceil(workers.max(1)).max(1);
     let work = &work;
     let mut done = Vec::with_capacity(items.len());

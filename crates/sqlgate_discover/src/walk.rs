@@ -171,10 +171,7 @@ pub(super) fn walk_reading(
     // One core walks, the others read; the walking thread reads too once the walk is over.
     // (A reader for every core kept one more thread than there were cores while walking, and
     // each costs its start on a small repository's run of a few milliseconds.)
-    let readers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .saturating_sub(1)
-        .max(1);
+    let readers = sqlgate_core::cores().saturating_sub(1).max(1);
     let (send, receive) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     let receive = std::sync::Mutex::new(receive);
     // Reads what the walk has sent until the channel is empty and closed.

@@ -97,10 +97,7 @@ pub(super) fn analyze_streaming<R>(
     let workers = if bytes < ONE_WORKER_BYTES {
         1
     } else {
-        std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(jobs.len())
-            .max(1)
+        sqlgate_core::cores().min(jobs.len()).max(1)
     };
     // Consecutive jobs go to a worker together: a batch is one hand-over (a wake-up of the
     // consumer), where one per section cost more than a small section's analysis (5,000

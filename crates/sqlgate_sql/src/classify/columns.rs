@@ -137,8 +137,13 @@ pub(super) fn data_type(c: &mut Cursor, until: &[&str]) -> Option<DataType> {
         return None;
     }
     let span = c.tokens[start].range.start..c.tokens[c.pos - 1].range.end;
+    // Most types are one word, kept as it is (`join` would copy it).
+    let name = match words.len() {
+        1 => words.pop().unwrap_or_default(),
+        _ => words.join(" "),
+    };
     Some(DataType {
-        name: words.join(" "),
+        name,
         modifiers,
         length,
         array,
