@@ -89,6 +89,24 @@ pub fn configure() {
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) };
 }
 
+/// Ends the process with `code` once stdout is flushed, without the C library's exit
+/// handlers: mimalloc's frees and purges every page it holds there (the system takes the
+/// memory back at once), a tenth of a small repository's run. Where stdout cannot be
+/// flushed, or off Unix, the code is returned for `main` to end the usual way.
+pub fn end(code: u8) -> std::process::ExitCode {
+    #[cfg(unix)]
+    {
+        use std::io::Write;
+        // stderr is unbuffered; stdout is the only buffer left at this point.
+        if std::io::stdout().flush().is_ok() {
+            // SAFETY: `_exit` ends the process; every thread that could still write is
+            // joined (scoped) or holds nothing that must outlive the process.
+            unsafe { libc::_exit(i32::from(code)) }
+        }
+    }
+    std::process::ExitCode::from(code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,5 +4,6 @@ static ALLOCATOR: sqlgate::allocator::Allocator = sqlgate::allocator::Allocator;
 
 fn main() -> std::process::ExitCode {
     sqlgate::allocator::configure();
-    sqlgate::cli::main()
+    let code = sqlgate::cli::main();
+    sqlgate::allocator::end(code)
 }

@@ -16,7 +16,6 @@ mod replay;
 mod rules;
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
@@ -114,13 +113,13 @@ Examples:
   sqlgate init --github                       # sqlgate.toml and a GitHub Actions workflow
   sqlgate init --pre-commit                   # sqlgate.toml and a pre-commit hook";
 
-pub fn main() -> ExitCode {
+pub fn main() -> u8 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
             let code = if err.use_stderr() { EXIT_ERROR } else { 0 };
             let _ = err.print();
-            return ExitCode::from(code);
+            return code;
         }
     };
     let result = match cli.command {
@@ -154,11 +153,11 @@ pub fn main() -> ExitCode {
         }),
     };
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => code,
         Err(Failure(message)) => {
             // Messages quote keys, values and paths from the repository: one line, always.
             eprintln!("{}", output::stderr_line("error", &message));
-            ExitCode::from(EXIT_ERROR)
+            EXIT_ERROR
         }
     }
 }
