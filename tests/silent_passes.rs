@@ -620,6 +620,55 @@ fn an_unreadable_unchanged_migration_is_a_warning_not_an_error() {
     }
 }
 
+/// A changed migration that discovery skips (here a Go template) is not linted: the check
+/// says so, from the repository root and from below it, instead of "no migration changed".
+#[test]
+fn a_changed_migration_that_was_not_linted_is_a_warning() {
+    let repo = repo_with_a_bad_old_file();
+    write(
+        repo.path(),
+        "db/migrations/001_legacy.up.sql",
+        "CREATE TABLE legacy (id int);\n",
+    );
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "index"]);
+    git(repo.path(), &["branch", "-q", "-f", "main"]);
+    write(
+        repo.path(),
+        "db/migrations/004_tenant.up.sql",
+        "-- {{ .Schema }}\nDROP TABLE users;\n",
+    );
+    const WARNING: &str = "warning: db/migrations/004_tenant.up.sql changed since main but \
+        was not checked (Go template placeholders: not plain SQL): review it by hand";
+    let out = run(
+        repo.path(),
+        &["check", "--changed-since", "main", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(one_line(&out), WARNING);
+    assert_eq!(json(&out.stdout)["files_checked"], 0);
+    let out = run(
+        &repo.path().join("db"),
+        &["check", "migrations", "--changed-since", "main"],
+    );
+    assert_eq!(one_line(&out), WARNING);
+    // Staged, the same file.
+    git(repo.path(), &["add", "-A"]);
+    let out = run(
+        repo.path(),
+        &["check", "--staged", "--changed-since", "main"],
+    );
+    assert_eq!(one_line(&out), WARNING);
+    // Without it, only the note that nothing changed.
+    git(
+        repo.path(),
+        &["rm", "-q", "--cached", "db/migrations/004_tenant.up.sql"],
+    );
+    std::fs::remove_file(repo.path().join("db/migrations/004_tenant.up.sql")).unwrap();
+    let out = run(repo.path(), &["check", "--changed-since", "main"]);
+    assert_eq!(one_line(&out), "note: no migration changed since main");
+}
+
 #[test]
 fn the_hint_for_a_missing_ref_is_a_command_that_works() {
     // `origin` holds main and feature; the clone has only feature.

@@ -13,6 +13,7 @@ use super::config::{
 };
 use super::output::{append_to, stderr_line, stderr_text, write_local_report, Failure};
 use sqlgate_config::Config;
+use sqlgate_core::verdict::{GateFile, GateFileKind};
 use sqlgate_discover::discover;
 use sqlgate_lint::engine::{self, ChangeFilter, CheckOutput};
 use sqlgate_lint::plan::ConfigRules;
@@ -117,6 +118,28 @@ pub(super) fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
     if history.is_some() {
         before.push(("base snapshot", started.elapsed()));
     }
+    // Changed files in migration directories that were not linted (a Go template, a name no
+    // layout runs): the gate holds them for people; a check says so instead of passing them
+    // over in silence.
+    let unverified: Vec<GateFile> = match (&changes, &history) {
+        (Some(changes), Some(history)) => {
+            let scope: Vec<PathBuf> = paths
+                .iter()
+                .filter_map(|p| std::fs::canonicalize(p).ok())
+                .collect();
+            sqlgate_discover::gate_files_of(
+                &discovery,
+                &history.loaded_canonical,
+                changes,
+                &scope,
+                None,
+            )
+            .into_iter()
+            .filter(|file| file.kind == GateFileKind::NotVerified)
+            .collect()
+        }
+        _ => Vec::new(),
+    };
     let settings = config.settings();
     let (replay, external) = if args.replay.replay {
         let started = Instant::now();
@@ -148,7 +171,10 @@ pub(super) fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
         eprintln!("{}", super::replay::summary(replay));
     }
     let started = Instant::now();
-    explain_empty_run(&output, &args, &config, &paths);
+    warn_unverified(&unverified, &args);
+    if unverified.is_empty() {
+        explain_empty_run(&output, &args, &config, &paths);
+    }
     if args.verbose {
         print_verbose(&output);
     }
@@ -266,6 +292,19 @@ fn stdin_input(args: &CheckArgs) -> Result<Option<StdinInput>, Failure> {
         display,
         bytes,
     }))
+}
+
+/// One warning per changed file in a migration directory that was not linted, and why.
+fn warn_unverified(files: &[GateFile], args: &CheckArgs) {
+    let base = args.changed_since.as_deref().unwrap_or("HEAD");
+    for file in files {
+        // Paths and reasons come from the repository: `stderr_line` keeps each to one line.
+        let message = format!(
+            "{} changed since {base} but was not checked ({}): review it by hand",
+            file.file, file.reason
+        );
+        eprintln!("{}", stderr_line("warning", &message));
+    }
 }
 
 /// A run that found nothing to check says why on stderr (stdout stays a valid report): what

@@ -24,9 +24,32 @@ pub fn gate_files(
     scope: &[PathBuf],
     config_file: Option<&str>,
 ) -> Vec<GateFile> {
+    let canonical = canonical_paths(&discovery.files);
+    gate_files_of(discovery, &canonical, changes, scope, config_file)
+}
+
+/// [`gate_files`] for a caller that has the canonical path of each of `discovery`'s files
+/// (`canonical_paths`) already.
+pub fn gate_files_of(
+    discovery: &Discovery,
+    canonical: &[Option<PathBuf>],
+    changes: &Changes,
+    scope: &[PathBuf],
+    config_file: Option<&str>,
+) -> Vec<GateFile> {
     let root = changes.root.as_path();
     let scope: Vec<&PathBuf> = scope.iter().filter(|s| s.as_path() != root).collect();
-    let dirs = MigrationDirs::of(discovery, &changes.changed());
+    // Canonical paths of every file a migration (or `atlas.sum`) was read from.
+    // Their bytes, hashed as they are (`Path` hashes component by component): canonical paths
+    // have one spelling each.
+    let linted: foldhash::HashSet<&std::ffi::OsStr> = canonical
+        .iter()
+        .flatten()
+        .map(|path| path.as_os_str())
+        .collect();
+    // Built on the first changed file that was not linted: most pull requests have none,
+    // and a long history's directories take milliseconds to gather.
+    let mut dirs: Option<MigrationDirs> = None;
     // Built on the first file that needs a reason: most pull requests have none.
     let mut reasons: Option<HashMap<PathBuf, &str>> = None;
     let mut files = Vec::new();
@@ -46,10 +69,15 @@ pub fn gate_files(
             continue;
         }
         let absolute = lexical(&root.join(path));
-        let canonical = std::fs::canonicalize(&absolute).ok();
-        if canonical.as_ref().is_some_and(|c| dirs.linted.contains(c)) {
+        let canonical_path = std::fs::canonicalize(&absolute).ok();
+        if canonical_path
+            .as_ref()
+            .is_some_and(|c| linted.contains(c.as_os_str()))
+        {
             continue;
         }
+        let dirs =
+            dirs.get_or_insert_with(|| MigrationDirs::of(discovery, canonical, &changes.changed()));
         let Some(parent) = absolute
             .parent()
             .and_then(|p| std::fs::canonicalize(p).ok())
@@ -83,7 +111,7 @@ pub fn gate_files(
         {
             continue;
         }
-        let reason = if canonical.as_ref().is_none_or(|c| !c.starts_with(root)) {
+        let reason = if canonical_path.as_ref().is_none_or(|c| !c.starts_with(root)) {
             "a symbolic link that leads out of the repository or nowhere: not followed".to_string()
         } else if let Some(reason) = reasons
             .get_or_insert_with(|| known_reasons(discovery, root))
@@ -170,10 +198,8 @@ fn is_inert(name: &str, framework: Option<Framework>) -> bool {
         || matches!(extension, Some("md" | "markdown" | "txt" | "rst" | "adoc"))
 }
 
-/// The migration directories discovery found, and the files it linted.
+/// The migration directories discovery found.
 struct MigrationDirs {
-    /// Canonical paths of every file a migration (or `atlas.sum`) was read from.
-    linted: HashSet<PathBuf>,
     /// Canonical directory → framework: set directories and the directories of linted files.
     dirs: HashMap<PathBuf, Framework>,
     /// Per-migration sets (diesel, Sourcegraph, Prisma): each subdirectory is a migration.
@@ -203,9 +229,11 @@ fn version_digits(text: &str) -> &str {
 impl MigrationDirs {
     /// `changed`: the canonical paths the pull request added or changed, which do not
     /// decide how a directory is laid out.
-    fn of(discovery: &Discovery, changed: &HashSet<PathBuf>) -> MigrationDirs {
-        let canonical = canonical_paths(&discovery.files);
-        let linted: HashSet<PathBuf> = canonical.iter().flatten().cloned().collect();
+    fn of(
+        discovery: &Discovery,
+        canonical: &[Option<PathBuf>],
+        changed: &HashSet<PathBuf>,
+    ) -> MigrationDirs {
         let mut dirs = HashMap::new();
         let mut per_migration = HashMap::new();
         let mut linted_versions: HashMap<PathBuf, HashSet<String>> = HashMap::new();
@@ -246,7 +274,6 @@ impl MigrationDirs {
             }
         }
         MigrationDirs {
-            linted,
             dirs,
             per_migration,
             linted_versions,
@@ -340,11 +367,12 @@ fn known_reasons<'a>(discovery: &'a Discovery, root: &Path) -> HashMap<PathBuf, 
         .skipped
         .iter()
         .map(|s| (&s.display, s.reason.as_str()));
+    // Shown paths are relative to the current directory (the root, for the gate; anywhere
+    // in the work tree, for `check --changed-since`).
+    let cwd = std::env::current_dir().unwrap_or_else(|_| root.to_path_buf());
     let mut reasons = HashMap::new();
     for (display, reason) in errors.chain(skipped) {
-        reasons
-            .entry(lexical(&root.join(display)))
-            .or_insert(reason);
+        reasons.entry(lexical(&cwd.join(display))).or_insert(reason);
     }
     reasons
 }

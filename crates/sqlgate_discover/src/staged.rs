@@ -102,6 +102,7 @@ pub fn materialize(
 
     for (status, path) in changed {
         let in_tree = root.join(&path);
+        tree.changes.paths.push((status, path.clone()));
         match status {
             'A' => tree.changes.added.insert(in_tree),
             'M' => tree.changes.modified.insert(in_tree),
