@@ -78,7 +78,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, InvalidUtf8> {
         let prefix = String::from_utf8_lossy(&bytes[..valid_up_to]).into_owned();
         not_text(&prefix, valid_up_to, kind)
     })?;
-    match text.find('\0') {
+    match memchr::memchr(0, text.as_bytes()) {
         Some(offset) => Err(not_text(&text, offset, NotText::Nul)),
         None => Ok(text),
     }

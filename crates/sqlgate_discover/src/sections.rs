@@ -69,7 +69,9 @@ fn split(text: &str, markers: Vec<(Mark, usize, usize, bool)>, no_transaction: b
 
 /// dbmate: `-- migrate:up [transaction:false]` and `-- migrate:down [...]`.
 pub(super) fn dbmate(text: &str) -> Option<Sections> {
-    if !text.contains("migrate:") {
+    // Asked of every file of a flat directory: memchr's search, not `str::contains`'s
+    // (which sets up a two-way searcher per call).
+    if memchr::memmem::find(text.as_bytes(), b"migrate:").is_none() {
         return None;
     }
     let mut markers = Vec::new();

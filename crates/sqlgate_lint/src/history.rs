@@ -63,24 +63,35 @@ fn display(path: &Path) -> String {
 pub fn snapshot(changes: &Changes, files: &[LoadedFile]) -> Result<BaseSnapshot, GitError> {
     let loaded_canonical = sqlgate_discover::canonical_paths(files);
     // (canonical path, walked path) of every loaded file.
-    let loaded: Vec<(PathBuf, &Path)> = loaded_canonical
+    let loaded: Vec<(&Path, &Path)> = loaded_canonical
         .iter()
         .zip(files)
-        .filter_map(|(canonical, f)| Some((canonical.clone()?, f.path.as_path())))
+        .filter_map(|(canonical, f)| Some((canonical.as_deref()?, f.path.as_path())))
         .collect();
-    let modified: Vec<&PathBuf> = loaded
-        .iter()
-        .map(|(canonical, _)| canonical)
-        .filter(|c| changes.modified.contains(*c))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
+    // Most pull requests only add migrations: then no loaded file is looked up.
+    let modified: Vec<PathBuf> = if changes.modified.is_empty() {
+        Vec::new()
+    } else {
+        loaded
+            .iter()
+            .map(|(canonical, _)| *canonical)
+            .filter(|c| changes.modified.contains(*c))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .map(Path::to_path_buf)
+            .collect()
+    };
 
     // Walked directory of each canonical directory holding loaded files, and of each
-    // canonical set directory of per-migration layouts.
+    // canonical set directory of per-migration layouts: where deleted files are shown.
     let mut dirs: HashMap<&Path, &Path> = HashMap::new();
     let mut set_dirs: HashMap<&Path, &Path> = HashMap::new();
-    for (canonical, walked) in &loaded {
+    let with_deleted = if changes.deleted.is_empty() {
+        &[][..]
+    } else {
+        loaded.as_slice()
+    };
+    for (canonical, walked) in with_deleted {
         if let (Some(dir), Some(walked_dir)) = (canonical.parent(), walked.parent()) {
             dirs.entry(dir).or_insert(walked_dir);
             let name = canonical.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -117,7 +128,7 @@ pub fn snapshot(changes: &Changes, files: &[LoadedFile]) -> Result<BaseSnapshot,
 
     let relatives: Vec<String> = modified
         .iter()
-        .map(|p| p.as_path())
+        .map(PathBuf::as_path)
         .chain(deleted.iter().map(|(p, _)| p.as_path()))
         .map(|p| changes.relative(p).unwrap_or_default())
         .collect();
@@ -135,12 +146,11 @@ pub fn snapshot(changes: &Changes, files: &[LoadedFile]) -> Result<BaseSnapshot,
     let mut snapshot = BaseSnapshot {
         base: changes.base.clone(),
         added: changes.added.iter().cloned().collect(),
-        loaded_canonical: loaded_canonical.clone(),
         ..BaseSnapshot::default()
     };
     for path in modified {
         if let Some(text) = text() {
-            snapshot.modified.insert(path.clone(), text);
+            snapshot.modified.insert(path, text);
         }
     }
     for (path, display) in deleted {
@@ -152,6 +162,8 @@ pub fn snapshot(changes: &Changes, files: &[LoadedFile]) -> Result<BaseSnapshot,
             });
         }
     }
+    drop(loaded);
+    snapshot.loaded_canonical = loaded_canonical;
     Ok(snapshot)
 }
 

@@ -212,6 +212,10 @@ fn unquote(raw: &str) -> String {
     };
     let inner = chars.as_str();
     let inner = inner.strip_suffix(quote).unwrap_or(inner);
+    // Most quoted names hold no quote: copied as they are, without a search for doubled ones.
+    if !inner.contains(quote) {
+        return inner.to_string();
+    }
     let doubled: String = [quote, quote].iter().collect();
     inner.replace(&doubled, &quote.to_string())
 }
