@@ -71,9 +71,7 @@ fn split(text: &str, markers: Vec<(Mark, usize, usize, bool)>, no_transaction: b
 pub(super) fn dbmate(text: &str) -> Option<Sections> {
     // Asked of every file of a flat directory: memchr's search, not `str::contains`'s
     // (which sets up a two-way searcher per call).
-    if memchr::memmem::find(text.as_bytes(), b"migrate:").is_none() {
-        return None;
-    }
+    memchr::memmem::find(text.as_bytes(), b"migrate:")?;
     let mut markers = Vec::new();
     for (start, end, next) in lines(text) {
         let Some(body) = comment_body(&text[start..end]) else {
