@@ -70,6 +70,11 @@ pub struct Catalog {
     /// renaming or creating a table again is one lookup, not a scan of every column of every
     /// table (quadratic over a long history).
     columns: HashMap<String, TableColumns>,
+    /// Keys of the tables in `objects`, and of `columns`, by bare name: the lookups that try
+    /// every schema read these instead of scanning every object (quadratic over a long
+    /// history: 5,000 migrations in one directory spent most of their check there).
+    table_names: BareIndex,
+    column_names: BareIndex,
     /// Every table whose security state was ever tracked; dropped ones stay, unreachable.
     tables: Vec<TableSecurity>,
     /// Table key → index in `tables`, for live tables only.
@@ -148,12 +153,11 @@ impl Catalog {
             return None;
         }
         let mut found = self
-            .objects
+            .table_names
+            .keys(&name.name)
             .iter()
-            .filter(|((o, key), _)| {
-                *o == space && bare_table(key) == name.name && search_path_match(key, name)
-            })
-            .map(|(_, site)| site);
+            .filter(|key| search_path_match(key, name))
+            .filter_map(|key| self.objects.get(&(space, key.clone())));
         let first = found.next()?;
         found.next().is_none().then_some(first)
     }
@@ -188,22 +192,17 @@ impl Catalog {
             return Some(m);
         }
         // Two tables of that name in different schemas: which one is meant is unknown.
-        let tables = self
-            .objects
-            .keys()
-            .filter(|(object, key)| *object == ObjectType::Table && bare_table(key) == table.name)
-            .count();
-        if tables > 1 {
+        if self.table_names.keys(&table.name).len() > 1 {
             return None;
         }
         let own = table.key();
         let mut found = self
-            .columns
+            .column_names
+            .keys(&table.name)
             .iter()
-            .filter(|(key, _)| {
-                bare_table(key) == table.name && **key != own && search_path_match(key, table)
-            })
-            .filter_map(|(_, c)| c.added.get(&column.name).copied());
+            .filter(|key| **key != own && search_path_match(key, table))
+            .filter_map(|key| self.columns.get(key))
+            .filter_map(|c| c.added.get(&column.name).copied());
         let first = found.next()?;
         found.next().is_none().then_some(first)
     }
@@ -332,7 +331,23 @@ impl Catalog {
 
     /// The table's columns, an empty entry made when there is none.
     fn columns_mut(&mut self, table: &Name) -> &mut TableColumns {
-        self.columns.entry(table.key()).or_default()
+        self.columns_entry(table.key())
+    }
+
+    /// The columns under `key`, an empty entry made (and indexed) when there is none.
+    fn columns_entry(&mut self, key: String) -> &mut TableColumns {
+        if !self.columns.contains_key(&key) {
+            self.column_names.add(&key);
+        }
+        self.columns.entry(key).or_default()
+    }
+
+    fn remove_columns(&mut self, key: &str) -> Option<TableColumns> {
+        let removed = self.columns.remove(key);
+        if removed.is_some() {
+            self.column_names.remove(key);
+        }
+        removed
     }
 
     /// The table's columns when there is an entry: for removals, which make none.
@@ -390,7 +405,11 @@ impl Catalog {
             file: at.file,
             span: name.span.clone(),
         };
-        self.objects.insert((namespace(object), name.key()), site);
+        let key = name.key();
+        if namespace(object) == ObjectType::Table {
+            self.table_names.add(&key);
+        }
+        self.objects.insert((namespace(object), key), site);
     }
 
     fn remove(&mut self, object: ObjectType, name: &Name) {
@@ -398,9 +417,16 @@ impl Catalog {
         if namespace(object) == ObjectType::Table {
             self.views.remove(&key);
         }
-        self.objects.remove(&(namespace(object), key.clone()));
+        if self
+            .objects
+            .remove(&(namespace(object), key.clone()))
+            .is_some()
+            && namespace(object) == ObjectType::Table
+        {
+            self.table_names.remove(&key);
+        }
         if namespace(object) == ObjectType::Table {
-            self.columns.remove(&key);
+            self.remove_columns(&key);
             self.emptied.remove(&key);
             self.table_ids.remove(&key);
             self.partitioned.remove(&key);
@@ -424,6 +450,10 @@ impl Catalog {
             }
         }
         if let Some(created) = self.objects.remove(&(namespace(object), from_key.clone())) {
+            if namespace(object) == ObjectType::Table {
+                self.table_names.remove(&from_key);
+                self.table_names.add(&to_key);
+            }
             self.objects
                 .insert((namespace(object), to_key.clone()), created);
         }
@@ -463,24 +493,17 @@ impl Catalog {
             // The columns' ages go with the table; their types, NOT NULL and generated
             // states are forgotten (unknown never matches). A valid NOT NULL check stays
             // under the old name, as it always did.
-            if let Some(old) = self.columns.remove(&from_key) {
+            if let Some(old) = self.remove_columns(&from_key) {
                 let TableColumns {
                     added,
                     not_null_checks,
                     ..
                 } = old;
                 if !not_null_checks.is_empty() {
-                    self.columns
-                        .entry(from_key.clone())
-                        .or_default()
-                        .not_null_checks = not_null_checks;
+                    self.columns_entry(from_key.clone()).not_null_checks = not_null_checks;
                 }
                 if !added.is_empty() {
-                    self.columns
-                        .entry(to_key.clone())
-                        .or_default()
-                        .added
-                        .extend(added);
+                    self.columns_entry(to_key.clone()).added.extend(added);
                 }
             }
         }
@@ -748,9 +771,7 @@ impl Catalog {
                             if let Some(column) = &constraint.not_null_check {
                                 let key = table.key();
                                 if !constraint.not_valid {
-                                    self.columns
-                                        .entry(key)
-                                        .or_default()
+                                    self.columns_entry(key)
                                         .not_null_checks
                                         .insert(column.clone());
                                 } else if let Some(name) = &constraint.name {
@@ -796,6 +817,33 @@ fn is_computed(generated: Option<Generated>) -> bool {
 /// relation through the search path: one of them names no schema (or `public`).
 fn search_path_match(key: &str, name: &Name) -> bool {
     !key.contains('.') || name.key() == name.name
+}
+
+/// Catalog keys by bare name (`users` for `users` and `auth.users`).
+#[derive(Debug, Default, Clone)]
+struct BareIndex(HashMap<String, Vec<String>>);
+
+impl BareIndex {
+    fn add(&mut self, key: &str) {
+        let keys = self.0.entry(bare_table(key).to_string()).or_default();
+        if !keys.iter().any(|k| k == key) {
+            keys.push(key.to_string());
+        }
+    }
+
+    fn remove(&mut self, key: &str) {
+        let bare = bare_table(key);
+        if let Some(keys) = self.0.get_mut(bare) {
+            keys.retain(|k| k != key);
+            if keys.is_empty() {
+                self.0.remove(bare);
+            }
+        }
+    }
+
+    fn keys(&self, bare: &str) -> &[String] {
+        self.0.get(bare).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// The table name of a catalog key, without its schema.
