@@ -865,3 +865,92 @@ struct At {
     migration: MigrationIndex,
     file: FileId,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlgate_sql::analyze::analyze_section;
+    use sqlgate_sql::lexer::Dialect;
+
+    /// A catalog after each migration of `migrations` (one SQL text each) is replayed.
+    fn replayed(migrations: &[&str]) -> Catalog {
+        let mut catalog = Catalog::default();
+        for (m, sql) in migrations.iter().enumerate() {
+            for statement in analyze_section(sql, 0..sql.len(), Dialect::Postgres).statements {
+                catalog.apply(&statement, m, 0);
+            }
+        }
+        catalog
+    }
+
+    fn name(text: &str) -> Name {
+        let (schema, name) = match text.split_once('.') {
+            Some((schema, name)) => (Some(schema.to_string()), name.to_string()),
+            None => (None, text.to_string()),
+        };
+        Name {
+            schema,
+            name,
+            span: 0..0,
+        }
+    }
+
+    /// A name without its schema finds the one table of that name in any schema, and none
+    /// when two schemas have one; the index follows creates, drops and renames.
+    #[test]
+    fn a_bare_name_finds_the_one_table_of_that_name_in_any_schema() {
+        let created =
+            |catalog: &Catalog, table: &str| catalog.created_in(ObjectType::Table, &name(table));
+        let column = |catalog: &Catalog, table: &str| {
+            catalog.column_created_in(&name(table), &name("email"))
+        };
+        let one = replayed(&[
+            "CREATE TABLE app.users (id int);",
+            "ALTER TABLE app.users ADD COLUMN email text;",
+        ]);
+        assert_eq!(created(&one, "users"), Some(0));
+        assert_eq!(created(&one, "app.users"), Some(0));
+        assert_eq!(column(&one, "users"), Some(1));
+        let two = replayed(&[
+            "CREATE TABLE app.users (id int);",
+            "ALTER TABLE app.users ADD COLUMN email text;",
+            "CREATE TABLE billing.users (id int);",
+        ]);
+        assert_eq!(
+            created(&two, "users"),
+            None,
+            "two schemas: which one is unknown"
+        );
+        assert_eq!(created(&two, "billing.users"), Some(2));
+        assert_eq!(column(&two, "users"), None);
+        let dropped = replayed(&[
+            "CREATE TABLE app.users (id int);",
+            "CREATE TABLE billing.users (id int);",
+            "DROP TABLE billing.users;",
+        ]);
+        assert_eq!(created(&dropped, "users"), Some(0));
+        let renamed = replayed(&[
+            "CREATE TABLE app.users (id int);",
+            "ALTER TABLE app.users ADD COLUMN email text;",
+            "ALTER TABLE app.users RENAME TO people;",
+        ]);
+        assert_eq!(created(&renamed, "users"), None);
+        assert_eq!(column(&renamed, "users"), None);
+        assert_eq!(created(&renamed, "people"), Some(0));
+        assert_eq!(column(&renamed, "people"), Some(1));
+    }
+
+    #[test]
+    fn the_bare_index_keeps_each_key_once() {
+        let mut index = BareIndex::default();
+        index.add("app.users");
+        index.add("app.users");
+        index.add("users");
+        assert_eq!(index.keys("users"), ["app.users", "users"]);
+        index.remove("app.users");
+        assert_eq!(index.keys("users"), ["users"]);
+        index.remove("users");
+        assert!(index.keys("users").is_empty());
+        assert!(index.0.is_empty());
+    }
+}
