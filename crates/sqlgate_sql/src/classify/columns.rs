@@ -75,7 +75,13 @@ const CLICKHOUSE_ITEM_WORDS: &[&str] = &["index", "projection"];
 
 impl Cursor<'_> {
     fn at_option_word(&self, i: usize) -> bool {
-        COLUMN_OPTION_WORDS.iter().any(|w| self.is_at(i, w))
+        // The token is read once, not once per option word (every token of every column
+        // type passes here).
+        self.word_at(i).is_some_and(|word| {
+            COLUMN_OPTION_WORDS
+                .iter()
+                .any(|w| word.eq_ignore_ascii_case(w))
+        })
     }
 
     /// Index just past a balanced group opening at `i` (`(`…`)` or `[`…`]`).
