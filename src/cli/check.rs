@@ -122,22 +122,16 @@ pub(super) fn run_check(mut args: CheckArgs) -> Result<u8, Failure> {
     // layout runs): the gate holds them for people; a check says so instead of passing them
     // over in silence.
     let unverified: Vec<GateFile> = match (&changes, &history) {
-        (Some(changes), Some(history)) => {
-            let scope: Vec<PathBuf> = paths
-                .iter()
-                .filter_map(|p| std::fs::canonicalize(p).ok())
-                .collect();
-            sqlgate_discover::gate_files_of(
-                &discovery,
-                &history.loaded_canonical,
-                changes,
-                &scope,
-                None,
-            )
-            .into_iter()
-            .filter(|file| file.kind == GateFileKind::NotVerified)
-            .collect()
-        }
+        (Some(changes), Some(history)) => sqlgate_discover::gate_files(
+            &discovery,
+            &history.loaded_canonical,
+            changes,
+            &paths,
+            None,
+        )
+        .into_iter()
+        .filter(|file| file.kind == GateFileKind::NotVerified)
+        .collect(),
         _ => Vec::new(),
     };
     let settings = config.settings();

@@ -131,14 +131,15 @@ pub(super) fn lint_pull_request(
         ..discover_options(&config)
     };
     let discovery = discover(&paths, &options);
-    let scope: Vec<PathBuf> = paths
-        .iter()
-        .filter_map(|p| std::fs::canonicalize(p).ok())
-        .collect();
-    let gate_files =
-        sqlgate_discover::gate_files(&discovery, &changes, &scope, config_file.as_deref());
     let mut snapshot = sqlgate_lint::history::snapshot(&changes, &discovery.files)
         .map_err(|e| Failure(format!("reading the base commit: {e}")))?;
+    let gate_files = sqlgate_discover::gate_files(
+        &discovery,
+        &snapshot.loaded_canonical,
+        &changes,
+        &paths,
+        config_file.as_deref(),
+    );
     // Messages name the base as people read it.
     snapshot.base = format!("the base commit {}", short_sha(&event.base_sha));
     let settings = config.settings();

@@ -7,38 +7,32 @@ use std::path::{Path, PathBuf};
 
 use crate::git::Changes;
 use crate::layout;
-use crate::model::{canonical_paths, Discovery};
+use crate::model::Discovery;
 use crate::paths::lexical;
 use sqlgate_core::verdict::{GateFile, GateFileKind};
 use sqlgate_core::Framework;
 
 /// The files of `changes` that need the gate by themselves, in git's order (by path).
 ///
-/// - `discovery` is what was discovered at the head, from `root` (the current directory).
-/// - `scope` are the configured migration paths (canonical): each is a migration directory.
-///   The repository root itself is no such scope.
+/// - `discovery` is what was discovered at the head, from `root` (the current directory);
+///   `canonical` the canonical path of each of its files (`canonical_paths`, which the
+///   caller has from the history snapshot).
+/// - `paths` are the migration paths checked: each is a migration directory. The
+///   repository root itself is no such scope.
 /// - `config_file` is the policy file the run read, relative to the root (`sqlgate.toml`).
 pub fn gate_files(
     discovery: &Discovery,
-    changes: &Changes,
-    scope: &[PathBuf],
-    config_file: Option<&str>,
-) -> Vec<GateFile> {
-    let canonical = canonical_paths(&discovery.files);
-    gate_files_of(discovery, &canonical, changes, scope, config_file)
-}
-
-/// [`gate_files`] for a caller that has the canonical path of each of `discovery`'s files
-/// (`canonical_paths`) already.
-pub fn gate_files_of(
-    discovery: &Discovery,
     canonical: &[Option<PathBuf>],
     changes: &Changes,
-    scope: &[PathBuf],
+    paths: &[PathBuf],
     config_file: Option<&str>,
 ) -> Vec<GateFile> {
     let root = changes.root.as_path();
-    let scope: Vec<&PathBuf> = scope.iter().filter(|s| s.as_path() != root).collect();
+    let scope: Vec<PathBuf> = paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .filter(|s| s.as_path() != root)
+        .collect();
     // Canonical paths of every file a migration (or `atlas.sum`) was read from.
     // Their bytes, hashed as they are (`Path` hashes component by component): canonical paths
     // have one spelling each.
@@ -93,7 +87,7 @@ pub fn gate_files_of(
         // A configured directory is a migration directory even when discovery found no
         // migration in it (all of them `.psql`); not what is below it (`db/seeds` under a
         // configured `db`).
-        let in_scope = scope.iter().any(|s| parent == **s);
+        let in_scope = scope.contains(&parent);
         if framework.is_none() && !in_scope {
             continue;
         }

@@ -14,7 +14,7 @@ mod sections;
 pub mod staged;
 mod walk;
 
-pub use changed::{gate_files, gate_files_of};
+pub use changed::gate_files;
 pub use model::{
     canonical_paths, popx_group, AtlasSum, DiscoverOptions, Discovery, Down, FileError, FileId,
     LoadedFile, Migration, MigrationSet, Section, Skipped, TxMode, Version,

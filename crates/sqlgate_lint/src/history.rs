@@ -86,13 +86,11 @@ pub fn snapshot(changes: &Changes, files: &[LoadedFile]) -> Result<BaseSnapshot,
     // canonical set directory of per-migration layouts: where deleted files are shown.
     let mut dirs: HashMap<&Path, &Path> = HashMap::new();
     let mut set_dirs: HashMap<&Path, &Path> = HashMap::new();
-    let with_deleted = if changes.deleted.is_empty() {
-        &[][..]
-    } else {
-        loaded.as_slice()
-    };
-    for (canonical, walked) in with_deleted {
-        if let (Some(dir), Some(walked_dir)) = (canonical.parent(), walked.parent()) {
+    if !changes.deleted.is_empty() {
+        for (canonical, walked) in &loaded {
+            let (Some(dir), Some(walked_dir)) = (canonical.parent(), walked.parent()) else {
+                continue;
+            };
             dirs.entry(dir).or_insert(walked_dir);
             let name = canonical.file_name().and_then(|n| n.to_str()).unwrap_or("");
             if PER_MIGRATION_FILES.contains(&name) {
