@@ -14,6 +14,7 @@ mod stats;
 mod suppressions;
 
 use foldhash::{HashMap, HashMapExt};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -75,12 +76,13 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
 
     // Which migrations are in the change set.
     let needs_paths = matches!(filter, ChangeFilter::Files(_)) || options.history.is_some();
-    let mut canonical: Vec<Option<PathBuf>> = match options.history {
+    // The snapshot's paths are borrowed: copied only if deleted files add phantoms.
+    let mut canonical: Cow<[Option<PathBuf>]> = match options.history {
         Some(history) if history.loaded_canonical.len() == files.len() => {
-            history.loaded_canonical.clone()
+            Cow::Borrowed(&history.loaded_canonical)
         }
-        _ if needs_paths => sqlgate_discover::canonical_paths(&files),
-        _ => Vec::new(),
+        _ if needs_paths => Cow::Owned(sqlgate_discover::canonical_paths(&files)),
+        _ => Cow::Owned(Vec::new()),
     };
     // A phantom file (empty text) per deleted migration file, for the history rules.
     let deleted_of = phantoms(&sets, options.history, &mut files, &mut canonical);

@@ -13,7 +13,7 @@ pub(super) fn phantoms<'h>(
     sets: &[MigrationSet],
     history: Option<&'h BaseSnapshot>,
     files: &mut Vec<LoadedFile>,
-    canonical: &mut Vec<Option<PathBuf>>,
+    canonical: &mut std::borrow::Cow<[Option<PathBuf>]>,
 ) -> Vec<Vec<(usize, &'h DeletedFile)>> {
     let mut out: Vec<Vec<(usize, &DeletedFile)>> = vec![Vec::new(); sets.len()];
     let Some(history) = history else {
@@ -43,7 +43,7 @@ pub(super) fn phantoms<'h>(
                 text: String::new(),
                 is_symlink: None,
             });
-            canonical.push(Some(deleted.path.clone()));
+            canonical.to_mut().push(Some(deleted.path.clone()));
             out[owner].push((files.len() - 1, deleted));
         }
     }
