@@ -526,3 +526,29 @@ fn commit_begin_in_a_popx_file_is_committed_by_popx_not_by_golang_migrate() {
         ["commit inside the transaction popx wraps the migration in: the statements before it are committed on their own, so a failure after it leaves the migration half applied"]
     );
 }
+
+/// The allocator's options are set before the Rust runtime's first allocation reserves
+/// mimalloc's first arena (`main.rs`, `.init_array`): mimalloc prints them at that point.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_allocator_is_configured_before_its_first_arena() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sqlgate(dir.path())
+        .arg("--version")
+        .env("MIMALLOC_VERBOSE", "1")
+        .env_remove("MIMALLOC_ARENA_RESERVE")
+        .env_remove("MIMALLOC_PURGE_DELAY")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for line in [
+        "option 'arena_reserve': 65536 KiB",
+        "option 'purge_delay': 3",
+    ] {
+        assert!(
+            stderr.lines().any(|l| l.trim_end() == line),
+            "{line:?} in {stderr}"
+        );
+    }
+}
