@@ -91,6 +91,10 @@ pub(crate) fn on_all_cores<T: Sync, R: Send>(
     work: impl Fn(&T) -> Option<R> + Sync,
 ) -> Vec<R> {
     let workers = sqlgate_core::cores().min(items.len() / per_worker.max(1) + 1);
+    // One worker is this thread: a thread started only to be joined costs its start.
+    if workers <= 1 {
+        return items.iter().filter_map(work).collect();
+    }
     let chunk = items.len().div_ceil(workers.max(1)).max(1);
     let work = &work;
     let mut done = Vec::with_capacity(items.len());
