@@ -12,6 +12,7 @@
 #
 # Environment:
 #   BENCH_RUNS           timed runs per tool in parts 1 and 3 (default 5)
+#   BENCH_REPO_PASSES    passes over the directories in each timed run of part 1b (default 5)
 #   BENCH_SCALE_RUNS     timed runs per tool and scale in part 2 (default 3)
 #   BENCH_SKIP_SCALE=1   skip part 2 (scaling)
 #   BENCH_SKIP_CHANGED=1 skip part 3 (changed files)
@@ -51,8 +52,10 @@
 #   1b. One repository at a time: each manifest directory (postgresql rows) on its own, one
 #      process per directory, in a loop that one timed `bash -c` runs for each tool:
 #        sqlgate check --format json DIR       squawk --reporter json 'DIR/**/*.sql'
-#      so start-up and set-up count once per repository, as when a user checks theirs.
-#      BENCH_RUNS rounds, after one warm-up; peak RSS is the largest process's.
+#      so start-up and set-up count once per repository, as when a user checks theirs. Each
+#      timed run goes over the directories BENCH_REPO_PASSES times (GNU time's 10 ms step is
+#      7% of one pass). BENCH_RUNS rounds, after one warm-up; peak RSS is the largest
+#      process's.
 #   2. Scaling: copies of the file set in the scratch directory, copy K at
 #      copyK/<path relative to CORPUS_DIR>. They are real copies (cp --reflink=auto), not
 #      hard links: sqlgate checks a file it reaches through several paths once (same
@@ -87,7 +90,7 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_COMMON_DIR
 
 # The command line as typed, with the BENCH_* settings that were given, for the summary.
 command_line=
-for v in BENCH_RUNS BENCH_SCALE_RUNS BENCH_SKIP_SCALE BENCH_SKIP_CHANGED BENCH_SQLGATE BENCH_GNU_TIME; do
+for v in BENCH_RUNS BENCH_REPO_PASSES BENCH_SCALE_RUNS BENCH_SKIP_SCALE BENCH_SKIP_CHANGED BENCH_SQLGATE BENCH_GNU_TIME; do
     if [[ -n ${!v+set} ]]; then command_line+="$v=$(printf '%q' "${!v}") "; fi
 done
 command_line+=$(printf '%q' "$0")
@@ -95,6 +98,7 @@ for arg in "$@"; do command_line+=" $(printf '%q' "$arg")"; done
 
 SQUAWK_VERSION=2.70.0
 RUNS=${BENCH_RUNS:-5}
+REPO_PASSES=${BENCH_REPO_PASSES:-5}
 SCALE_RUNS=${BENCH_SCALE_RUNS:-3}
 SKIP_SCALE=${BENCH_SKIP_SCALE:-0}
 SKIP_CHANGED=${BENCH_SKIP_CHANGED:-0}
@@ -423,10 +427,11 @@ ratios() {
 # --- 1b. one repository at a time ---------------------------------------------------------
 # What a user runs on their own repository: each manifest directory on its own, one process
 # per directory, so each tool's fixed costs (start-up, set-up) count once per repository.
-# One timed command runs the directories in turn (bash, the same loop for both tools): a
-# single run of a small directory takes less than GNU time's 10 ms step.
-cmd_sqlgate_repos=(bash -c 'for d in "$@"; do "$0" check --format json "$d"; done' "$sqlgate" "${repo_dirs[@]}")
-cmd_squawk_repos=(bash -c 'for d in "$@"; do "$0" --reporter json "$d/**/*.sql"; done' "$squawk" "${repo_dirs[@]}")
+# One timed command runs the directories in turn, REPO_PASSES times over (bash, the same loop
+# for both tools): a single run of a small directory takes less than GNU time's 10 ms step,
+# and one pass over all of them (about 0.15 s) would still move by 7% with one step.
+cmd_sqlgate_repos=(bash -c 'for ((p = 0; p < $1; p++)); do for d in "${@:2}"; do "$0" check --format json "$d"; done; done' "$sqlgate" "$REPO_PASSES" "${repo_dirs[@]}")
+cmd_squawk_repos=(bash -c 'for ((p = 0; p < $1; p++)); do for d in "${@:2}"; do "$0" --reporter json "$d/**/*.sql"; done; done' "$squawk" "$REPO_PASSES" "${repo_dirs[@]}")
 echo "bench: part 1b: the ${#repo_dirs[@]} directories one at a time, 1 warm-up + $(plural "$RUNS" "timed run") per tool" >&2
 for kind in sqlgate_repos squawk_repos; do
     declare -n run=cmd_$kind
@@ -441,7 +446,7 @@ for kind in sqlgate_repos squawk_repos; do
 done
 {
     echo
-    echo "### 1b. One repository at a time: each of the ${#repo_dirs[@]} directories in turn, one process each (median of $(plural "$RUNS" run) of the whole loop)"
+    echo "### 1b. One repository at a time: each of the ${#repo_dirs[@]} directories in turn, one process each, the loop $(plural "$REPO_PASSES" time) over (median of $(plural "$RUNS" run) of the whole loop)"
     echo
     echo "| run | directories | wall (s) | CPU (s) | peak RSS (MB, largest process) |"
     echo "|---|---:|---:|---:|---:|"
