@@ -91,9 +91,9 @@ const ARENA_RESERVE: libmimalloc_sys::mi_option_t = 23;
 const PURGE_DELAY_MS: std::ffi::c_long = 3;
 
 /// How much address space mimalloc reserves at a time, in KiB. Its default (1 GiB) comes
-/// with bitmaps for all of it, set up at the first allocation: 43 of a small run's 665 page
-/// faults and 6% of its time (a repository of 20 migrations). A run that needs more
-/// reserves another.
+/// with bitmaps for all of it, set up at the first allocation: about 50 of a small run's 670
+/// page faults and 5% of its wall time (a repository of 20 migrations). A run that needs
+/// more reserves another.
 const ARENA_RESERVE_KIB: std::ffi::c_long = 64 * 1024;
 
 /// Sets `PURGE_DELAY_MS` and `ARENA_RESERVE_KIB`. Call it before the first allocation (on

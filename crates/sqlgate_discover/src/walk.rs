@@ -787,8 +787,6 @@ mod tests {
         assert_ne!(bytes, expected);
     }
 
-    /// Listing the directories ahead changes nothing the walk finds: partners not given,
-    /// links out of the root (given, and beside the files given), files given twice.
     /// Every `.sql` file the walk selects is read once, with its text, whether the readers
     /// start (from `READERS_FROM` files) or the walking thread reads them all; other files
     /// are not read ahead.
@@ -816,6 +814,8 @@ mod tests {
         }
     }
 
+    /// Listing the directories ahead changes nothing the walk finds: partners not given,
+    /// links out of the root (given, and beside the files given), files given twice.
     #[test]
     fn listing_ahead_finds_what_listing_one_by_one_finds() {
         let tmp = tempfile::tempdir().unwrap();
