@@ -67,8 +67,11 @@
 #        squawk --reporter json 'copy1/**/*.sql' ...       (quoted: squawk expands them)
 #      The sanity run at each scale is also its warm-up and gives the files checked, which
 #      must be N times those at 1x (a warning says otherwise; if squawk fails, the scale is
-#      timed for sqlgate only). BENCH_SCALE_RUNS rounds per scale. Time per file relative to
-#      1x is printed for wall and CPU: 1.00 means time grows linearly with the files.
+#      timed for sqlgate only). BENCH_SCALE_RUNS rounds per scale. Each timed run checks as
+#      many files as the largest scale: 16 runs of 1x in a row, 4 of 4x, 1 of 16x (one
+#      run of 1x is a few GNU time steps, and a step was 15% of it); the table gives the
+#      time of one run. Time per file relative to 1x is printed for wall and CPU: 1.00
+#      means time grows linearly with the files.
 #   3. Changed files, what CI runs on every pull request: a git repository with 5,000
 #      migrations supabase/migrations/2020NNNNNNNNNN_mN.sql (contents cycle through the
 #      corpus files, in list order) committed on `main`, and a branch `pr` that adds
@@ -471,7 +474,7 @@ if [[ $SKIP_SCALE != 1 ]]; then
     done
     {
         echo
-        echo "### 2. Scaling: 1x, 4x, 16x copies of the same files (median of $(plural "$SCALE_RUNS" run))"
+        echo "### 2. Scaling: 1x, 4x, 16x copies of the same files (median of $(plural "$SCALE_RUNS" run); each timed run checks ${max}x: 1x $max times in a row, 4x $((max / 4)) times..., and the table gives the time of one)"
         echo
         echo "\`sqlgate check --format json copy1 … copyN\` (directories: sqlgate finds the migrations) and \`squawk --reporter json 'copy1/**/*.sql' … 'copyN/**/*.sql'\` (patterns squawk expands itself), copy K at \`copyK/<path in the corpus>\` (real copies: sqlgate checks hard links to one file once). Time per file relative to 1x: 1.00 is linear growth."
         echo
@@ -490,6 +493,10 @@ if [[ $SKIP_SCALE != 1 ]]; then
         cmd_sqlgate=("$sqlgate" check --format json "${dirs[@]}")
         cmd_squawk=()
         if ((squawk_scales)); then cmd_squawk=("$squawk" --reporter json "${patterns[@]}"); fi
+        # Timed: the same command `passes` times in a row, so that every scale's timed run
+        # checks as many files (a run of 1x alone is a few steps of GNU time's 10 ms).
+        passes=$((max / k))
+        repeat=(bash -c 'for ((p = 0; p < $1; p++)); do "${@:2}"; done' bench "$passes")
         sync # the copies were just written: not their write-back in the timed runs
         echo "bench: part 2: ${k}x: sanity/warm-up run, then $(plural "$SCALE_RUNS" "timed run") per tool" >&2
         sanity_sqlgate "$scale_dir" "${cmd_sqlgate[@]}"
@@ -515,11 +522,14 @@ if [[ $SKIP_SCALE != 1 ]]; then
                 cmd_squawk=()
             fi
         fi
+        cmd_sqlgate=("${repeat[@]}" "${cmd_sqlgate[@]}")
+        if ((${#cmd_squawk[@]})); then cmd_squawk=("${repeat[@]}" "${cmd_squawk[@]}"); fi
         rounds "$SCALE_RUNS" "scale$k" "$scale_dir" sqlgate squawk
         for tool in sqlgate squawk; do
-            for col in wall cpu rss; do
-                med[$tool:$k:$col]=$(median_of "$scratch/scale$k.$tool" "$col")
+            for col in wall cpu; do
+                med[$tool:$k:$col]=$(calc 'printf "%.4f", a / b' "$(median_of "$scratch/scale$k.$tool" "$col")" "$passes")
             done
+            med[$tool:$k:rss]=$(median_of "$scratch/scale$k.$tool" rss)
             if [[ ${med[$tool:$k:checked]} == - ]]; then
                 echo "| ${k}x | $tool | not timed | | | | | |"
                 continue
