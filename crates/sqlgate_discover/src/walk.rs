@@ -70,9 +70,10 @@ pub(super) struct Walked {
 /// as the reads' own).
 ///
 /// The readers start once the walk has selected `READERS_FROM` files: below that, starting
-/// a thread (its stack, its allocator heap) cost more than the overlap saved, and the
-/// walking thread reads them once the walk is over (a repository of 20 migrations: 5% of
-/// its wall time).
+/// a thread (its stack, its allocator heap) and handing it bundles cost more than the
+/// overlap saved, and the walking thread reads them once the walk is over (a repository of
+/// 20 migrations: 5% of its wall time; of 100 to 800, as fast and 2-7% less CPU). Where
+/// the walk is long (the corpus as one directory, 7,600 files) they pay off.
 #[derive(Debug)]
 pub(super) struct Reading {
     readers: mpsc::Sender<Vec<PathBuf>>,
@@ -93,7 +94,7 @@ type ReadAhead = Vec<(std::ffi::OsString, crate::read::Prefetched)>;
 const READ_BUNDLE: usize = 16;
 
 /// Files selected before the readers start (see `Reading`).
-const READERS_FROM: usize = 4 * READ_BUNDLE;
+const READERS_FROM: usize = 64 * READ_BUNDLE;
 
 impl Reading {
     fn new(threads: usize) -> Reading {
@@ -792,7 +793,7 @@ mod tests {
     /// are not read ahead.
     #[test]
     fn files_are_read_ahead_below_and_above_the_readers_threshold() {
-        for count in [3, READERS_FROM - 1, READERS_FROM, 5 * READERS_FROM + 7] {
+        for count in [3, READERS_FROM - 1, READERS_FROM, 2 * READERS_FROM + 7] {
             let tmp = tempfile::tempdir().unwrap();
             let root = tmp.path().canonicalize().unwrap();
             let path = |i: usize| {
