@@ -91,18 +91,22 @@ pub(crate) fn on_all_cores<T: Sync, R: Send>(
     work: impl Fn(&T) -> Option<R> + Sync,
 ) -> Vec<R> {
     let workers = sqlgate_core::cores().min(items.len() / per_worker.max(1) + 1);
-    // One worker is this thread: a thread started only to be joined costs its start.
-    if workers <= 1 {
-        return items.iter().filter_map(work).collect();
-    }
     let chunk = items.len().div_ceil(workers.max(1)).max(1);
     let work = &work;
+    // This thread is one of the workers, and takes the last chunk: a thread started only to
+    // be joined costs its start (all of it when there is one chunk).
+    let mut chunks = items.chunks(chunk);
+    let own = chunks.next_back().unwrap_or(&[]);
     let mut done = Vec::with_capacity(items.len());
     std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
+        let handles: Vec<_> = chunks
             .map(|part| scope.spawn(move || part.iter().filter_map(work).collect::<Vec<_>>()))
             .collect();
+        // A panic here loses this part too, as on the other workers.
+        let mine = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            own.iter().filter_map(work).collect::<Vec<_>>()
+        }));
+        done.extend(mine.unwrap_or_default());
         for handle in handles {
             if let Ok(part) = handle.join() {
                 done.extend(part);
@@ -110,4 +114,22 @@ pub(crate) fn on_all_cores<T: Sync, R: Send>(
         }
     });
     done
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every item's result comes back once, however the items are split between this thread
+    /// and the others; `None` results are left out.
+    #[test]
+    fn on_all_cores_does_every_item_once() {
+        for count in [0, 1, 15, 16, 17, 64, 1000] {
+            let items: Vec<usize> = (0..count).collect();
+            let mut done = on_all_cores(&items, 16, |i| (i % 7 != 3).then_some(*i * 2));
+            done.sort_unstable();
+            let expected: Vec<usize> = (0..count).filter(|i| i % 7 != 3).map(|i| i * 2).collect();
+            assert_eq!(done, expected, "{count} items");
+        }
+    }
 }
