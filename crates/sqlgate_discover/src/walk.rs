@@ -61,7 +61,8 @@ pub(super) struct Walked {
     /// The paths given that do not exist (`Discovery::missing`).
     pub missing: Vec<PathBuf>,
     /// Where the files selected for reading ahead go as the walk selects them
-    /// (`walk_reading`): readers on other threads read them while the walk goes on.
+    /// (`walk_reading`): readers on other threads read them while the walk goes on, once it
+    /// has selected `READERS_FROM` files; below that the walking thread reads them after.
     pub reading: Option<Reading>,
 }
 
@@ -231,12 +232,14 @@ fn walk(paths: &[PathBuf]) -> Walked {
     walk_in(paths, &mut Roots::new(std::env::current_dir().ok()), None)
 }
 
-/// Walks the given paths, reading the selected files on other threads while it walks (see
-/// `Walked::reading`): the files it read, by path, as `prefetch` would have read them.
+/// Walks the given paths and reads the selected files: on other threads while it walks
+/// once there are many, else on this thread after (see `Reading`). Returns the files it
+/// read, by path, as `prefetch` would have read them.
 pub(super) fn walk_reading(
     paths: &[PathBuf],
 ) -> (Walked, HashMap<std::ffi::OsString, crate::read::Prefetched>) {
-    // One core walks, the others read; the walking thread reads too once the walk is over.
+    // One core walks, the others read (when they start); the walking thread reads too once
+    // the walk is over.
     // (A reader for every core kept one more thread than there were cores while walking, and
     // each costs its start on a small repository's run of a few milliseconds.)
     let readers = sqlgate_core::cores().saturating_sub(1).max(1);
