@@ -401,9 +401,13 @@ pub fn check(discovery: Discovery, filter: &ChangeFilter, options: &CheckOptions
     } = found;
     stats.threads = analysis.threads;
     // Analysis and checking overlap: the first is the time until the last section was
-    // analyzed, the second what checking took after that.
+    // analyzed, the second what checking took after that. Where this thread analyzed (a
+    // small run), they alternate: the time it spent analyzing, and the rest.
     let finished = Instant::now();
-    let analysis_done = analysis.finished.unwrap_or(finished).min(finished);
+    let analysis_done = match analysis.finished {
+        Some(last) => last.min(finished),
+        None => (started + analysis.here).min(finished),
+    };
     stats.timings = vec![
         ("analysis", analysis_done.saturating_duration_since(started)),
         (
