@@ -27,6 +27,7 @@ pub(super) fn file_key(path: &Path) -> FileKey {
 }
 
 /// A file read ahead: its identity and its text, or why it could not be read.
+#[derive(Debug)]
 pub(crate) struct Prefetched {
     pub(crate) key: FileKey,
     pub(crate) text: Result<String, String>,

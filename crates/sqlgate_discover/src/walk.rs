@@ -9,6 +9,8 @@ use std::sync::{mpsc, Arc, Mutex};
 use crate::model::FileError;
 use crate::paths::{fs_path, link_text, Roots, SYMLINK};
 
+mod split;
+
 /// Directory names never entered (hidden directories are skipped too).
 const SKIP_DIRS: [&str; 4] = [".git", "node_modules", "target", "vendor"];
 
@@ -86,6 +88,8 @@ pub(super) struct Reading {
     /// How many readers to start.
     threads: usize,
     started: Vec<std::thread::JoinHandle<ReadAhead>>,
+    /// Files the split walk read as it went (`split::walk_split`), never sent.
+    read: ReadAhead,
 }
 
 /// Files read ahead: (path, what was read).
@@ -107,6 +111,7 @@ impl Reading {
             receive: Arc::new(Mutex::new(receive)),
             threads,
             started: Vec::new(),
+            read: Vec::new(),
         }
     }
 
@@ -137,11 +142,13 @@ impl Reading {
             readers,
             receive,
             started,
+            read: walked,
             ..
         } = self;
         // The channel closes: the readers stop once it is empty.
         drop(readers);
         let mut read: HashMap<_, _> = read_sent(&receive).into_iter().collect();
+        read.extend(walked);
         for handle in started {
             // A reader that panicked leaves its files to `prefetch`, which reads them again.
             if let Ok(part) = handle.join() {
@@ -454,28 +461,77 @@ fn leads_out(
     true
 }
 
+/// Walks the directory `arg`: in parts on all cores where that finds what one walk finds
+/// (`split`: no links), else in one.
 fn walk_dir(arg: &Path, roots: &mut Roots, walked: &mut Walked) {
-    let bound = clean(arg);
+    let reads = walked.reading.is_some();
+    let Some(split) = split::walk_split(arg, reads) else {
+        walk_dir_in_one(arg, roots, walked);
+        return;
+    };
+    let mut gather = Gather::new(arg);
+    for met in split.entries {
+        match met {
+            split::Met::File { path, read } => gather.take_file(&path, false, read, walked),
+            split::Met::Walked(entry) => gather.take(entry, reads, walked),
+        }
+    }
+    gather.finish(walked);
+    if let Some(reading) = walked.reading.as_mut() {
+        reading.read.extend(split.read);
+    }
+}
+
+/// Walks the directory `arg` in one walk, on this thread.
+fn walk_dir_in_one(arg: &Path, roots: &mut Roots, walked: &mut Walked) {
     let mut outside = Vec::new();
     let walker = walkdir::WalkDir::new(arg)
         // Links are followed only where they stay in the root (`leads_out`): a link to `/`
         // would otherwise walk the whole machine, one to `/etc/passwd` read it.
         .follow_links(true)
-        // Siblings share their parent's path: comparing whole paths orders them by name,
-        // without splitting each path into components per comparison (`sort_by_file_name`).
-        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
+        .sort_by(by_path)
         .into_iter()
         .filter_entry(|entry| !skip_dir(entry) && !leads_out(entry, arg, roots, &mut outside));
-    // Files come directory by directory: each directory's names are gathered, then added
-    // to its entry at once (sorted, so its name sets are built in bulk).
-    let mut batch: Option<Batch> = None;
+    let mut gather = Gather::new(arg);
     for entry in walker {
+        gather.take(entry, false, walked);
+    }
+    gather.finish(walked);
+    walked.outside.extend(outside);
+}
+
+/// Siblings share their parent's path: comparing whole paths orders them by name, without
+/// splitting each path into components per comparison (`sort_by_file_name`).
+fn by_path(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
+    a.path().as_os_str().cmp(b.path().as_os_str())
+}
+
+/// What the walk of one path given meets, entry by entry, added to `Walked`.
+struct Gather<'a> {
+    arg: &'a Path,
+    bound: PathBuf,
+    /// Files come directory by directory: each directory's names are gathered, then added
+    /// to its entry at once (sorted, so its name sets are built in bulk).
+    batch: Option<Batch>,
+}
+
+impl Gather<'_> {
+    fn new(arg: &Path) -> Gather<'_> {
+        Gather {
+            arg,
+            bound: clean(arg),
+            batch: None,
+        }
+    }
+
+    /// One entry of the walk; `read`: a file read already (by the split walk).
+    fn take(&mut self, entry: walkdir::Result<walkdir::DirEntry>, read: bool, walked: &mut Walked) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
                 // A symlink loop is not an error: the directory was walked already.
                 if err.loop_ancestor().is_none() {
-                    let path = err.path().map(display).unwrap_or_else(|| display(arg));
+                    let path = err.path().map(display).unwrap_or_else(|| display(self.arg));
                     // Listing a directory needs `x` as well as `r`: `chmod a+r` is not enough.
                     let unlistable = err.path().is_some_and(Path::is_dir)
                         && err
@@ -491,47 +547,57 @@ fn walk_dir(arg: &Path, roots: &mut Roots, walked: &mut Walked) {
                         message,
                     });
                 }
-                continue;
+                return;
             }
         };
-        if !entry.file_type().is_file() {
-            continue;
+        if entry.file_type().is_file() {
+            self.take_file(entry.path(), entry.path_is_symlink(), read, walked);
         }
-        let Some(parent) = entry.path().parent() else {
-            continue;
+    }
+
+    /// A file met, at `path` as walked; `symlink`: the walk reached it through a link.
+    fn take_file(&mut self, path: &Path, symlink: bool, read: bool, walked: &mut Walked) {
+        let Some(parent) = path.parent() else {
+            return;
         };
-        let Some(name) = utf8_name(entry.path(), walked) else {
-            continue;
+        let Some(name) = utf8_name(path, walked) else {
+            return;
         };
-        let same_dir = batch
+        let same_dir = self
+            .batch
             .as_ref()
             .is_some_and(|b| b.walked_dir.as_path() == parent);
         if !same_dir {
-            if let Some(done) = batch.take() {
-                done.add_to(walked, &bound);
+            if let Some(done) = self.batch.take() {
+                done.add_to(walked, &self.bound);
             }
-            batch = Some(Batch {
+            self.batch = Some(Batch {
                 walked_dir: parent.to_path_buf(),
+                read,
                 ..Batch::default()
             });
         }
-        if let Some(batch) = batch.as_mut() {
-            if entry.path_is_symlink() {
+        if let Some(batch) = self.batch.as_mut() {
+            if symlink {
                 batch.symlinks.push(name.clone());
             }
             batch.names.push(name);
         }
     }
-    if let Some(done) = batch {
-        done.add_to(walked, &bound);
+
+    fn finish(self, walked: &mut Walked) {
+        if let Some(done) = self.batch {
+            done.add_to(walked, &self.bound);
+        }
     }
-    walked.outside.extend(outside);
 }
 
 /// The files of one directory met in a row by the walk, in walk (name) order.
 #[derive(Default)]
 struct Batch {
     walked_dir: PathBuf,
+    /// Its files were read already (by the split walk): not handed to the readers.
+    read: bool,
     names: Vec<String>,
     symlinks: Vec<String>,
 }
@@ -553,7 +619,7 @@ impl Batch {
                 .iter()
                 .map(|name| (dir.path.clone(), name.clone())),
         );
-        if walked.reading.is_some() {
+        if walked.reading.is_some() && !self.read {
             for name in &self.names {
                 read_soon(&mut walked.reading, &dir.path, name);
             }
