@@ -473,7 +473,7 @@ fn walk_dir(arg: &Path, roots: &mut Roots, walked: &mut Walked) {
     for met in split.entries {
         match met {
             split::Met::File { path, read } => gather.take_file(&path, false, read, walked),
-            split::Met::Walked(entry) => gather.take(entry, reads, walked),
+            split::Met::Walked(entry) => gather.take(entry, false, walked),
         }
     }
     gather.finish(walked);

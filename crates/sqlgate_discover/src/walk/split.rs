@@ -27,7 +27,8 @@ pub(super) enum Met {
     /// A regular file (no link), by its path as walked; `read`: read already (in `read`,
     /// if it could be).
     File { path: PathBuf, read: bool },
-    /// An entry of a subdirectory's walk (by walkdir: a subdirectory with directories).
+    /// An entry of a subdirectory's walk (by walkdir: a subdirectory with directories),
+    /// not read: the walk's readers read its files.
     Walked(walkdir::Result<walkdir::DirEntry>),
 }
 
@@ -39,7 +40,10 @@ struct Subtree {
 }
 
 /// Walks `arg` in parts: its own listing here, then each subdirectory's walk, on all cores
-/// when there are many. `read`: the files wanted ahead in the subdirectories are read too.
+/// when there are many. `read`: those threads read the files wanted ahead in subdirectories
+/// of files only (a migration's), as they list them. The rest is left to the walk's readers
+/// (`Reading`): a thread that read a large subtree on its own, or this thread reading
+/// all the parts, would take longer than the readers, which read while the walk goes on.
 ///
 /// `None` wherever the parts could find other than one walk (the caller then walks `arg`
 /// in one): a symbolic link anywhere (one walk follows a link only where it stays in the
@@ -97,7 +101,7 @@ pub(super) fn walk_split(arg: &Path, read: bool) -> Option<Split> {
 fn walk_subtrees(dirs: &[PathBuf], read: bool) -> Option<Vec<Subtree>> {
     let threads = sqlgate_core::cores().min(dirs.len() / DIRS_PER_THREAD);
     if threads <= 1 {
-        return dirs.iter().map(|dir| walk_subtree(dir, read)).collect();
+        return dirs.iter().map(|dir| walk_subtree(dir, false)).collect();
     }
     // Directories are taken one at a time, in order: their sizes vary, and taking one is an
     // atomic add, where a directory is tens of microseconds of syscalls.
@@ -135,8 +139,8 @@ fn walk_subtrees(dirs: &[PathBuf], read: bool) -> Option<Vec<Subtree>> {
     slots.into_iter().collect()
 }
 
-/// The walk of `dir` (which is no link), reading its files wanted ahead when `read`;
-/// `None` at the first link.
+/// The walk of `dir` (which is no link), reading its files wanted ahead when `read` and it
+/// has no subdirectory; `None` at the first link.
 fn walk_subtree(dir: &Path, read: bool) -> Option<Subtree> {
     let mut subtree = Subtree::default();
     // A directory of files only (a migration's) is its listing: walkdir would `stat` it
@@ -160,9 +164,6 @@ fn walk_subtree(dir: &Path, read: bool) -> Option<Subtree> {
         if let Ok(entry) = &entry {
             if entry.path_is_symlink() {
                 return None;
-            }
-            if read && entry.file_type().is_file() {
-                read_into(entry.path(), &mut subtree.read);
             }
         }
         subtree.entries.push(Met::Walked(entry));
