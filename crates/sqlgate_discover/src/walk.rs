@@ -85,8 +85,6 @@ pub(super) struct Reading {
     sent: usize,
     /// The readers' end of the channel, shared by them and the walking thread.
     receive: Arc<Mutex<mpsc::Receiver<Vec<PathBuf>>>>,
-    /// How many readers to start.
-    threads: usize,
     started: Vec<std::thread::JoinHandle<ReadAhead>>,
     /// Files the split walk read as it went (`split::walk_split`), never sent.
     read: ReadAhead,
@@ -102,14 +100,13 @@ const READ_BUNDLE: usize = 16;
 const READERS_FROM: usize = 64 * READ_BUNDLE;
 
 impl Reading {
-    fn new(threads: usize) -> Reading {
+    fn new() -> Reading {
         let (readers, receive) = mpsc::channel();
         Reading {
             readers,
             bundle: Vec::new(),
             sent: 0,
             receive: Arc::new(Mutex::new(receive)),
-            threads,
             started: Vec::new(),
             read: Vec::new(),
         }
@@ -123,7 +120,12 @@ impl Reading {
         // The channel closes only when this sender goes: the send cannot fail.
         let _ = self.readers.send(std::mem::take(&mut self.bundle));
         if self.sent >= READERS_FROM && self.started.is_empty() {
-            for _ in 0..self.threads {
+            // One core walks, the others read; the walking thread reads too once the walk
+            // is over. (A reader for every core kept one more thread than there were cores
+            // while walking.) Counted here, not before the walk: counting reads the cgroup's
+            // CPU quota, a few syscalls a small run does not need.
+            let readers = sqlgate_core::cores().saturating_sub(1).max(1);
+            for _ in 0..readers {
                 let receive = Arc::clone(&self.receive);
                 // A reader that cannot start leaves its share to the walking thread.
                 if let Ok(handle) = std::thread::Builder::new().spawn(move || read_sent(&receive)) {
@@ -245,15 +247,10 @@ fn walk(paths: &[PathBuf]) -> Walked {
 pub(super) fn walk_reading(
     paths: &[PathBuf],
 ) -> (Walked, HashMap<std::ffi::OsString, crate::read::Prefetched>) {
-    // One core walks, the others read (when they start); the walking thread reads too once
-    // the walk is over.
-    // (A reader for every core kept one more thread than there were cores while walking, and
-    // each costs its start on a small repository's run of a few milliseconds.)
-    let readers = sqlgate_core::cores().saturating_sub(1).max(1);
     let mut walked = walk_in(
         paths,
         &mut Roots::new(std::env::current_dir().ok()),
-        Some(Reading::new(readers)),
+        Some(Reading::new()),
     );
     let read = walked
         .reading

@@ -99,7 +99,13 @@ pub(super) fn walk_split(arg: &Path, read: bool) -> Option<Split> {
 
 /// Each directory's walk, in their order; `None` if any met a link or was lost.
 fn walk_subtrees(dirs: &[PathBuf], read: bool) -> Option<Vec<Subtree>> {
-    let threads = sqlgate_core::cores().min(dirs.len() / DIRS_PER_THREAD);
+    let most = dirs.len() / DIRS_PER_THREAD;
+    // (Counting the cores reads the cgroup's CPU quota: not for a few directories.)
+    let threads = if most >= 2 {
+        sqlgate_core::cores().min(most)
+    } else {
+        1
+    };
     if threads <= 1 {
         return dirs.iter().map(|dir| walk_subtree(dir, false)).collect();
     }
@@ -227,7 +233,7 @@ mod tests {
     /// Everything a walk leaves in `Walked`, and the files read, in a comparable form.
     fn walk_with(arg: &Path, walk: fn(&Path, &mut Roots, &mut Walked)) -> String {
         let mut walked = Walked {
-            reading: Some(Reading::new(1)),
+            reading: Some(Reading::new()),
             ..Walked::default()
         };
         walk(arg, &mut Roots::new(Some(arg.to_path_buf())), &mut walked);
