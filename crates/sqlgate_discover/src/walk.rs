@@ -470,7 +470,7 @@ fn walk_dir(arg: &Path, roots: &mut Roots, walked: &mut Walked) {
     for met in split.entries {
         match met {
             split::Met::File { path, read } => gather.take_file(&path, false, read, walked),
-            split::Met::Walked(entry) => gather.take(entry, false, walked),
+            split::Met::Walked(entry) => gather.take(entry, walked),
         }
     }
     gather.finish(walked);
@@ -491,7 +491,7 @@ fn walk_dir_in_one(arg: &Path, roots: &mut Roots, walked: &mut Walked) {
         .filter_entry(|entry| !skip_dir(entry) && !leads_out(entry, arg, roots, &mut outside));
     let mut gather = Gather::new(arg);
     for entry in walker {
-        gather.take(entry, false, walked);
+        gather.take(entry, walked);
     }
     gather.finish(walked);
     walked.outside.extend(outside);
@@ -521,8 +521,8 @@ impl Gather<'_> {
         }
     }
 
-    /// One entry of the walk; `read`: a file read already (by the split walk).
-    fn take(&mut self, entry: walkdir::Result<walkdir::DirEntry>, read: bool, walked: &mut Walked) {
+    /// One entry of a walk by walkdir (its files are not read yet).
+    fn take(&mut self, entry: walkdir::Result<walkdir::DirEntry>, walked: &mut Walked) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
@@ -548,11 +548,12 @@ impl Gather<'_> {
             }
         };
         if entry.file_type().is_file() {
-            self.take_file(entry.path(), entry.path_is_symlink(), read, walked);
+            self.take_file(entry.path(), entry.path_is_symlink(), false, walked);
         }
     }
 
-    /// A file met, at `path` as walked; `symlink`: the walk reached it through a link.
+    /// A file met, at `path` as walked; `symlink`: the walk reached it through a link;
+    /// `read`: read already (by the split walk), not for the readers.
     fn take_file(&mut self, path: &Path, symlink: bool, read: bool, walked: &mut Walked) {
         let Some(parent) = path.parent() else {
             return;

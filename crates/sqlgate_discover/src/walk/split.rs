@@ -1,7 +1,7 @@
-//! Walking a directory in parts: its subdirectories on all cores, each read as it is
-//! listed. A layout of one directory per migration (Prisma, diesel) is hundreds of small
-//! directories, each a few syscalls to list and one file to read: one after the other, that
-//! was most of a run, on one core while the others waited.
+//! Walking a directory in parts: its subdirectories on all cores, a migration's directory
+//! read as it is listed. A layout of one directory per migration (Prisma, diesel) is hundreds
+//! of small directories, each a few syscalls to list and a file or two to read: one after the
+//! other, that was most of a run, on one core while the others waited.
 
 use std::ffi::OsString;
 use std::fs;
