@@ -35,7 +35,7 @@ const AHEAD: usize = 128;
 /// Below this much SQL in all the sections of a run, the checking thread analyzes them itself,
 /// as it takes them: no worker (see `analyze_streaming`). On 2 cores, repositories of 90 to
 /// 170 KB of migrations ran as fast this way as with a worker per core, with 15% less CPU.
-const ONE_WORKER_BYTES: usize = 256 * 1024;
+const WORKERS_FROM_BYTES: usize = 256 * 1024;
 
 /// The analyzed sections, handed over one by one to the thread that checks them.
 pub(super) struct Sections<'a> {
@@ -107,7 +107,7 @@ pub(super) fn analyze_streaming<R>(
     // worker (its stack, its allocator heap) and waking this thread for each batch it hands
     // over cost 0.4 ms of a 20-file run's 2.7 (13%), on a machine of 2 cores.
     let bytes: usize = jobs.iter().map(|job| job.range.len()).sum();
-    let workers = if bytes < ONE_WORKER_BYTES {
+    let workers = if bytes < WORKERS_FROM_BYTES {
         0
     } else {
         sqlgate_core::cores().min(jobs.len()).max(1)
@@ -194,7 +194,7 @@ mod tests {
     /// and beyond the bound on how far the workers run ahead.
     #[test]
     fn sections_are_handed_over_in_any_order() {
-        // Padded past `ONE_WORKER_BYTES`, so that workers analyze them.
+        // Padded past `WORKERS_FROM_BYTES`, so that workers analyze them.
         let texts: Vec<String> = (0..AHEAD * 3)
             .map(|i| format!("CREATE TABLE t{i} (id int); DROP TABLE u{i}; {}", pad()))
             .collect();
@@ -225,9 +225,9 @@ mod tests {
         assert_eq!(first.map(|a| a.statements.len()), Some(1));
     }
 
-    /// A comment long enough that `AHEAD` sections of it are past `ONE_WORKER_BYTES`.
+    /// A comment long enough that `AHEAD` sections of it are past `WORKERS_FROM_BYTES`.
     fn pad() -> String {
-        format!("/* {} */", "x".repeat(ONE_WORKER_BYTES / AHEAD))
+        format!("/* {} */", "x".repeat(WORKERS_FROM_BYTES / AHEAD))
     }
 
     /// A small run is analyzed on the consumer's thread, which starts no worker, even where
