@@ -18,6 +18,17 @@ pub fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// Threads worth starting for work that splits into at most `parts`: one per core, at most
+/// one per part, at least one. The cores are counted only when there are two parts or more:
+/// a small run, of one part, makes none of the system calls counting them takes.
+pub fn threads_for(parts: usize) -> usize {
+    if parts <= 1 {
+        1
+    } else {
+        cores().min(parts)
+    }
+}
+
 /// Which SQL dialect's lexical rules apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -87,4 +98,18 @@ pub const ALL_FRAMEWORKS: [Framework; 12] = [
 /// The first 7 characters of a commit SHA, as people read it.
 pub fn short_sha(sha: &str) -> &str {
     sha.get(..7).unwrap_or(sha)
+}
+
+#[cfg(test)]
+mod tests {
+    /// One thread for one part or none; otherwise no more than the parts or the cores.
+    #[test]
+    fn threads_for_is_bounded_by_the_parts_and_the_cores() {
+        assert_eq!(super::threads_for(0), 1);
+        assert_eq!(super::threads_for(1), 1);
+        for parts in [2, 3, 64, 10_000] {
+            let threads = super::threads_for(parts);
+            assert_eq!(threads, super::cores().min(parts), "{parts} parts");
+        }
+    }
 }

@@ -91,13 +91,7 @@ pub(crate) fn on_all_cores<T: Sync, R: Send>(
     per_worker: usize,
     work: impl Fn(&T) -> Option<R> + Sync,
 ) -> Vec<R> {
-    let most = items.len() / per_worker.max(1) + 1;
-    // (Counting the cores reads the cgroup's CPU quota: not for one chunk.)
-    let workers = if most > 1 {
-        sqlgate_core::cores().min(most)
-    } else {
-        1
-    };
+    let workers = sqlgate_core::threads_for(items.len() / per_worker.max(1) + 1);
     let chunk = items.len().div_ceil(workers.max(1)).max(1);
     let work = &work;
     // This thread is one of the workers, and takes the last chunk: a thread started only to

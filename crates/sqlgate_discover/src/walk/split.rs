@@ -99,13 +99,7 @@ pub(super) fn walk_split(arg: &Path, read: bool) -> Option<Split> {
 
 /// Each directory's walk, in their order; `None` if any met a link or was lost.
 fn walk_subtrees(dirs: &[PathBuf], read: bool) -> Option<Vec<Subtree>> {
-    let most = dirs.len() / DIRS_PER_THREAD;
-    // (Counting the cores reads the cgroup's CPU quota: not for a few directories.)
-    let threads = if most >= 2 {
-        sqlgate_core::cores().min(most)
-    } else {
-        1
-    };
+    let threads = sqlgate_core::threads_for(dirs.len() / DIRS_PER_THREAD);
     if threads <= 1 {
         return dirs.iter().map(|dir| walk_subtree(dir, false)).collect();
     }

@@ -110,7 +110,7 @@ pub(super) fn analyze_streaming<R>(
     let workers = if bytes < WORKERS_FROM_BYTES {
         0
     } else {
-        sqlgate_core::cores().min(jobs.len()).max(1)
+        sqlgate_core::threads_for(jobs.len())
     };
     // Consecutive jobs go to a worker together: a batch is one hand-over (a wake-up of the
     // consumer), where one per section cost more than a small section's analysis (5,000
