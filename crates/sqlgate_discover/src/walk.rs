@@ -86,8 +86,8 @@ pub(super) struct Reading {
     /// The readers' end of the channel, shared by them and the walking thread.
     receive: Arc<Mutex<mpsc::Receiver<Vec<PathBuf>>>>,
     started: Vec<std::thread::JoinHandle<ReadAhead>>,
-    /// Files the split walk read as it went (`split::walk_split`), never sent.
-    read: ReadAhead,
+    /// Files the walk's parts read as they listed them (`split::walk_split`), never sent.
+    read_by_parts: ReadAhead,
 }
 
 /// Files read ahead: (path, what was read).
@@ -108,7 +108,7 @@ impl Reading {
             sent: 0,
             receive: Arc::new(Mutex::new(receive)),
             started: Vec::new(),
-            read: Vec::new(),
+            read_by_parts: Vec::new(),
         }
     }
 
@@ -144,13 +144,13 @@ impl Reading {
             readers,
             receive,
             started,
-            read: walked,
+            read_by_parts,
             ..
         } = self;
         // The channel closes: the readers stop once it is empty.
         drop(readers);
         let mut read: HashMap<_, _> = read_sent(&receive).into_iter().collect();
-        read.extend(walked);
+        read.extend(read_by_parts);
         for handle in started {
             // A reader that panicked leaves its files to `prefetch`, which reads them again.
             if let Ok(part) = handle.join() {
@@ -475,7 +475,7 @@ fn walk_dir(arg: &Path, roots: &mut Roots, walked: &mut Walked) {
     }
     gather.finish(walked);
     if let Some(reading) = walked.reading.as_mut() {
-        reading.read.extend(split.read);
+        reading.read_by_parts.extend(split.read);
     }
 }
 

@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use super::{by_path, clean, is_skipped_dir_name, skip_dir, ReadAhead};
+use super::{by_path, clean, is_skipped_dir_name, skip_dir, Listing, ReadAhead};
 use crate::read::{read_ahead, wanted_ahead};
 
 /// Subdirectories per thread, at least: from twice this many on, they are walked on several
@@ -57,13 +57,10 @@ struct Subtree {
 /// which listed every subdirectory twice.
 pub(super) fn walk_split(arg: &Path, read: bool) -> Option<Split> {
     let mut top: Vec<(OsString, bool)> = Vec::new();
-    for entry in fs::read_dir(arg).ok()? {
-        let entry = entry.ok()?;
-        let file_type = entry.file_type().ok()?;
+    for (name, file_type) in listing(arg)? {
         if file_type.is_symlink() {
             return None;
         }
-        let name = entry.file_name();
         if file_type.is_dir() {
             if !is_skipped_dir_name(&name.to_string_lossy()) {
                 top.push((name, true));
@@ -72,8 +69,6 @@ pub(super) fn walk_split(arg: &Path, read: bool) -> Option<Split> {
             top.push((name, false));
         }
     }
-    // One walk orders siblings by path (`by_path`): by name, as they share the rest.
-    top.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let subdirs: Vec<PathBuf> = top
         .iter()
         .filter(|(_, is_dir)| *is_dir)
@@ -176,17 +171,11 @@ fn walk_subtree(dir: &Path, read: bool) -> Option<Subtree> {
 /// subdirectories, or could not be listed (walkdir then reports it where one walk does).
 /// `None`: it holds a link.
 fn files_only(dir: &Path) -> Option<Option<Vec<OsString>>> {
-    let Ok(entries) = fs::read_dir(dir) else {
+    let Some(entries) = listing(dir) else {
         return Some(None);
     };
     let mut names = Vec::new();
-    for entry in entries {
-        let Ok(entry) = entry else {
-            return Some(None);
-        };
-        let Ok(file_type) = entry.file_type() else {
-            return Some(None);
-        };
+    for (name, file_type) in entries {
         if file_type.is_symlink() {
             return None;
         }
@@ -194,11 +183,24 @@ fn files_only(dir: &Path) -> Option<Option<Vec<OsString>>> {
             return Some(None);
         }
         if file_type.is_file() {
-            names.push(entry.file_name());
+            names.push(name);
         }
     }
-    names.sort_unstable();
     Some(Some(names))
+}
+
+/// `dir`'s entries with their types, in name order (one walk orders siblings by path,
+/// `by_path`: by name, as they share the rest). `None` if it cannot be listed or an entry
+/// cannot be read: unlike `read_listing`, which leaves such an entry out, a part must find
+/// all that one walk finds, or leave the directory to it.
+fn listing(dir: &Path) -> Option<Listing> {
+    let mut entries = Vec::new();
+    for entry in fs::read_dir(dir).ok()? {
+        let entry = entry.ok()?;
+        entries.push((entry.file_name(), entry.file_type().ok()?));
+    }
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Some(entries)
 }
 
 /// Reads the file at `path` if it is wanted ahead, under the path the walk gives it (its
