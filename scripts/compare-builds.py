@@ -17,7 +17,8 @@ Usage:
            so that a slow moment of the machine falls on all of them.
   --corpus a directory with manifest.tsv (default ../shared/corpus from the repository root).
 
-Each process is timed on its own (wall with a monotonic clock, CPU as user + system from
+The runs happen in an empty scratch directory (in --repo for --mode changed). Each process
+is timed on its own (wall with a monotonic clock, CPU as user + system from
 wait4), its output discarded; prints the median over the rounds of each binary's wall and CPU
 and the ratio to the first binary.
 """
@@ -26,6 +27,7 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -83,7 +85,9 @@ def main():
     parser.add_argument("binaries", nargs="+")
     args = parser.parse_args()
     binaries = [b if b == "squawk" else os.path.abspath(b) for b in args.binaries]
-    scratch = os.path.abspath(os.getcwd())
+    # Like scripts/bench.sh, the runs happen in an empty scratch directory: no sqlgate.toml
+    # or .squawk.toml of the caller's is picked up.
+    scratch = tempfile.TemporaryDirectory(prefix="compare-builds.")
     if args.mode == "changed":
         if not args.repo:
             sys.exit("compare-builds: --mode changed needs --repo")
@@ -91,7 +95,7 @@ def main():
     else:
         dirs = dirs_of(os.path.abspath(args.corpus))
         targets = dirs if args.mode == "repos" else [sql_files(dirs)]
-        cwd = scratch
+        cwd = scratch.name
     os.chdir(cwd)
     totals = {b: ([], []) for b in binaries}
     for _ in range(args.rounds):
