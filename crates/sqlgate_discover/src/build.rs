@@ -203,6 +203,10 @@ fn is_per_migration_framework(framework: Framework) -> bool {
 
 const PER_MIGRATION_FILES: [&str; 3] = ["up.sql", "down.sql", "migration.sql"];
 
+fn is_go_file(name: &str) -> bool {
+    layout::ends_with_ignore_case(name, ".go")
+}
+
 impl Builder<'_> {
     fn text(&self, id: usize) -> &str {
         &self.loaded[id].text
@@ -315,6 +319,18 @@ impl Builder<'_> {
     }
 
     fn dir(&mut self, dir: &DirFiles) {
+        // Most directories of a repository hold no migration. The loop below acts only on
+        // their SQL, Go and template files and the files named on the command line: without
+        // any, the directory's layout, engine and popx names need not be worked out.
+        let acted_on = |name: &String| {
+            layout::is_sql(name)
+                || is_go_file(name)
+                || layout::is_template_name(name)
+                || dir.named.contains(name)
+        };
+        if !dir.selected.iter().any(acted_on) {
+            return;
+        }
         let dir_name = dir
             .path
             .file_name()
@@ -362,7 +378,7 @@ impl Builder<'_> {
             // A file named on the command line is read whatever its name.
             let named = dir.named.contains(name);
             if !layout::is_sql(name) && !named {
-                if name.to_ascii_lowercase().ends_with(".go") {
+                if is_go_file(name) {
                     self.pending
                         .push((dir.path.clone(), skip(shown(), GO_FILE)));
                 } else if layout::is_template_name(name) {

@@ -456,7 +456,6 @@ fn migration_dir_by_regex(dir: &str) -> Option<(Version, String)> {
 
 /// `*.sql.tmpl`, `*.tmpl`, `*.tpl`, `*.j2`...: templates rendered into SQL by some tool.
 pub(super) fn is_template_name(file: &str) -> bool {
-    let lower = file.to_ascii_lowercase();
     [
         ".tmpl",
         ".tpl",
@@ -469,7 +468,7 @@ pub(super) fn is_template_name(file: &str) -> bool {
         ".erb",
     ]
     .iter()
-    .any(|ext| lower.ends_with(ext))
+    .any(|ext| ends_with_ignore_case(file, ext))
 }
 
 pub(super) fn is_sql(file: &str) -> bool {
@@ -483,7 +482,7 @@ pub(super) fn is_seed(file: &str) -> bool {
 }
 
 /// Without lower-casing a copy (thousands of names per run).
-pub(super) fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+pub(crate) fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
     let (text, suffix) = (text.as_bytes(), suffix.as_bytes());
     text.len() >= suffix.len() && text[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
 }

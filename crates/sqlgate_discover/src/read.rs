@@ -35,8 +35,8 @@ pub(crate) struct Prefetched {
 
 /// Whether a file of this name is read ahead: `.sql` files and `atlas.sum`.
 pub(crate) fn wanted_ahead(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(".sql") || lower == "atlas.sum"
+    // Asked of every file a walk meets: no lower-cased copy of each name.
+    crate::layout::ends_with_ignore_case(name, ".sql") || name.eq_ignore_ascii_case("atlas.sum")
 }
 
 /// The file's bytes: as many as `fstat` said, without the extra read that finds the end

@@ -53,9 +53,11 @@ pub(super) struct Walked {
     /// tree was a tenth of the instructions of 2,900 files given.
     walking: HashMap<std::ffi::OsString, DirFiles>,
     pub errors: Vec<FileError>,
-    /// Every selection in the order the walk made it, as (directory, name): a file reached
-    /// twice (a symlink, overlapping paths) is kept where it was reached first. Discovery
-    /// tells which are the same file when it opens them.
+    /// The selections read ahead (`read::wanted_ahead`) and the files given by name, in the
+    /// order the walk made them, as (directory, name): a file reached twice (a symlink,
+    /// overlapping paths) is kept where it was reached first. Discovery tells which are the
+    /// same file when it opens them. Other files a walk meets are not here: nothing looks
+    /// them up by order, and a repository's tree has thousands.
     pub order: Vec<(PathBuf, String)>,
     /// Symbolic links not followed because they lead out of the run's root; discovery
     /// reports each as an error where a migration would be read, else as skipped.
@@ -612,13 +614,14 @@ impl Batch {
                 listed: true,
                 ..DirFiles::default()
             });
-        walked.order.extend(
-            self.names
-                .iter()
-                .map(|name| (dir.path.clone(), name.clone())),
-        );
-        if walked.reading.is_some() && !self.read {
-            for name in &self.names {
+        let reads = walked.reading.is_some() && !self.read;
+        for name in self
+            .names
+            .iter()
+            .filter(|name| crate::read::wanted_ahead(name))
+        {
+            walked.order.push((dir.path.clone(), name.clone()));
+            if reads {
                 read_soon(&mut walked.reading, &dir.path, name);
             }
         }
@@ -873,7 +876,8 @@ mod tests {
             }
             fs::write(root.join("README.md"), "not read ahead").unwrap();
             let (walked, read) = walk_reading(std::slice::from_ref(&root));
-            assert_eq!(walked.order.len(), count + 1);
+            // README.md is walked, not read ahead: it has no place in the order.
+            assert_eq!(walked.order.len(), count);
             assert_eq!(read.len(), count, "{count} files");
             for i in 0..count {
                 let ahead = &read[path(i).as_os_str()];
