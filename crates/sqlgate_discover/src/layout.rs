@@ -6,7 +6,6 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::model::Version;
-use crate::paths::fs_path;
 
 /// The patterns are constants (not input), covered by the tests.
 fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
@@ -590,8 +589,12 @@ pub(super) fn engine_message(engine: &str) -> String {
 
 /// A `Cargo.toml` in the directory or an ancestor, up to the bound (the path given), plus the
 /// migration directory's parent even above the bound (`sqlgate check migrations` in a crate).
-pub(super) fn cargo_toml_above(dir: &Path, bound: Option<&Path>) -> bool {
-    let has = |p: &Path| fs_path(p).join("Cargo.toml").is_file();
+/// `has` tells whether a directory holds a `Cargo.toml` (the builder remembers its answers).
+pub(super) fn cargo_toml_above(
+    dir: &Path,
+    bound: Option<&Path>,
+    mut has: impl FnMut(&Path) -> bool,
+) -> bool {
     if let Some(parent) = dir.parent() {
         if has(parent) {
             return true;
