@@ -326,13 +326,9 @@ impl Builder<'_> {
     fn dir(&mut self, dir: &DirFiles) {
         // Most directories of a repository hold no migration. The loop below acts only on
         // their SQL, Go and template files and the files named on the command line: without
-        // any, the directory's layout, engine and popx names need not be worked out.
-        let acted_on = |name: &String| {
-            layout::is_sql(name)
-                || is_go_file(name)
-                || layout::is_template_name(name)
-                || dir.named.contains(name)
-        };
+        // any, the directory's layout, engine and popx names need not be worked out. (The
+        // walk may have left such directories out already: `walk::Walked::passed`.)
+        let acted_on = |name: &String| layout::concerns_discovery(name) || dir.named.contains(name);
         if !dir.selected.iter().any(acted_on) {
             return;
         }

@@ -453,8 +453,20 @@ fn migration_dir_by_regex(dir: &str) -> Option<(Version, String)> {
     Some((Version::parse(version), name.to_string()))
 }
 
+/// Whether a file of this name concerns discovery once the walk is over: the builder acts
+/// on SQL files (migrations, and their partners), Go files and templates (reported in a
+/// migration directory), and files read ahead (`atlas.sum`). A directory with none of them
+/// holds no migration and needs no name set (`walk::Walked::passed`); the builder passes it
+/// over for the same reason.
+pub(crate) fn concerns_discovery(name: &str) -> bool {
+    is_sql(name)
+        || ends_with_ignore_case(name, ".go")
+        || is_template_name(name)
+        || crate::read::wanted_ahead(name)
+}
+
 /// `*.sql.tmpl`, `*.tmpl`, `*.tpl`, `*.j2`...: templates rendered into SQL by some tool.
-pub(super) fn is_template_name(file: &str) -> bool {
+pub(crate) fn is_template_name(file: &str) -> bool {
     [
         ".tmpl",
         ".tpl",

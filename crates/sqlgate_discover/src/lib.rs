@@ -28,7 +28,8 @@ pub use sqlgate_core::{Dialect, Framework, ALL_FRAMEWORKS};
 /// Discovers migrations under each path (a directory, a file). Never panics; unreadable files
 /// become `errors`, non-migrations become `skipped`.
 pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Discovery {
-    let (walked, read) = walk::walk_reading(paths);
+    // Only `migrations.exclude` looks up directories whose files concern no migration.
+    let (walked, read) = walk::walk_reading(paths, options.exclude.is_empty());
     build::build(walked, options, read)
 }
 

@@ -1,11 +1,13 @@
 //! Walking the given paths: which files exist in which directory, which of them were asked for.
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex};
 
+use crate::layout;
 use crate::model::FileError;
 use crate::paths::{fs_path, link_text, Roots, SYMLINK};
 
@@ -64,10 +66,27 @@ pub(super) struct Walked {
     pub outside: Vec<OutsideLink>,
     /// The paths given that do not exist (`Discovery::missing`).
     pub missing: Vec<PathBuf>,
+    /// Directories whose files so far concern nothing after the walk (`layout::concerns_discovery`
+    /// says so of each name), kept apart from `walking` by their key while
+    /// `pass_over` is set: most directories of a repository, whose name sets cost more
+    /// than their listing. A later run of files of the same directory that does concern
+    /// discovery brings their names into `walking` (`Batch::add_to`).
+    passed: HashMap<std::ffi::OsString, Passed>,
+    /// Set where nothing looks a walked directory up after the walk but the builder: one
+    /// path given (no file given later looks its directory's listing up) and no
+    /// `migrations.exclude` (which reports the excluded directories, whatever their files).
+    pass_over: bool,
     /// Where the files selected for reading ahead go as the walk selects them
     /// (`walk_reading`): readers on other threads read them while the walk goes on, once it
     /// has selected `READERS_FROM` files; below that the walking thread reads them after.
     pub reading: Option<Reading>,
+}
+
+/// The files met so far in a directory passed over (see `Walked::passed`).
+#[derive(Debug, Default)]
+struct Passed {
+    names: Vec<String>,
+    symlinks: Vec<String>,
 }
 
 /// Files to read ahead, handed to the readers a bundle at a time: one hand-over per file
@@ -246,13 +265,22 @@ fn walk(paths: &[PathBuf]) -> Walked {
 /// Walks the given paths and reads the selected files: on other threads while it walks
 /// once there are many, else on this thread after (see `Reading`). Returns the files it
 /// read, by path, as `prefetch` would have read them.
+/// `pass_over`: directories whose files concern nothing after the walk may be left out
+/// (see `Walked::pass_over`); the caller knows whether anything else would look them up.
 pub(super) fn walk_reading(
     paths: &[PathBuf],
+    pass_over: bool,
 ) -> (Walked, HashMap<std::ffi::OsString, crate::read::Prefetched>) {
-    let mut walked = walk_in(
+    let mut walked = walk_listing_ahead_from(
         paths,
         &mut Roots::new(std::env::current_dir().ok()),
-        Some(Reading::new()),
+        LIST_AHEAD_PATHS,
+        Walked {
+            reading: Some(Reading::new()),
+            // A file given after a directory looks its listing up in `walking`.
+            pass_over: pass_over && paths.len() == 1,
+            ..Walked::default()
+        },
     );
     let read = walked
         .reading
@@ -263,21 +291,27 @@ pub(super) fn walk_reading(
 }
 
 /// `walk`, with the roots known so far (and the current directory they start from).
+#[cfg(test)]
 fn walk_in(paths: &[PathBuf], roots: &mut Roots, reading: Option<Reading>) -> Walked {
-    walk_listing_ahead_from(paths, roots, LIST_AHEAD_PATHS, reading)
+    walk_listing_ahead_from(
+        paths,
+        roots,
+        LIST_AHEAD_PATHS,
+        Walked {
+            reading,
+            ..Walked::default()
+        },
+    )
 }
 
-/// `walk_in`, listing ahead when at least `list_ahead_from` paths are given.
+/// `walk_in`, listing ahead when at least `list_ahead_from` paths are given, into `walked`
+/// (empty but for how it reads ahead and whether it passes directories over).
 fn walk_listing_ahead_from(
     paths: &[PathBuf],
     roots: &mut Roots,
     list_ahead_from: usize,
-    reading: Option<Reading>,
+    mut walked: Walked,
 ) -> Walked {
-    let mut walked = Walked {
-        reading,
-        ..Walked::default()
-    };
     let mut listings = if paths.len() >= list_ahead_from {
         list_ahead(paths, roots)
     } else {
@@ -328,6 +362,7 @@ fn walk_listing_ahead_from(
         }
     }
     walked.dirs = in_path_order(std::mem::take(&mut walked.walking));
+    walked.passed = HashMap::new();
     walked
 }
 
@@ -603,17 +638,44 @@ struct Batch {
 }
 
 impl Batch {
-    fn add_to(self, walked: &mut Walked, bound: &Path) {
-        let key = clean(&self.walked_dir);
-        let dir = walked
-            .walking
-            .entry(key.clone().into_os_string())
-            .or_insert_with(|| DirFiles {
-                path: key,
+    fn add_to(mut self, walked: &mut Walked, bound: &Path) {
+        let key = clean(&self.walked_dir).into_os_string();
+        if walked.pass_over && !walked.walking.contains_key(&key) {
+            let concerned = self.names.iter().any(|n| layout::concerns_discovery(n));
+            match walked.passed.entry(key.clone()) {
+                Entry::Occupied(mut earlier) if !concerned => {
+                    earlier.get_mut().names.append(&mut self.names);
+                    earlier.get_mut().symlinks.append(&mut self.symlinks);
+                    return;
+                }
+                Entry::Vacant(new) if !concerned => {
+                    new.insert(Passed {
+                        names: self.names,
+                        symlinks: self.symlinks,
+                    });
+                    return;
+                }
+                // The directory concerns discovery after all: its files met before join
+                // these, in the walk's order, as if it had never been passed over.
+                Entry::Occupied(earlier) => {
+                    let mut earlier = earlier.remove();
+                    earlier.names.append(&mut self.names);
+                    earlier.symlinks.append(&mut self.symlinks);
+                    self.names = earlier.names;
+                    self.symlinks = earlier.symlinks;
+                }
+                Entry::Vacant(_) => {}
+            }
+        }
+        let dir = walked.walking.entry(key).or_insert_with_key(|key| {
+            let path = PathBuf::from(key.clone());
+            DirFiles {
+                path,
                 bound: Some(bound.to_path_buf()),
                 listed: true,
                 ..DirFiles::default()
-            });
+            }
+        });
         let reads = walked.reading.is_some() && !self.read;
         for name in self
             .names
@@ -875,7 +937,7 @@ mod tests {
                 fs::write(path(i), format!("SELECT {i};")).unwrap();
             }
             fs::write(root.join("README.md"), "not read ahead").unwrap();
-            let (walked, read) = walk_reading(std::slice::from_ref(&root));
+            let (walked, read) = walk_reading(std::slice::from_ref(&root), true);
             // README.md is walked, not read ahead: it has no place in the order.
             assert_eq!(walked.order.len(), count);
             assert_eq!(read.len(), count, "{count} files");
@@ -884,6 +946,95 @@ mod tests {
                 assert_eq!(ahead.text.as_deref(), Ok(format!("SELECT {i};").as_str()));
             }
         }
+    }
+
+    /// Passing over the directories whose files concern no migration leaves out those
+    /// directories only: the others keep every name, those met before a subdirectory too
+    /// (`000_docs/` below is met between `m/000_a.txt` and `m/001_a.sql`), and the order, the
+    /// errors, the links refused and the files read are the same. With one path given only:
+    /// a file given after it looks its directory's listing up.
+    #[test]
+    fn passing_directories_over_leaves_out_only_those_without_migrations() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        crate::paths::git_init(&root);
+        let write = |path: &str| {
+            let path = root.join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "SELECT 1;").unwrap();
+        };
+        for path in [
+            "README.md",
+            "src/main.rs",
+            "src/lib/a.rs",
+            "src/lib/b.txt",
+            "m/000_a.txt",
+            "m/atlas.sum",
+            "m/000_docs/notes.md",
+            "m/001_a.sql",
+            "m/V2__b.conf",
+            "go/x.go",
+            "tpl/a.sql.tmpl",
+            "sum/atlas.sum",
+        ] {
+            write(path);
+        }
+        // Enough directories at the top for the walk in parts.
+        for i in 0..20 {
+            write(&format!("d{i:02}/x{i}.txt"));
+        }
+        write("d07/later/007_x.SQL");
+        std::os::unix::fs::symlink("/etc/passwd", root.join("src/pw")).unwrap();
+        let given = std::slice::from_ref(&root);
+        let shown = |walked: &Walked| {
+            let dirs: Vec<String> = walked.dirs.values().map(|d| format!("{d:?}")).collect();
+            (
+                dirs,
+                format!(
+                    "{:?}\n{:?}\n{:?}",
+                    walked.order, walked.errors, walked.outside
+                ),
+            )
+        };
+        let (all, all_read) = walk_reading(given, false);
+        let (passed, passed_read) = walk_reading(given, true);
+        assert!(passed.passed.is_empty());
+        let relative = |walked: &Walked| -> Vec<String> {
+            walked
+                .dirs
+                .keys()
+                .map(|k| k.strip_prefix(&root).unwrap().display().to_string())
+                .collect()
+        };
+        assert_eq!(
+            relative(&passed),
+            ["d07/later", "go", "m", "sum", "tpl"],
+            "{:?}",
+            relative(&all)
+        );
+        let kept: Vec<String> = all
+            .dirs
+            .values()
+            .filter(|d| d.names.iter().any(|n| layout::concerns_discovery(n)))
+            .map(|d| format!("{d:?}"))
+            .collect();
+        let (passed_dirs, passed_rest) = shown(&passed);
+        assert_eq!(passed_dirs, kept);
+        assert_eq!(passed_rest, shown(&all).1);
+        let m = &passed.dirs[&root.join("m")];
+        assert_eq!(
+            m.names.iter().collect::<Vec<_>>(),
+            ["000_a.txt", "001_a.sql", "V2__b.conf", "atlas.sum"]
+        );
+        let texts = |read: HashMap<std::ffi::OsString, crate::read::Prefetched>| {
+            read.into_iter()
+                .map(|(p, a)| (p, a.text))
+                .collect::<BTreeMap<_, _>>()
+        };
+        assert_eq!(texts(passed_read), texts(all_read));
+        // Two paths given: nothing is passed over.
+        let (two, _) = walk_reading(&[root.join("src"), root.join("m")], true);
+        assert!(two.dirs.contains_key(&root.join("src/lib")));
     }
 
     /// Listing the directories ahead changes nothing the walk finds: partners not given,
@@ -910,8 +1061,12 @@ mod tests {
         paths.push(root.join("m2/nope.sql"));
         paths.push(root.join("m1/up/etc/passwd"));
         let walk = |from: usize| {
-            let walked =
-                walk_listing_ahead_from(&paths, &mut Roots::new(Some(root.clone())), from, None);
+            let walked = walk_listing_ahead_from(
+                &paths,
+                &mut Roots::new(Some(root.clone())),
+                from,
+                Walked::default(),
+            );
             format!(
                 "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
                 walked.dirs, walked.errors, walked.order, walked.outside, walked.missing
@@ -923,7 +1078,12 @@ mod tests {
         assert!(ahead.contains("outside the repository"), "{ahead}");
         // Beside the files given (m1 has none of its links given), the link is seen in the
         // listing and refused.
-        let walked = walk_listing_ahead_from(&paths, &mut Roots::new(Some(root.clone())), 1, None);
+        let walked = walk_listing_ahead_from(
+            &paths,
+            &mut Roots::new(Some(root.clone())),
+            1,
+            Walked::default(),
+        );
         let m1 = &walked.dirs[&root.join("m1")];
         assert!(m1.refused.contains("900_pw.down.sql"), "{m1:?}");
         assert!(m1.names.contains("029_x.down.sql"), "{m1:?}");
