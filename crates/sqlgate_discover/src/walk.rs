@@ -499,12 +499,16 @@ fn leads_out(
 /// (`split`: no links), else in one.
 fn walk_dir(arg: &Path, roots: &mut Roots, walked: &mut Walked) {
     let reads = walked.reading.is_some();
-    let Some(split) = split::walk_split(arg, reads) else {
-        walk_dir_in_one(arg, roots, walked);
-        return;
-    };
+    match split::walk_split(arg, reads, false) {
+        Some(split) => gather_split(arg, split, walked),
+        None => walk_dir_in_one(arg, roots, walked),
+    }
+}
+
+/// What the parts of a walk of `arg` met, added to `walked` as one walk adds it.
+fn gather_split(arg: &Path, split: split::Split, walked: &mut Walked) {
     let mut gather = Gather::new(arg);
-    for met in split.entries {
+    for met in split.parts.into_iter().flatten() {
         match met {
             split::Met::File { path, read } => gather.take_file(&path, false, read, walked),
             split::Met::Walked(entry) => gather.take(entry, walked),

@@ -16,9 +16,11 @@ use crate::read::{read_ahead, wanted_ahead};
 /// this thread walks them all.
 const DIRS_PER_THREAD: usize = 8;
 
-/// What one walk of a directory meets, found in parts, in the order one walk meets it.
+/// What one walk of a directory meets, found in parts, in the order one walk meets it: the
+/// parts one after the other (each subdirectory's walk as it was found, not copied into one
+/// list: a large subtree is megabytes of entries).
 pub(super) struct Split {
-    pub(super) entries: Vec<Met>,
+    pub(super) parts: Vec<Vec<Met>>,
     /// The files read as they were met.
     pub(super) read: ReadAhead,
 }
@@ -55,7 +57,12 @@ struct Subtree {
 /// `arg` itself is listed with `read_dir`, not walkdir: walkdir opens, reads and sorts a
 /// directory when it meets it, before its depth limit (or `skip_current_dir`) leaves it,
 /// which listed every subdirectory twice.
-pub(super) fn walk_split(arg: &Path, read: bool) -> Option<Split> {
+///
+/// `None` too where `arg` has subdirectories but too few for a second thread, unless
+/// `on_one_thread` (the tests): one walk then goes through them as it meets them, where the
+/// parts would hold each one's whole walk until the end (a repository's `src/`: tens of
+/// thousands of entries). A directory of files only stays its listing.
+pub(super) fn walk_split(arg: &Path, read: bool, on_one_thread: bool) -> Option<Split> {
     let mut top: Vec<(OsString, bool)> = Vec::new();
     for (name, file_type) in listing(arg)? {
         if file_type.is_symlink() {
@@ -74,21 +81,33 @@ pub(super) fn walk_split(arg: &Path, read: bool) -> Option<Split> {
         .filter(|(_, is_dir)| *is_dir)
         .map(|(name, _)| arg.join(name))
         .collect();
+    if !subdirs.is_empty()
+        && !on_one_thread
+        && sqlgate_core::threads_for(subdirs.len() / DIRS_PER_THREAD) <= 1
+    {
+        return None;
+    }
     let mut subtrees = walk_subtrees(&subdirs, read)?.into_iter();
     let mut split = Split {
-        entries: Vec::with_capacity(top.len()),
+        parts: Vec::with_capacity(subdirs.len() + 1),
         read: Vec::new(),
     };
+    // The files between two subdirectories are one part.
+    let mut files = Vec::new();
     for (name, is_dir) in top {
         if !is_dir {
             let path = arg.join(name);
-            split.entries.push(Met::File { path, read: false });
+            files.push(Met::File { path, read: false });
             continue;
         }
         let subtree = subtrees.next()?;
-        split.entries.extend(subtree.entries);
+        if !files.is_empty() {
+            split.parts.push(std::mem::take(&mut files));
+        }
+        split.parts.push(subtree.entries);
         split.read.extend(subtree.read);
     }
+    split.parts.push(files);
     Some(split)
 }
 
@@ -96,6 +115,7 @@ pub(super) fn walk_split(arg: &Path, read: bool) -> Option<Split> {
 fn walk_subtrees(dirs: &[PathBuf], read: bool) -> Option<Vec<Subtree>> {
     let threads = sqlgate_core::threads_for(dirs.len() / DIRS_PER_THREAD);
     if threads <= 1 {
+        // No subdirectory, or parts asked for on one thread (`walk_split`).
         return dirs.iter().map(|dir| walk_subtree(dir, false)).collect();
     }
     // Directories are taken one at a time, in order: their sizes vary, and taking one is an
@@ -297,10 +317,15 @@ mod tests {
             let root = tmp.path().canonicalize().unwrap();
             tree(&root, subdirs);
             assert!(
-                walk_split(&root, true).is_some(),
+                walk_split(&root, true, true).is_some(),
                 "{subdirs} subdirectories"
             );
             let in_one = walk_with(&root, walk_dir_in_one);
+            assert_eq!(
+                walk_with(&root, walk_in_parts),
+                in_one,
+                "{subdirs} subdirectories"
+            );
             assert_eq!(
                 walk_with(&root, walk_dir),
                 in_one,
@@ -313,10 +338,36 @@ mod tests {
             // Through a path written another way (`./`, a trailing `/`).
             let dotted = root.join(".").join("");
             assert_eq!(
-                walk_with(&dotted, walk_dir),
+                walk_with(&dotted, walk_in_parts),
                 walk_with(&dotted, walk_dir_in_one)
             );
         }
+    }
+
+    /// `walk_dir`'s parts whatever the cores: on one thread where they are few.
+    fn walk_in_parts(arg: &Path, roots: &mut Roots, walked: &mut Walked) {
+        match walk_split(arg, true, true) {
+            Some(split) => super::super::gather_split(arg, split, walked),
+            None => walk_dir_in_one(arg, roots, walked),
+        }
+    }
+
+    /// Few subdirectories on one core, or a few on any machine, are one walk's: the parts
+    /// would hold their whole walks; a directory of files only is its listing.
+    #[test]
+    fn few_subdirectories_are_left_to_one_walk() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        tree(&root, 3);
+        assert!(walk_split(&root, true, false).is_none());
+        let flat = root.join("d00");
+        fs::remove_dir_all(flat.join("nested")).unwrap();
+        fs::remove_dir_all(flat.join(".hidden")).unwrap();
+        let split = walk_split(&flat, true, false).expect("files only: its listing");
+        assert_eq!(
+            split.parts.iter().flatten().count(),
+            fs::read_dir(&flat).unwrap().count()
+        );
     }
 
     /// A link anywhere, at the top or below, leaves the directory to one walk: only it
@@ -330,7 +381,7 @@ mod tests {
             let link = root.join(link);
             fs::create_dir_all(link.parent().unwrap()).unwrap();
             std::os::unix::fs::symlink(&root, &link).unwrap();
-            assert!(walk_split(&root, true).is_none(), "{link:?}");
+            assert!(walk_split(&root, true, true).is_none(), "{link:?}");
             let mut walked = Walked::default();
             walk_dir(&root, &mut Roots::new(Some(root.clone())), &mut walked);
             let mut in_one = Walked::default();
