@@ -12,7 +12,10 @@ Usage:
                     (`check --format json DIR`), the run's time being the sum (default);
            files:   every `.sql` file of those directories as arguments, in one process;
            changed: `check --changed-since main --format json` in --repo (a git repository
-                    like the one scripts/bench.sh builds for its part 3).
+                    like the one scripts/bench.sh builds for its part 3);
+           tree:    `check --format json DIR` on --repo as a whole, a repository's checkout
+                    (what `sqlgate check` at its root does: the walk of every directory
+                    counts); squawk is given `DIR/**/*.sql`.
   --rounds rounds (default 10). In each round every binary runs once per directory, in turn,
            so that a slow moment of the machine falls on all of them.
   --corpus a directory with manifest.tsv (default ../shared/corpus from the repository root).
@@ -54,6 +57,8 @@ def command(binary, mode, target):
             return [squawk, "--reporter", "json", target + "/**/*.sql"]
         if mode == "files":
             return [squawk, "--reporter", "json"] + target
+        if mode == "tree":
+            return [squawk, "--reporter", "json", os.path.join(target, "**", "*.sql")]
         sys.exit("compare-builds: squawk has no --changed-since mode")
     if mode == "changed":
         return [binary, "check", "--changed-since", "main", "--format", "json"]
@@ -80,18 +85,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus"))
-    parser.add_argument("--mode", choices=["repos", "files", "changed"], default="repos")
-    parser.add_argument("--repo", help="the git repository of --mode changed")
+    parser.add_argument("--mode", choices=["repos", "files", "changed", "tree"], default="repos")
+    parser.add_argument("--repo", help="the git repository of --mode changed, the tree of --mode tree")
     parser.add_argument("binaries", nargs="+")
     args = parser.parse_args()
     binaries = [b if b == "squawk" else os.path.abspath(b) for b in args.binaries]
     # Like scripts/bench.sh, the runs happen in an empty scratch directory: no sqlgate.toml
     # or .squawk.toml of the caller's is picked up.
     scratch = tempfile.TemporaryDirectory(prefix="compare-builds.")
+    if args.mode in ("changed", "tree") and not args.repo:
+        sys.exit(f"compare-builds: --mode {args.mode} needs --repo")
     if args.mode == "changed":
-        if not args.repo:
-            sys.exit("compare-builds: --mode changed needs --repo")
         targets, cwd = [None], os.path.abspath(args.repo)
+    elif args.mode == "tree":
+        targets, cwd = [os.path.abspath(args.repo)], scratch.name
     else:
         dirs = dirs_of(os.path.abspath(args.corpus))
         targets = dirs if args.mode == "repos" else [sql_files(dirs)]

@@ -462,7 +462,13 @@ pub(crate) fn concerns_discovery(name: &str) -> bool {
     is_sql(name)
         || ends_with_ignore_case(name, ".go")
         || is_template_name(name)
-        || crate::read::wanted_ahead(name)
+        || is_read_ahead(name)
+}
+
+/// The files read ahead of the builder (`read::wanted_ahead`): SQL files and `atlas.sum`.
+/// Asked of every file a walk meets: no lower-cased copy of each name.
+pub(crate) fn is_read_ahead(name: &str) -> bool {
+    ends_with_ignore_case(name, ".sql") || name.eq_ignore_ascii_case("atlas.sum")
 }
 
 /// `*.sql.tmpl`, `*.tmpl`, `*.tpl`, `*.j2`...: templates rendered into SQL by some tool.

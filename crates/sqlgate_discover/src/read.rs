@@ -35,8 +35,7 @@ pub(crate) struct Prefetched {
 
 /// Whether a file of this name is read ahead: `.sql` files and `atlas.sum`.
 pub(crate) fn wanted_ahead(name: &str) -> bool {
-    // Asked of every file a walk meets: no lower-cased copy of each name.
-    crate::layout::ends_with_ignore_case(name, ".sql") || name.eq_ignore_ascii_case("atlas.sum")
+    crate::layout::is_read_ahead(name)
 }
 
 /// The file's bytes: as many as `fstat` said, without the extra read that finds the end
