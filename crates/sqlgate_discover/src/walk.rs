@@ -66,11 +66,11 @@ pub(super) struct Walked {
     pub outside: Vec<OutsideLink>,
     /// The paths given that do not exist (`Discovery::missing`).
     pub missing: Vec<PathBuf>,
-    /// Directories whose files so far concern nothing after the walk (`layout::concerns_discovery`
-    /// says so of each name), kept apart from `walking` by their key while
-    /// `pass_over` is set: most directories of a repository, whose name sets cost more
-    /// than their listing. A later run of files of the same directory that does concern
-    /// discovery brings their names into `walking` (`Batch::add_to`).
+    /// Directories whose files so far concern nothing after the walk (as
+    /// `layout::concerns_discovery` says of each name), kept apart from `walking` by their
+    /// key while `pass_over` is set: most directories of a repository, whose name sets cost
+    /// more than their listing. A later run of files of the same directory that does
+    /// concern discovery brings their names into `walking` (`Batch::add_to`).
     passed: HashMap<std::ffi::OsString, Passed>,
     /// Set where nothing looks a walked directory up after the walk but the builder: one
     /// path given (no file given later looks its directory's listing up) and no
@@ -265,6 +265,7 @@ fn walk(paths: &[PathBuf]) -> Walked {
 /// Walks the given paths and reads the selected files: on other threads while it walks
 /// once there are many, else on this thread after (see `Reading`). Returns the files it
 /// read, by path, as `prefetch` would have read them.
+///
 /// `pass_over`: directories whose files concern nothing after the walk may be left out
 /// (see `Walked::pass_over`); the caller knows whether anything else would look them up.
 pub(super) fn walk_reading(
