@@ -16,6 +16,7 @@
 #   BENCH_SCALE_RUNS     timed runs per tool and scale in part 2 (default 3)
 #   BENCH_SKIP_SCALE=1   skip part 2 (scaling)
 #   BENCH_SKIP_CHANGED=1 skip part 3 (changed files)
+#   BENCH_SKIP_TREE=1    skip part 4 (a repository's checkout)
 #   BENCH_SQLGATE        the sqlgate binary to bench, without building anything (default:
 #                        `cargo build --release`, then target/release/sqlgate)
 #   BENCH_GNU_TIME       GNU time binary (default /usr/bin/time). When it is empty, missing
@@ -80,6 +81,12 @@
 #      there (asserting from its JSON that exactly 1 file was checked) over BENCH_RUNS
 #      rounds, against the 100 ms wall-time target (PASS/FAIL is printed, the exit code does
 #      not depend on it); for context, squawk on just the new file.
+#   4. A repository's checkout, what `sqlgate check` at its root walks: a tree of 18,000
+#      files that are not SQL (source, docs, config: 6 in each of 3,000 directories, 30 to a
+#      package) with 300 migrations in db/migrations (contents cycle through the corpus
+#      files). BENCH_RUNS rounds of
+#        sqlgate check --format json TREE      squawk --reporter json 'TREE/**/*.sql'
+#      (both walk the whole tree; squawk's pattern finds the same 300 files).
 #
 # Output: progress and the raw numbers of every timed run ("wall user sys rss_kb") on
 # stderr; on stdout a Markdown summary to paste into the README: the exact command, the
@@ -93,7 +100,7 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_COMMON_DIR
 
 # The command line as typed, with the BENCH_* settings that were given, for the summary.
 command_line=
-for v in BENCH_RUNS BENCH_REPO_PASSES BENCH_SCALE_RUNS BENCH_SKIP_SCALE BENCH_SKIP_CHANGED BENCH_SQLGATE BENCH_GNU_TIME; do
+for v in BENCH_RUNS BENCH_REPO_PASSES BENCH_SCALE_RUNS BENCH_SKIP_SCALE BENCH_SKIP_CHANGED BENCH_SKIP_TREE BENCH_SQLGATE BENCH_GNU_TIME; do
     if [[ -n ${!v+set} ]]; then command_line+="$v=$(printf '%q' "${!v}") "; fi
 done
 command_line+=$(printf '%q' "$0")
@@ -105,6 +112,7 @@ REPO_PASSES=${BENCH_REPO_PASSES:-5}
 SCALE_RUNS=${BENCH_SCALE_RUNS:-3}
 SKIP_SCALE=${BENCH_SKIP_SCALE:-0}
 SKIP_CHANGED=${BENCH_SKIP_CHANGED:-0}
+SKIP_TREE=${BENCH_SKIP_TREE:-0}
 GNU_TIME=${BENCH_GNU_TIME-/usr/bin/time}
 SCALES=(1 4 16)
 CHANGED_OLD=5000
@@ -119,7 +127,7 @@ die() {
 for v in RUNS SCALE_RUNS; do
     case ${!v} in '' | *[!0-9]* | 0) die 2 "BENCH_$v must be a positive integer" ;; esac
 done
-for v in SKIP_SCALE SKIP_CHANGED; do
+for v in SKIP_SCALE SKIP_CHANGED SKIP_TREE; do
     case ${!v} in '' | 0 | 1) ;; *) die 2 "BENCH_$v must be 1 (skip) or 0" ;; esac
 done
 
@@ -601,6 +609,49 @@ EOF
         echo "|---|---:|---:|---:|---:|---|"
         echo "| sqlgate --changed-since main | $sg_checked | $(fmt_ms "$sg_wall") | $(fmt_ms "$(median_of "$scratch/changed.sqlgate" cpu)") | $(fmt_mb "$(median_of "$scratch/changed.sqlgate" rss)") | **$verdict** |"
         echo "| squawk (the new file only) | $sq_checked | $(fmt_ms "$(median_of "$scratch/changed.squawk" wall)") | $(fmt_ms "$(median_of "$scratch/changed.squawk" cpu)") | $(fmt_mb "$(median_of "$scratch/changed.squawk" rss)") | |"
+    } >>"$summary"
+fi
+
+# --- 4. a repository's checkout --------------------------------------------------------------
+if [[ $SKIP_TREE != 1 ]]; then
+    tree=$scratch/tree
+    echo "bench: part 4: a checkout of 18,000 files that are not SQL and 300 migrations" >&2
+    python3 - "$list" "$tree" <<'EOF'
+import os, shutil, sys
+files = open(sys.argv[1], "rb").read().split(b"\0")[:-1]
+tree = sys.argv[2]
+kinds = ["lib.rs", "README.md", "package.json", "index.ts", "notes.txt", "config.yaml"]
+for d in range(3000):
+    here = os.path.join(tree, "src", "pkg%03d" % (d // 30), "mod%04d" % d)
+    os.makedirs(here)
+    for kind in kinds:
+        with open(os.path.join(here, kind), "w") as out:
+            out.write(("// %s of module %d\n" % (kind, d)) * 20)
+migrations = os.path.join(tree, "db", "migrations")
+os.makedirs(migrations)
+for i in range(300):
+    shutil.copyfile(files[i % len(files)], os.path.join(migrations.encode(), b"%04d_m%d.sql" % (i + 1, i)))
+EOF
+    cmd_sqlgate=("$sqlgate" check --format json "$tree")
+    cmd_squawk=("$squawk" --reporter json "$tree/**/*.sql")
+    sanity_sqlgate "$empty" "${cmd_sqlgate[@]}"
+    # The tty reporter says how many files the pattern named; the JSON one does not.
+    sanity_squawk "$empty" "$squawk" "$tree/**/*.sql" || exit 1
+    sync
+    echo "bench: part 4: 1 warm-up + $(plural "$RUNS" "timed run") per tool, alternating" >&2
+    (cd "$empty" && time_run "$scratch/warmup" "${cmd_sqlgate[@]}" && time_run "$scratch/warmup" "${cmd_squawk[@]}")
+    rounds "$RUNS" tree "$empty" sqlgate squawk
+    {
+        echo
+        echo "### 4. A repository's checkout: 18,000 other files and 300 migrations (median of $(plural "$RUNS" run))"
+        echo
+        echo "What \`sqlgate check\` at a repository's root walks: 3,000 directories of source, docs and config files (6 each), and 300 migrations in \`db/migrations/\`. sqlgate finds the migrations; squawk expands \`TREE/**/*.sql\`, which names the same 300 files."
+        echo
+        echo "| tool | files checked | wall (s) | CPU (s) | peak RSS (MB) |"
+        echo "|---|---:|---:|---:|---:|"
+        echo "| sqlgate \`check --format json TREE\` | $sg_checked | $(fmt_s "$(median_of "$scratch/tree.sqlgate" wall)") | $(fmt_s "$(median_of "$scratch/tree.sqlgate" cpu)") | $(fmt_mb "$(median_of "$scratch/tree.sqlgate" rss)") |"
+        echo "| squawk \`--reporter json 'TREE/**/*.sql'\` | $sq_checked | $(fmt_s "$(median_of "$scratch/tree.squawk" wall)") | $(fmt_s "$(median_of "$scratch/tree.squawk" cpu)") | $(fmt_mb "$(median_of "$scratch/tree.squawk" rss)") |"
+        echo "| **a repository's checkout, squawk / sqlgate** | | **$(ratio "$(median_of "$scratch/tree.squawk" wall)" "$(median_of "$scratch/tree.sqlgate" wall)")** | **$(ratio "$(median_of "$scratch/tree.squawk" cpu)" "$(median_of "$scratch/tree.sqlgate" cpu)")** | **$(rss_ratio "$(median_of "$scratch/tree.squawk" rss)" "$(median_of "$scratch/tree.sqlgate" rss)")** |"
     } >>"$summary"
 fi
 
