@@ -645,6 +645,14 @@ struct Batch {
 impl Batch {
     fn add_to(mut self, walked: &mut Walked, bound: &Path) {
         let key = clean(&self.walked_dir).into_os_string();
+        if walked.pass_over {
+            // The walk goes depth first: a directory's files come only while it is inside
+            // that directory. One passed over that is not this one or above it is done:
+            // its names go, and those held stay the directories above this one.
+            walked
+                .passed
+                .retain(|passed, _| is_same_or_above(passed, &key));
+        }
         if walked.pass_over && !walked.walking.contains_key(&key) {
             let concerned = self.names.iter().any(|n| layout::concerns_discovery(n));
             match walked.passed.entry(key.clone()) {
@@ -702,6 +710,16 @@ impl Batch {
             dir.selected.extend(self.names);
         }
     }
+}
+
+/// Whether the directory key `dir` is `key` or one of the directories above it (keys are
+/// `clean` paths: the empty key is the current directory, above every relative one).
+fn is_same_or_above(dir: &std::ffi::OsStr, key: &std::ffi::OsStr) -> bool {
+    let (dir, key) = (dir.as_encoded_bytes(), key.as_encoded_bytes());
+    dir.is_empty()
+        || key
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(b"/") || dir.ends_with(b"/"))
 }
 
 /// The file name of `path` as UTF-8. Names are matched and joined back as strings, so a name
@@ -1040,6 +1058,22 @@ mod tests {
         // Two paths given: nothing is passed over.
         let (two, _) = walk_reading(&[root.join("src"), root.join("m")], true);
         assert!(two.dirs.contains_key(&root.join("src/lib")));
+    }
+
+    /// Only a directory's own key and the keys above it count as above it: not a sibling
+    /// whose name starts the same.
+    #[test]
+    fn a_directory_is_above_only_the_directories_below_it() {
+        let above = |dir: &str, key: &str| is_same_or_above(dir.as_ref(), key.as_ref());
+        assert!(above("", "a/b"));
+        assert!(above("a", "a"));
+        assert!(above("a", "a/b/c"));
+        assert!(above("/r/a", "/r/a/b"));
+        assert!(above("/", "/r"));
+        assert!(!above("a", "ab"));
+        assert!(!above("a/b", "a"));
+        assert!(!above("/r/a", "/r/ab/c"));
+        assert!(!above("a", ""));
     }
 
     /// Listing the directories ahead changes nothing the walk finds: partners not given,
