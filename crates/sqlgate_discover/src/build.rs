@@ -208,10 +208,6 @@ fn is_per_migration_framework(framework: Framework) -> bool {
 
 const PER_MIGRATION_FILES: [&str; 3] = ["up.sql", "down.sql", "migration.sql"];
 
-fn is_go_file(name: &str) -> bool {
-    layout::ends_with_ignore_case(name, ".go")
-}
-
 impl Builder<'_> {
     fn text(&self, id: usize) -> &str {
         &self.loaded[id].text
@@ -379,7 +375,7 @@ impl Builder<'_> {
             // A file named on the command line is read whatever its name.
             let named = dir.named.contains(name);
             if !layout::is_sql(name) && !named {
-                if is_go_file(name) {
+                if layout::is_go_file(name) {
                     self.pending
                         .push((dir.path.clone(), skip(shown(), GO_FILE)));
                 } else if layout::is_template_name(name) {

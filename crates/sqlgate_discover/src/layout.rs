@@ -459,10 +459,12 @@ fn migration_dir_by_regex(dir: &str) -> Option<(Version, String)> {
 /// holds no migration and needs no name set (`walk::Walked::passed`); the builder passes it
 /// over for the same reason.
 pub(crate) fn concerns_discovery(name: &str) -> bool {
-    is_sql(name)
-        || ends_with_ignore_case(name, ".go")
-        || is_template_name(name)
-        || is_read_ahead(name)
+    is_sql(name) || is_go_file(name) || is_template_name(name) || is_read_ahead(name)
+}
+
+/// A Go file: a migration only in goose's directories (reported as one elsewhere).
+pub(crate) fn is_go_file(name: &str) -> bool {
+    ends_with_ignore_case(name, ".go")
 }
 
 /// The files read ahead of the builder (`read::wanted_ahead`): SQL files and `atlas.sum`.
