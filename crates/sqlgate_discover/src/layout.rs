@@ -462,7 +462,8 @@ pub(crate) fn concerns_discovery(name: &str) -> bool {
     is_sql(name) || is_go_file(name) || is_template_name(name) || is_read_ahead(name)
 }
 
-/// A Go file: a migration only in goose's directories (reported as one elsewhere).
+/// A Go file: goose runs migrations written in Go, which sqlgate does not read (reported as
+/// skipped where it sits in a migration directory).
 pub(crate) fn is_go_file(name: &str) -> bool {
     ends_with_ignore_case(name, ".go")
 }
