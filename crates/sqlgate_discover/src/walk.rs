@@ -1,7 +1,6 @@
 //! Walking the given paths: which files exist in which directory, which of them were asked for.
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -652,32 +651,18 @@ impl Batch {
             walked
                 .passed
                 .retain(|passed, _| is_same_or_above(passed, &key));
-        }
-        if walked.pass_over && !walked.walking.contains_key(&key) {
-            let concerned = self.names.iter().any(|n| layout::concerns_discovery(n));
-            match walked.passed.entry(key.clone()) {
-                Entry::Occupied(mut earlier) if !concerned => {
-                    earlier.get_mut().names.append(&mut self.names);
-                    earlier.get_mut().symlinks.append(&mut self.symlinks);
+            if !walked.walking.contains_key(&key) {
+                // Its files met before (none of concern) come first, in the walk's order.
+                let mut met = walked.passed.remove(&key).unwrap_or_default();
+                met.names.append(&mut self.names);
+                met.symlinks.append(&mut self.symlinks);
+                if !met.names.iter().any(|n| layout::concerns_discovery(n)) {
+                    walked.passed.insert(key, met);
                     return;
                 }
-                Entry::Vacant(new) if !concerned => {
-                    new.insert(Passed {
-                        names: self.names,
-                        symlinks: self.symlinks,
-                    });
-                    return;
-                }
-                // The directory concerns discovery after all: its files met before join
-                // these, in the walk's order, as if it had never been passed over.
-                Entry::Occupied(earlier) => {
-                    let mut earlier = earlier.remove();
-                    earlier.names.append(&mut self.names);
-                    earlier.symlinks.append(&mut self.symlinks);
-                    self.names = earlier.names;
-                    self.symlinks = earlier.symlinks;
-                }
-                Entry::Vacant(_) => {}
+                // It concerns discovery after all: as if it had never been passed over.
+                self.names = met.names;
+                self.symlinks = met.symlinks;
             }
         }
         let dir = walked.walking.entry(key).or_insert_with_key(|key| {
