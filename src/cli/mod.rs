@@ -15,9 +15,10 @@ mod pull_request;
 mod replay;
 mod rules;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, FromArgMatches, Parser, Subcommand};
 
 use args::{
     CheckArgs, CiArgs, GateArgs, ListFormat, CHECK_EXAMPLES, CI_EXAMPLES, GATE_EXAMPLES,
@@ -104,6 +105,25 @@ pub(super) enum Command {
     },
 }
 
+/// `sqlgate check ...` parsed with the `check` subcommand alone: clap builds every
+/// subcommand's arguments before it parses (`ci`, `gate`, `init`, ...), a tenth of the CPU of
+/// a run on a small repository. The arguments are `CheckArgs`'s own, so what this accepts
+/// parses as the whole command line would. `None` for anything else, and for anything this
+/// parse does not accept (`--help`, a mistake): the whole command line is then parsed, with
+/// its help and its errors.
+fn parse_check(args: &[OsString]) -> Option<CheckArgs> {
+    if args.get(1).is_none_or(|first| first != "check") {
+        return None;
+    }
+    let check = CheckArgs::augment_args(clap::Command::new("check"));
+    let matches = clap::Command::new("sqlgate")
+        .subcommand(check)
+        .try_get_matches_from(args)
+        .ok()?;
+    let (_, check) = matches.subcommand()?;
+    CheckArgs::from_arg_matches(check).ok()
+}
+
 pub(super) const MAIN_EXAMPLES: &str = "\
 Examples:
   sqlgate check                               # every migration in the repository
@@ -114,15 +134,19 @@ Examples:
   sqlgate init --pre-commit                   # sqlgate.toml and a pre-commit hook";
 
 pub fn main() -> u8 {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(err) => {
-            let code = if err.use_stderr() { EXIT_ERROR } else { 0 };
-            let _ = err.print();
-            return code;
-        }
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let command = match parse_check(&args) {
+        Some(check) => Command::Check(check),
+        None => match Cli::try_parse_from(&args) {
+            Ok(cli) => cli.command,
+            Err(err) => {
+                let code = if err.use_stderr() { EXIT_ERROR } else { 0 };
+                let _ = err.print();
+                return code;
+            }
+        },
     };
-    let result = match cli.command {
+    let result = match command {
         Command::Check(args) => run_check(args),
         Command::Replay(mut args) => {
             // The replay's findings only, unless rules are selected.
@@ -158,6 +182,64 @@ pub fn main() -> u8 {
             // Messages quote keys, values and paths from the repository: one line, always.
             eprintln!("{}", output::stderr_line("error", &message));
             EXIT_ERROR
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `sqlgate` and the words of `line`.
+    fn argv(line: &str) -> Vec<OsString> {
+        std::iter::once("sqlgate")
+            .chain(line.split_whitespace())
+            .map(OsString::from)
+            .collect()
+    }
+
+    /// The `check` parse alone gives what the whole command line's parse gives, and leaves
+    /// to it what it does not accept (help, version, mistakes, other subcommands).
+    #[test]
+    fn check_alone_parses_as_the_whole_command_line() {
+        let accepted = [
+            "check",
+            "check db/migrations other/0001_a.sql",
+            "check --format json --stats -v .",
+            "check --format=sarif --changed-since origin/main",
+            "check --changed-since --output=x",
+            "check --staged --framework prisma --dialect postgres",
+            "check - --stdin-filename db/0002_add.sql --rls required",
+            "check --select DS,RV --ignore RV001 --fail-on warning --config a.toml",
+            "check --replay --database-url postgres://x --statement-timeout 5",
+            "check --replay -- -weird-name.sql",
+            "check help",
+        ];
+        for line in accepted {
+            let args = argv(line);
+            let fast = parse_check(&args).unwrap_or_else(|| panic!("{line:?} not accepted"));
+            let whole = match Cli::try_parse_from(&args) {
+                Ok(Cli {
+                    command: Command::Check(whole),
+                }) => whole,
+                other => panic!("{line:?}: the whole parse gave {other:?}"),
+            };
+            assert_eq!(format!("{fast:?}"), format!("{whole:?}"), "{line:?}");
+        }
+        let refused = [
+            "",
+            "check --help",
+            "check -h",
+            "check --version",
+            "check --format yaml",
+            "check --no-such-flag",
+            "--version",
+            "checks",
+            "replay db",
+            "rules",
+        ];
+        for line in refused {
+            assert!(parse_check(&argv(line)).is_none(), "{line:?} accepted");
         }
     }
 }
