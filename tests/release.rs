@@ -1281,6 +1281,7 @@ fn packages_carry_sources_and_documents_only() {
         let allowed = always.contains(&line)
             || root_documents.contains(&line)
             || (line.starts_with("src/") && line.ends_with(".rs"))
+            || line == "build.rs"
             || line == "src/ci/workflow.yml"
             || line == "src/ci/replay-workflow.yml"
             || line == "src/supabase.sql";
@@ -1290,6 +1291,7 @@ fn packages_carry_sources_and_documents_only() {
     for needed in [
         "src/main.rs",
         "src/lib.rs",
+        "build.rs",
         "src/ci/workflow.yml",
         "src/ci/replay-workflow.yml",
         "src/supabase.sql",
