@@ -58,6 +58,14 @@ pub fn tokenize(text: &str, base: usize, dialect: Dialect) -> Vec<Token> {
     Lexer::new(text, base, dialect).collect()
 }
 
+/// `text`'s tokens without its comments: what the classifier and the PL/pgSQL scanner read.
+/// Straight from the lexer, without a list of every token first.
+pub fn code_tokens(text: &str, base: usize, dialect: Dialect) -> Vec<Token> {
+    Lexer::new(text, base, dialect)
+        .filter(|t| !t.is_trivia())
+        .collect()
+}
+
 /// Incremental tokenizer. Callers that need to skip raw regions (the splitter skips psql meta
 /// lines and COPY data) read [`Lexer::pos`] and move the cursor with [`Lexer::set_pos`].
 ///

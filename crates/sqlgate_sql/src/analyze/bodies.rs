@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use super::execute::{self, Code, Command, Variables, PLACEHOLDER};
 use crate::classify::{classify, string_contents, Body, BodyKind, Classified};
-use crate::lexer::{Dialect, Lexer, Token, TokenKind};
+use crate::lexer::{code_tokens, Dialect, Token, TokenKind};
 use crate::model::{
     ActionKind, ColumnDef, ConstraintDef, Name, Origin, ParseStatus, Statement, StatementKind,
     COMPUTED_NAME,
@@ -79,11 +79,7 @@ fn scan_code(
     out: &mut Vec<Statement>,
     depth: usize,
 ) {
-    // Straight from the lexer: a body's every token (comments and spaces too) collected
-    // first, then copied without its trivia, was a second list of the size of the body's.
-    let tokens: Vec<Token> = Lexer::new(code, source.base, dialect)
-        .filter(|t| !t.is_trivia())
-        .collect();
+    let tokens = code_tokens(code, source.base, dialect);
     let code = Code {
         tokens: &tokens,
         text: source.text,

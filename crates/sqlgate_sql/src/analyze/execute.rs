@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::classify::string_contents;
-use crate::lexer::{Dialect, Lexer, Token, TokenKind};
+use crate::lexer::{code_tokens, Dialect, Token, TokenKind};
 
 /// Stands for each part of built SQL that is only known at run time (`%I`, `%s`, a
 /// concatenated variable): a word, so `DROP TABLE __dynamic__` is still a `DROP TABLE`.
@@ -530,9 +530,7 @@ fn is_written(code: &Code, i: usize, statement: usize) -> bool {
 /// first word, the object type after `DROP`/`CREATE [OR REPLACE]`/`ALTER`, or the start of an
 /// `ALTER TABLE` action.
 fn hides_a_keyword(text: &str) -> bool {
-    let tokens: Vec<Token> = Lexer::new(text, 0, Dialect::Postgres)
-        .filter(|t| !t.is_trivia())
-        .collect();
+    let tokens = code_tokens(text, 0, Dialect::Postgres);
     let code = Code {
         tokens: &tokens,
         text,
@@ -589,9 +587,7 @@ mod tests {
 
     /// The command of the `EXECUTE` in `body` (PL/pgSQL; the first `EXECUTE`).
     fn command_in(body: &str) -> Command {
-        let tokens: Vec<Token> = Lexer::new(body, 0, Dialect::Postgres)
-            .filter(|t| !t.is_trivia())
-            .collect();
+        let tokens = code_tokens(body, 0, Dialect::Postgres);
         let code = Code {
             tokens: &tokens,
             text: body,

@@ -767,13 +767,10 @@ fn comment(c: Cursor) -> Option<Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lexer::tokenize;
+    use crate::lexer::code_tokens;
 
     fn problem_of(sql: &str, dialect: Dialect) -> Option<Problem> {
-        let tokens: Vec<Token> = tokenize(sql, 0, dialect)
-            .into_iter()
-            .filter(|t| !t.is_trivia())
-            .collect();
+        let tokens = code_tokens(sql, 0, dialect);
         syntax_problem(&tokens, sql, dialect)
     }
 

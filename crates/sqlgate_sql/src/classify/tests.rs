@@ -1,14 +1,11 @@
 //! Tests of the token-level classifier on whole statements.
 
 use super::*;
-use crate::lexer::tokenize;
+use crate::lexer::code_tokens;
 use crate::model::{ActionKind, GrantTarget, ObjectType, Policy, PolicyCommand, PolicyExpr};
 
 fn kind(sql: &str) -> StatementKind {
-    let tokens: Vec<Token> = tokenize(sql, 0, Dialect::Postgres)
-        .into_iter()
-        .filter(|t| !t.is_trivia())
-        .collect();
+    let tokens = code_tokens(sql, 0, Dialect::Postgres);
     classify(&tokens, sql, Dialect::Postgres).kind
 }
 
