@@ -197,14 +197,13 @@ fn read_sent(receive: &Mutex<mpsc::Receiver<Vec<PathBuf>>>) -> ReadAhead {
     read
 }
 
-/// Hands a file just selected to the readers, if any read ahead (`Walked::reading`).
+/// Hands a file just selected, one wanted ahead (`read::wanted_ahead`: the caller asks), to
+/// the readers, if any read ahead (`Walked::reading`).
 fn read_soon(reading: &mut Option<Reading>, dir: &Path, name: &str) {
     if let Some(reading) = reading {
-        if crate::read::wanted_ahead(name) {
-            reading.bundle.push(dir.join(name));
-            if reading.bundle.len() >= READ_BUNDLE {
-                reading.flush();
-            }
+        reading.bundle.push(dir.join(name));
+        if reading.bundle.len() >= READ_BUNDLE {
+            reading.flush();
         }
     }
 }
@@ -787,7 +786,9 @@ fn add_single_file(
     dir.names.insert(name.clone());
     dir.selected.insert(name.clone());
     dir.named.insert(name.clone());
-    read_soon(&mut walked.reading, &dir_key, &name);
+    if crate::read::wanted_ahead(&name) {
+        read_soon(&mut walked.reading, &dir_key, &name);
+    }
     walked.order.push((dir_key, name));
 }
 
